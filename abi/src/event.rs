@@ -1,0 +1,145 @@
+//! Events a host hands the bundle once per frame.
+
+/// Kinds of [`Event`]. Stored as `u32` in the record so that a host sending an unknown kind
+/// is a typed error, not undefined behaviour.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A remote key went down. `a` is a [`Key`].
+    KeyDown = 1,
+    /// A remote key came up. `a` is a [`Key`].
+    KeyUp = 2,
+    /// The viewport changed size: `b` × `c` pixels.
+    Resize = 3,
+}
+
+impl EventKind {
+    /// The kind for a raw value, if known.
+    pub const fn from_u32(value: u32) -> Option<Self> {
+        Some(match value {
+            1 => Self::KeyDown,
+            2 => Self::KeyUp,
+            3 => Self::Resize,
+            _ => return None,
+        })
+    }
+}
+
+/// Remote-control keys.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// D-pad up.
+    Up = 1,
+    /// D-pad down.
+    Down = 2,
+    /// D-pad left.
+    Left = 3,
+    /// D-pad right.
+    Right = 4,
+    /// OK / Enter / Select.
+    Select = 5,
+    /// Back.
+    Back = 6,
+    /// Play/pause.
+    PlayPause = 7,
+    /// Toggles the engine's inspector overlay.
+    Inspector = 8,
+}
+
+impl Key {
+    /// The key for a raw value, if known.
+    pub const fn from_u32(value: u32) -> Option<Self> {
+        Some(match value {
+            1 => Self::Up,
+            2 => Self::Down,
+            3 => Self::Left,
+            4 => Self::Right,
+            5 => Self::Select,
+            6 => Self::Back,
+            7 => Self::PlayPause,
+            8 => Self::Inspector,
+            _ => return None,
+        })
+    }
+
+    /// Parses a key-script name (`up`, `down`, `left`, `right`, `enter`/`select`/`ok`,
+    /// `back`, `play`, `inspector`), as hosts' `--keys` flags spell them.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "up" => Self::Up,
+            "down" => Self::Down,
+            "left" => Self::Left,
+            "right" => Self::Right,
+            "enter" | "select" | "ok" => Self::Select,
+            "back" | "escape" => Self::Back,
+            "play" | "playpause" => Self::PlayPause,
+            "inspector" | "f12" => Self::Inspector,
+            _ => return None,
+        })
+    }
+}
+
+/// One event record: 16 bytes, little-endian. The meaning of `a`, `b`, `c` depends on `kind`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Event {
+    /// An [`EventKind`] value.
+    pub kind: u32,
+    /// First argument (the key for key events).
+    pub a: u32,
+    /// Second argument.
+    pub b: i32,
+    /// Third argument.
+    pub c: i32,
+}
+
+/// Size of one [`Event`] record in bytes.
+pub const EVENT_SIZE: usize = 16;
+
+impl Event {
+    /// A key-down event.
+    pub const fn key_down(key: Key) -> Self {
+        Self { kind: EventKind::KeyDown as u32, a: key as u32, b: 0, c: 0 }
+    }
+
+    /// A key-up event.
+    pub const fn key_up(key: Key) -> Self {
+        Self { kind: EventKind::KeyUp as u32, a: key as u32, b: 0, c: 0 }
+    }
+
+    /// A resize event.
+    pub const fn resize(width: i32, height: i32) -> Self {
+        Self { kind: EventKind::Resize as u32, a: 0, b: width, c: height }
+    }
+
+    /// Encodes the record as 16 little-endian bytes.
+    pub fn to_bytes(&self) -> [u8; EVENT_SIZE] {
+        let mut out = [0u8; EVENT_SIZE];
+        out[0..4].copy_from_slice(&self.kind.to_le_bytes());
+        out[4..8].copy_from_slice(&self.a.to_le_bytes());
+        out[8..12].copy_from_slice(&self.b.to_le_bytes());
+        out[12..16].copy_from_slice(&self.c.to_le_bytes());
+        out
+    }
+
+    /// Decodes a record from 16 little-endian bytes.
+    pub fn from_bytes(bytes: &[u8; EVENT_SIZE]) -> Self {
+        let word = |i: usize| [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]];
+        Self {
+            kind: u32::from_le_bytes(word(0)),
+            a: u32::from_le_bytes(word(4)),
+            b: i32::from_le_bytes(word(8)),
+            c: i32::from_le_bytes(word(12)),
+        }
+    }
+
+    /// Decodes a batch of records; trailing bytes that do not fill a record are ignored.
+    pub fn decode_batch(bytes: &[u8]) -> impl Iterator<Item = Event> + '_ {
+        bytes.chunks_exact(EVENT_SIZE).map(|chunk| {
+            let mut record = [0u8; EVENT_SIZE];
+            record.copy_from_slice(chunk);
+            Event::from_bytes(&record)
+        })
+    }
+}

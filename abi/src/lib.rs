@@ -1,0 +1,98 @@
+//! The host ABI: the one definition of everything that crosses between a Touchline bundle
+//! and a host.
+//!
+//! Both hosts read these types: the desktop host through this crate, the C++ device host
+//! through `touchline_abi.h`, which `touchline-abi-header-gen` generates from this file with
+//! cbindgen during the device host's build. Nothing here is hand-copied anywhere else.
+//!
+//! Everything is little-endian and 4-byte aligned. See `docs/host-abi.md`.
+
+#![no_std]
+
+extern crate alloc;
+
+pub mod display_list;
+pub mod event;
+
+pub use display_list::{
+    Command, CommandHeader, CommandSummary, DisplayListError, DisplayListHeader, DisplayListReader,
+    DisplayListWriter, GlyphQuad, Opcode, command_summary,
+};
+pub use event::{Event, EventKind, Key};
+
+/// Major version of the ABI. A host refuses a bundle whose major version differs.
+pub const ABI_VERSION_MAJOR: u32 = 1;
+/// Minor version of the ABI: additions that older hosts may ignore.
+pub const ABI_VERSION_MINOR: u32 = 0;
+/// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
+pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
+
+/// Splits an exported ABI version into `(major, minor)`.
+pub const fn split_abi_version(version: u32) -> (u32, u32) {
+    (version >> 16, version & 0xffff)
+}
+
+/// The import module a bundle may use besides `wasi_snapshot_preview1`.
+pub const HOST_MODULE: &str = "touchline_host";
+/// Host import `log(level: i32, ptr: i32, len: i32)`: one UTF-8 log line from the bundle.
+pub const IMPORT_LOG: &str = "log";
+
+/// Export `() -> i32`: the bundle's [`ABI_VERSION`]. Callable before initialisation.
+pub const EXPORT_ABI_VERSION: &str = "touchline_abi_version";
+/// Export `(width: i32, height: i32) -> i32`: builds the app for a viewport;
+/// returns a [`Status`].
+pub const EXPORT_INIT: &str = "touchline_init";
+/// Export `(len: i32) -> i32`: a pointer to a bundle-owned buffer of at least `len` bytes,
+/// into which the host writes the frame's events (an array of [`Event`]). Returns 0 when
+/// `len` exceeds [`MAX_EVENT_BATCH_BYTES`].
+pub const EXPORT_INPUT_BUFFER: &str = "touchline_input_buffer";
+/// Export `(time_us: i64, event_count: i32) -> i32`: runs one frame over the events in the
+/// input buffer; returns a pointer to a [`FrameOutput`], or 0 on failure.
+pub const EXPORT_FRAME: &str = "touchline_frame";
+/// WASI reactor initialiser; a host calls it once before anything else if it is exported.
+pub const EXPORT_WASI_INITIALIZE: &str = "_initialize";
+
+/// The most bytes of events a host may hand the bundle in one frame.
+pub const MAX_EVENT_BATCH_BYTES: u32 = 64 * 1024;
+/// The largest display list a host accepts (bytes).
+pub const MAX_DISPLAY_LIST_BYTES: u32 = 64 * 1024 * 1024;
+/// The longest log line a host accepts (bytes); longer ones are cut.
+pub const MAX_LOG_LINE_BYTES: u32 = 4096;
+
+/// Result codes of the bundle's exports.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Success.
+    Ok = 0,
+    /// The bundle was already initialised, or a frame came before `init`.
+    BadState = -1,
+    /// An argument was out of range.
+    BadArgument = -2,
+}
+
+/// What `touchline_frame` returns a pointer to, in the bundle's linear memory.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameOutput {
+    /// Offset of the display list in linear memory.
+    pub display_list_ptr: u32,
+    /// Length of the display list in bytes.
+    pub display_list_len: u32,
+    /// [`FRAME_FLAG_UNCHANGED`] and friends.
+    pub flags: u32,
+    /// Reserved, zero.
+    pub reserved: u32,
+}
+
+/// Set in [`FrameOutput::flags`] (and the display list header) when the frame's pixels
+/// equal the previous frame's: a host may skip rendering and presenting.
+pub const FRAME_FLAG_UNCHANGED: u32 = 1;
+
+/// A colour, `0xRRGGBBAA`, straight (not premultiplied) alpha, sRGB.
+pub type Rgba = u32;
+
+/// Splits an [`Rgba`] into `[r, g, b, a]`.
+pub const fn rgba_components(color: Rgba) -> [u8; 4] {
+    color.to_be_bytes()
+}

@@ -1,0 +1,8 @@
+use touchline_macros::view;
+
+fn main() {
+    let _ = view! {
+        <row/>
+        </row>
+    };
+}

@@ -1,0 +1,357 @@
+//! Runs a bundle — a `wasm32-wasip1` reactor module — on wasmtime, as `docs/host-abi.md` says.
+//!
+//! Loading: read the file, check it is a core wasm module, compile it (Cranelift, or the
+//! Pulley interpreter), instantiate it with WASI preview 1 (stdout and stderr inherited, no
+//! preopened directories) and `touchline_host.log`, check every export, check the ABI major
+//! **before** calling anything else, call `_initialize` if exported, then `touchline_init`.
+//!
+//! Each frame: `touchline_input_buffer(len)`, write the events there, `touchline_frame`, read
+//! the `FrameOutput`, check its pointer and length against linear memory and
+//! `MAX_DISPLAY_LIST_BYTES`, check the list header, and copy the bytes out.
+
+use std::path::Path;
+use std::time::Instant;
+
+use touchline_abi::display_list::DISPLAY_LIST_HEADER_SIZE;
+use touchline_abi::event::EVENT_SIZE;
+use touchline_abi::{
+    ABI_VERSION_MAJOR, DisplayListReader, EXPORT_ABI_VERSION,
+    EXPORT_FRAME, EXPORT_INIT, EXPORT_INPUT_BUFFER, EXPORT_WASI_INITIALIZE, Event, HOST_MODULE,
+    IMPORT_LOG, MAX_DISPLAY_LIST_BYTES, MAX_EVENT_BATCH_BYTES, MAX_LOG_LINE_BYTES, split_abi_version,
+};
+use wasmtime::{Caller, Config, Engine, Extern, Instance, Linker, Memory, Module, Store, TypedFunc};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+use crate::frame_source::{FrameSource, SourceTimings};
+use crate::HostError;
+
+/// The `during` of a [`HostError::Trap`] raised by a frame (exit code 3, not 1).
+pub const FRAME_PHASE: &str = "touchline_frame";
+const INPUT_PHASE: &str = "touchline_input_buffer";
+
+/// Size of `FrameOutput` in bytes.
+const FRAME_OUTPUT_SIZE: usize = 16;
+
+/// Which wasmtime back end runs the bundle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineKind {
+    /// Compile to native code with Cranelift.
+    #[default]
+    Cranelift,
+    /// Compile to Pulley bytecode and interpret it (slower; portable).
+    Pulley,
+}
+
+/// How to load a bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BundleOptions {
+    /// Viewport passed to `touchline_init`.
+    pub width: u32,
+    /// Viewport passed to `touchline_init`.
+    pub height: u32,
+    /// Back end.
+    pub engine: EngineKind,
+}
+
+impl Default for BundleOptions {
+    fn default() -> Self {
+        Self { width: 1920, height: 1080, engine: EngineKind::Cranelift }
+    }
+}
+
+/// Per-instance state of the store.
+struct HostState {
+    wasi: WasiP1Ctx,
+}
+
+/// A loaded, initialised bundle: a [`FrameSource`].
+pub struct Bundle {
+    store: Store<HostState>,
+    memory: Memory,
+    input_buffer: TypedFunc<i32, i32>,
+    frame: TypedFunc<(i64, i32), i32>,
+    width: u32,
+    height: u32,
+    abi_version: (u32, u32),
+    timings: SourceTimings,
+    /// The last frame's display list, copied out of linear memory.
+    list: Vec<u8>,
+    /// Set after a trap: the instance is dead.
+    dead: bool,
+}
+
+impl std::fmt::Debug for Bundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bundle")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("abi_version", &self.abi_version)
+            .field("timings", &self.timings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Bundle {
+    /// Reads, compiles, instantiates and initialises the bundle at `path`.
+    pub fn load(path: &Path, options: BundleOptions) -> Result<Self, HostError> {
+        let bytes = std::fs::read(path)
+            .map_err(|source| HostError::MissingFile { path: path.to_path_buf(), source })?;
+        check_wasm_header(&bytes).map_err(|reason| HostError::NotWasm { path: path.to_path_buf(), reason })?;
+        Self::from_bytes(&bytes, options)
+    }
+
+    /// Like [`Self::load`], from the module's bytes (binary; the header is checked by `load`).
+    pub fn from_bytes(bytes: &[u8], options: BundleOptions) -> Result<Self, HostError> {
+        let engine = make_engine(options.engine)?;
+
+        let started = Instant::now();
+        let module = Module::from_binary(&engine, bytes).map_err(|e| HostError::Compile(format!("{e:#}")))?;
+        let compile_ms = ms_since(started);
+
+        let started = Instant::now();
+        let mut linker: Linker<HostState> = Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
+            .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
+        linker
+            .func_wrap(HOST_MODULE, IMPORT_LOG, host_log)
+            .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
+        let wasi = WasiCtxBuilder::new().inherit_stdout().inherit_stderr().build_p1();
+        let mut store = Store::new(&engine, HostState { wasi });
+        let instance = linker
+            .instantiate(&mut store, &module)
+            .map_err(|e| trap_or(e, "instantiation", HostError::Instantiate))?;
+
+        // Every export first, then the version, and only then anything that runs bundle code.
+        let memory = match instance.get_export(&mut store, "memory") {
+            Some(Extern::Memory(memory)) => memory,
+            Some(_) => return Err(missing("memory", "is not a memory")),
+            None => return Err(missing("memory", "is missing")),
+        };
+        let abi_version: TypedFunc<(), i32> = typed(&instance, &mut store, EXPORT_ABI_VERSION, "() -> i32")?;
+        let init: TypedFunc<(i32, i32), i32> = typed(&instance, &mut store, EXPORT_INIT, "(i32, i32) -> i32")?;
+        let input_buffer: TypedFunc<i32, i32> =
+            typed(&instance, &mut store, EXPORT_INPUT_BUFFER, "(i32) -> i32")?;
+        let frame: TypedFunc<(i64, i32), i32> = typed(&instance, &mut store, EXPORT_FRAME, "(i64, i32) -> i32")?;
+        let initialize: Option<TypedFunc<(), ()>> = match instance.get_func(&mut store, EXPORT_WASI_INITIALIZE) {
+            Some(f) => Some(
+                f.typed(&store).map_err(|_| missing(EXPORT_WASI_INITIALIZE, "does not have type () -> ()"))?,
+            ),
+            None => None,
+        };
+
+        let version = abi_version
+            .call(&mut store, ())
+            .map_err(|e| trap_or(e, EXPORT_ABI_VERSION, HostError::Instantiate))?;
+        let (major, minor) = split_abi_version(version as u32);
+        if major != ABI_VERSION_MAJOR {
+            return Err(HostError::AbiMismatch { bundle_major: major, bundle_minor: minor });
+        }
+        if let Some(initialize) = initialize {
+            initialize
+                .call(&mut store, ())
+                .map_err(|e| trap_or(e, EXPORT_WASI_INITIALIZE, HostError::Instantiate))?;
+        }
+        let instantiate_ms = ms_since(started);
+
+        let started = Instant::now();
+        let (width, height) = (options.width, options.height);
+        let status = init
+            .call(&mut store, (width as i32, height as i32))
+            .map_err(|e| trap_or(e, EXPORT_INIT, HostError::Instantiate))?;
+        if status != 0 {
+            return Err(HostError::InitFailed { width, height, status });
+        }
+        let init_ms = ms_since(started);
+
+        Ok(Self {
+            store,
+            memory,
+            input_buffer,
+            frame,
+            width,
+            height,
+            abi_version: (major, minor),
+            timings: SourceTimings { compile_ms, instantiate_ms, init_ms },
+            list: Vec::new(),
+            dead: false,
+        })
+    }
+
+    /// The `(major, minor)` ABI version the bundle exported.
+    pub fn abi_version(&self) -> (u32, u32) {
+        self.abi_version
+    }
+
+    fn run_frame(&mut self, time_us: u64, events: &[Event]) -> Result<(), HostError> {
+        let batch_len = events.len() * EVENT_SIZE;
+        if batch_len > MAX_EVENT_BATCH_BYTES as usize {
+            return Err(HostError::Source(format!(
+                "{} events exceed the {MAX_EVENT_BATCH_BYTES}-byte batch limit",
+                events.len()
+            )));
+        }
+        let ptr = self
+            .input_buffer
+            .call(&mut self.store, batch_len as i32)
+            .map_err(|e| trap_or(e, INPUT_PHASE, HostError::Source))?;
+        if batch_len > 0 {
+            let mut bytes = Vec::with_capacity(batch_len);
+            for event in events {
+                bytes.extend_from_slice(&event.to_bytes());
+            }
+            let at = self.checked_range(ptr, batch_len, "the input buffer")?;
+            self.memory.data_mut(&mut self.store)[at].copy_from_slice(&bytes);
+        }
+
+        let out = self
+            .frame
+            .call(&mut self.store, (time_us as i64, events.len() as i32))
+            .map_err(|e| trap_or(e, FRAME_PHASE, HostError::Source))?;
+        if out == 0 {
+            return Err(HostError::BadOutput("touchline_frame returned 0 (failure)".into()));
+        }
+        let at = self.checked_range(out, FRAME_OUTPUT_SIZE, "the FrameOutput")?;
+        let data = self.memory.data(&self.store);
+        let word = |i: usize| {
+            let b = &data[at.start + i * 4..at.start + i * 4 + 4];
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        };
+        let (list_ptr, list_len) = (word(0), word(1));
+        if list_len > MAX_DISPLAY_LIST_BYTES {
+            return Err(HostError::BadOutput(format!(
+                "display list is {list_len} bytes, more than the {MAX_DISPLAY_LIST_BYTES} allowed"
+            )));
+        }
+        if (list_len as usize) < DISPLAY_LIST_HEADER_SIZE {
+            return Err(HostError::BadOutput(format!(
+                "display list is {list_len} bytes, shorter than its {DISPLAY_LIST_HEADER_SIZE}-byte header"
+            )));
+        }
+        let at = self.checked_range(list_ptr as i32, list_len as usize, "the display list")?;
+        self.list.clear();
+        self.list.extend_from_slice(&self.memory.data(&self.store)[at]);
+        DisplayListReader::new(&self.list).map_err(|e| HostError::BadOutput(e.to_string()))?;
+        Ok(())
+    }
+
+    /// `ptr .. ptr + len` as a range of linear memory, or a [`HostError::BadOutput`].
+    fn checked_range(&self, ptr: i32, len: usize, what: &str) -> Result<std::ops::Range<usize>, HostError> {
+        let size = self.memory.data_size(&self.store);
+        let start = ptr as u32 as usize;
+        match start.checked_add(len) {
+            Some(end) if end <= size => Ok(start..end),
+            _ => Err(HostError::BadOutput(format!(
+                "{what} at {start:#x}..+{len} is outside linear memory ({size} bytes)"
+            ))),
+        }
+    }
+}
+
+impl FrameSource for Bundle {
+    fn viewport(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
+        if self.dead {
+            return Err(HostError::Trap { during: FRAME_PHASE, message: "the instance trapped earlier".into() });
+        }
+        match self.run_frame(time_us, events) {
+            Ok(()) => Ok(&self.list),
+            Err(e) => {
+                if matches!(e, HostError::Trap { .. }) {
+                    self.dead = true;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn timings(&self) -> SourceTimings {
+        self.timings
+    }
+}
+
+/// Checks the 8-byte preamble of a core wasm module.
+fn check_wasm_header(bytes: &[u8]) -> Result<(), String> {
+    if bytes.len() < 8 || &bytes[0..4] != b"\0asm" {
+        return Err("no \\0asm magic number".into());
+    }
+    match [bytes[4], bytes[5], bytes[6], bytes[7]] {
+        [1, 0, 0, 0] => Ok(()),
+        [_, _, 1, 0] => Err("it is a wasm component, not a core module".into()),
+        version => Err(format!("unsupported wasm version {:#x}", u32::from_le_bytes(version))),
+    }
+}
+
+fn make_engine(kind: EngineKind) -> Result<Engine, HostError> {
+    let mut config = Config::new();
+    config.parallel_compilation(true);
+    if kind == EngineKind::Pulley {
+        config.target("pulley64").map_err(|e| HostError::Compile(format!("{e:#}")))?;
+    }
+    Engine::new(&config).map_err(|e| HostError::Compile(format!("{e:#}")))
+}
+
+fn typed<P, R>(
+    instance: &Instance,
+    store: &mut Store<HostState>,
+    name: &'static str,
+    signature: &str,
+) -> Result<TypedFunc<P, R>, HostError>
+where
+    P: wasmtime::WasmParams,
+    R: wasmtime::WasmResults,
+{
+    let func = instance.get_func(&mut *store, name).ok_or_else(|| missing(name, "is missing"))?;
+    func.typed(&*store).map_err(|_| missing(name, &format!("does not have type {signature}")))
+}
+
+fn missing(name: &'static str, problem: &str) -> HostError {
+    HostError::MissingExport { name, problem: problem.to_string() }
+}
+
+/// A wasmtime call error as a [`HostError::Trap`] when it is a trap or `proc_exit`, else `other`.
+fn trap_or(error: wasmtime::Error, during: &'static str, other: fn(String) -> HostError) -> HostError {
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return HostError::Trap { during, message: format!("the bundle called proc_exit({})", exit.0) };
+    }
+    if error.downcast_ref::<wasmtime::Trap>().is_some() {
+        return HostError::Trap { during, message: format!("{error:?}") };
+    }
+    if during == FRAME_PHASE || during == INPUT_PHASE {
+        // Any other failure of a running instance (host function error, ...) is a trap too.
+        return HostError::Trap { during, message: format!("{error:#}") };
+    }
+    other(format!("{during}: {error:#}"))
+}
+
+fn ms_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// `touchline_host.log(level, ptr, len)`: one line to stderr as `bundle: <line>`.
+fn host_log(mut caller: Caller<'_, HostState>, _level: i32, ptr: i32, len: i32) {
+    let Some(Extern::Memory(memory)) = caller.get_export("memory") else { return };
+    let data = memory.data(&caller);
+    let start = ptr as u32 as usize;
+    let len = (len as u32).min(MAX_LOG_LINE_BYTES) as usize;
+    let Some(bytes) = start.checked_add(len).and_then(|end| data.get(start..end)) else { return };
+    let line = String::from_utf8_lossy(bytes);
+    let line = line.trim_end_matches(['\n', '\r']);
+    eprintln!("bundle: {line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasm_header_checks() {
+        assert!(check_wasm_header(b"\0asm\x01\0\0\0").is_ok());
+        assert!(check_wasm_header(b"hello world").is_err());
+        assert!(check_wasm_header(b"\0asm").is_err());
+        assert!(check_wasm_header(b"\0asm\x0d\0\x01\0").unwrap_err().contains("component"));
+    }
+}

@@ -1,0 +1,47 @@
+//! [`FrameSource`]: whatever produces display lists, a bundle or a natively compiled app.
+
+use touchline_abi::Event;
+
+use crate::HostError;
+
+/// What the source spent before its first frame, for the `summary:` line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SourceTimings {
+    /// Compiling the module (0 for native sources).
+    pub compile_ms: f64,
+    /// Instantiating it, `_initialize` included (0 for native sources).
+    pub instantiate_ms: f64,
+    /// `touchline_init` (or the native equivalent).
+    pub init_ms: f64,
+}
+
+/// Produces one display list per frame.
+///
+/// The host calls [`FrameSource::frame`] once per frame with the frame's virtual (scripted
+/// runs) or real (interactive runs) time and the input events since the last frame, and
+/// renders the returned bytes, a display list as in `docs/host-abi.md`. The bytes are
+/// borrowed until the next call; a native app can return its `DisplayListWriter::finish()`.
+pub trait FrameSource {
+    /// The viewport the source was built for, `(width, height)` in pixels.
+    fn viewport(&self) -> (u32, u32);
+
+    /// Runs one frame and returns its display list.
+    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError>;
+
+    /// Load timings for the summary line; native sources may keep the default (zeros).
+    fn timings(&self) -> SourceTimings {
+        SourceTimings::default()
+    }
+}
+
+impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
+    fn viewport(&self) -> (u32, u32) {
+        (**self).viewport()
+    }
+    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
+        (**self).frame(time_us, events)
+    }
+    fn timings(&self) -> SourceTimings {
+        (**self).timings()
+    }
+}

@@ -1,0 +1,828 @@
+//! Display list → pixels, with tiny-skia, following the rendering table of `docs/host-abi.md`.
+//!
+//! The rules are kept as plain as the C++ host's (cairo) so that both render the same list to
+//! the same pixels within a small tolerance:
+//!
+//! * a frame starts by clearing to opaque black;
+//! * `Rect`: an anti-aliased rounded rectangle filled with `fill` (radius clamped to half the
+//!   shorter side); if `border_width > 0`, the same rectangle inset by `border_width / 2`, radius
+//!   `max(r - border_width / 2, 0)`, stroked `border_width` wide, so the border lies inside;
+//! * `GlyphRun`: the colour painted through the A8 coverage of an atlas page, quad by quad, at
+//!   whole-pixel positions;
+//! * `AtlasPage` / `AtlasUpload`: A8 pages kept across frames;
+//! * `PushClip`: intersect the clip (an anti-aliased mask) with a rounded rectangle;
+//! * `PushOpacity`: draw into a transparent layer and composite it with that alpha on pop;
+//! * `PushTransform`: concatenate an affine transform;
+//! * `Image` and `VideoSurface` are not drawn yet; unknown opcodes are skipped.
+//!
+//! A malformed list is a [`RenderError`]; the previous frame stays the last good one.
+
+use std::collections::HashMap;
+
+use tiny_skia::{
+    Color, FillRule, FilterQuality, Mask, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke,
+    Transform,
+};
+use touchline_abi::display_list::{AtlasPageCmd, AtlasUploadCmd, ClipCmd, GlyphRunCmd, RectCmd, RectF};
+use touchline_abi::{Command, DisplayListError, DisplayListReader, FRAME_FLAG_UNCHANGED, rgba_components};
+
+/// The largest atlas page side the renderer accepts, in pixels.
+pub const MAX_ATLAS_PAGE_SIDE: u32 = 8192;
+/// The most atlas pages alive at once.
+pub const MAX_ATLAS_PAGES: usize = 256;
+/// The deepest nesting of clip, opacity or transform pushes.
+pub const MAX_STACK_DEPTH: usize = 256;
+
+/// Why a display list could not be rendered.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RenderError {
+    /// The list itself is malformed (header, lengths).
+    #[error(transparent)]
+    List(#[from] DisplayListError),
+    /// A command refers to an atlas page that does not exist.
+    #[error("command {index}: atlas page {page} does not exist")]
+    NoSuchPage {
+        /// Command index.
+        index: u32,
+        /// The page id.
+        page: u32,
+    },
+    /// A command's numbers are out of range.
+    #[error("command {index}: {reason}")]
+    BadCommand {
+        /// Command index.
+        index: u32,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A pop without its push, or pushes nested too deep.
+    #[error("command {index}: {reason}")]
+    Unbalanced {
+        /// Command index.
+        index: u32,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The viewport has no pixels or is too large.
+    #[error("cannot render a {0}x{1} viewport")]
+    BadViewport(u32, u32),
+}
+
+/// What rendering one list did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// The header's command count.
+    pub commands: u32,
+    /// The frame was flagged unchanged and the previous pixels were kept.
+    pub unchanged: bool,
+}
+
+#[derive(Clone, Debug)]
+struct AtlasPage {
+    width: u32,
+    height: u32,
+    coverage: Vec<u8>,
+}
+
+/// One `PushOpacity`.
+enum Group {
+    /// Opacity ≥ 1: draw straight through.
+    Passthrough,
+    /// Opacity ≤ 0: draw nothing until the pop (atlas commands still apply).
+    Hidden,
+    /// Draw into `layer`, composite with `alpha` on pop.
+    Layer { layer: Pixmap, alpha: f32 },
+}
+
+/// Renders display lists into a viewport-sized pixmap, keeping atlas pages across frames.
+pub struct Renderer {
+    width: u32,
+    height: u32,
+    front: Pixmap,
+    back: Pixmap,
+    has_frame: bool,
+    pages: HashMap<u32, AtlasPage>,
+    spare_layers: Vec<Pixmap>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("has_frame", &self.has_frame)
+            .field("pages", &self.pages.len())
+            .finish()
+    }
+}
+
+impl Renderer {
+    /// A renderer for a `width × height` viewport.
+    pub fn new(width: u32, height: u32) -> Result<Self, RenderError> {
+        let bad = || RenderError::BadViewport(width, height);
+        if width > 16384 || height > 16384 {
+            return Err(bad());
+        }
+        let mut front = Pixmap::new(width, height).ok_or_else(bad)?;
+        front.fill(Color::BLACK);
+        let back = front.clone();
+        Ok(Self {
+            width,
+            height,
+            front,
+            back,
+            has_frame: false,
+            pages: HashMap::new(),
+            spare_layers: Vec::new(),
+        })
+    }
+
+    /// The viewport size.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// The last successfully rendered frame (opaque black before the first).
+    pub fn pixmap(&self) -> &Pixmap {
+        &self.front
+    }
+
+    /// True once a frame has been rendered successfully.
+    pub fn has_frame(&self) -> bool {
+        self.has_frame
+    }
+
+    /// Renders one display list. On success its pixels become [`Self::pixmap`]; on error the
+    /// previous frame is kept (atlas changes made by the failed list stay).
+    pub fn render(&mut self, list: &[u8]) -> Result<RenderStats, RenderError> {
+        let reader = DisplayListReader::new(list)?;
+        let header = *reader.header();
+        let unchanged = self.has_frame && u32::from(header.flags) & FRAME_FLAG_UNCHANGED != 0;
+
+        let mut back = std::mem::replace(&mut self.back, Pixmap::new(1, 1).ok_or(RenderError::BadViewport(1, 1))?);
+        let result = self.draw(&reader, &mut back, unchanged);
+        match result {
+            Ok(()) => {
+                if unchanged {
+                    self.back = back;
+                } else {
+                    self.back = std::mem::replace(&mut self.front, back);
+                    self.has_frame = true;
+                }
+                Ok(RenderStats { commands: header.command_count, unchanged })
+            }
+            Err(e) => {
+                self.back = back;
+                Err(e)
+            }
+        }
+    }
+
+    fn draw(&mut self, reader: &DisplayListReader<'_>, target: &mut Pixmap, atlas_only: bool) -> Result<(), RenderError> {
+        if !atlas_only {
+            target.fill(Color::BLACK);
+        }
+        let mut state = DrawState {
+            groups: Vec::new(),
+            clips: Vec::new(),
+            transforms: Vec::new(),
+            transform: Transform::identity(),
+            hidden: 0,
+            atlas_only,
+        };
+        let mut result = Ok(());
+        for (index, command) in reader.commands().enumerate() {
+            let index = index as u32;
+            let step = command.map_err(RenderError::from).and_then(|c| self.command(index, c, target, &mut state));
+            if let Err(e) = step {
+                result = Err(e);
+                break;
+            }
+        }
+        // Close what the list left open, so layers go back to the pool.
+        while let Some(group) = state.groups.pop() {
+            let clip = state.clips.last().and_then(Option::as_ref);
+            let parent = top_target(&mut state.groups, target);
+            if let Some(layer) = composite(group, parent, clip) {
+                self.recycle(layer);
+            }
+        }
+        result
+    }
+
+    fn command(
+        &mut self,
+        index: u32,
+        command: Command<'_>,
+        target: &mut Pixmap,
+        st: &mut DrawState,
+    ) -> Result<(), RenderError> {
+        match command {
+            Command::AtlasPage(cmd) => self.atlas_page(index, &cmd),
+            Command::AtlasUpload(cmd, pixels) => self.atlas_upload(index, &cmd, pixels),
+            Command::Rect(cmd) => {
+                if st.drawing() {
+                    let clip = st.clips.last().and_then(Option::as_ref);
+                    draw_rect(top_target(&mut st.groups, target), &cmd, st.transform, clip);
+                }
+                Ok(())
+            }
+            Command::GlyphRun(run, quads) => {
+                let page = self.pages.get(&run.page).ok_or(RenderError::NoSuchPage { index, page: run.page })?;
+                let quads: Vec<_> = quads.iter().collect();
+                // Validate every quad, drawing or not: a bad list is bad whether visible or not.
+                for q in &quads {
+                    if u32::from(q.u) + u32::from(q.w) > page.width || u32::from(q.v) + u32::from(q.h) > page.height {
+                        return Err(RenderError::BadCommand {
+                            index,
+                            reason: format!(
+                                "glyph box {}x{} at ({}, {}) is outside atlas page {} ({}x{})",
+                                q.w, q.h, q.u, q.v, run.page, page.width, page.height
+                            ),
+                        });
+                    }
+                }
+                if st.drawing() {
+                    let clip = st.clips.last().and_then(Option::as_ref);
+                    draw_glyphs(top_target(&mut st.groups, target), page, &run, &quads, st.transform, clip);
+                }
+                Ok(())
+            }
+            Command::PushClip(cmd) => {
+                st.check_depth(index, st.clips.len())?;
+                let mask = self.clip_mask(&cmd, st);
+                st.clips.push(mask);
+                Ok(())
+            }
+            Command::PopClip => {
+                st.clips.pop().ok_or(RenderError::Unbalanced { index, reason: "PopClip without PushClip" })?;
+                Ok(())
+            }
+            Command::PushOpacity(cmd) => {
+                st.check_depth(index, st.groups.len())?;
+                let alpha = if cmd.alpha.is_nan() { 0.0 } else { cmd.alpha };
+                let group = if alpha >= 1.0 {
+                    Group::Passthrough
+                } else if alpha <= 0.0 || !st.drawing() {
+                    Group::Hidden
+                } else {
+                    Group::Layer { layer: self.layer(), alpha }
+                };
+                if matches!(group, Group::Hidden) {
+                    st.hidden += 1;
+                }
+                st.groups.push(group);
+                Ok(())
+            }
+            Command::PopOpacity => {
+                let group = st
+                    .groups
+                    .pop()
+                    .ok_or(RenderError::Unbalanced { index, reason: "PopOpacity without PushOpacity" })?;
+                if matches!(group, Group::Hidden) {
+                    st.hidden -= 1;
+                }
+                let clip = st.clips.last().and_then(Option::as_ref);
+                if let Some(layer) = composite(group, top_target(&mut st.groups, target), clip) {
+                    self.recycle(layer);
+                }
+                Ok(())
+            }
+            Command::PushTransform(cmd) => {
+                st.check_depth(index, st.transforms.len())?;
+                let [a, b, c, d, e, f] = cmd.m;
+                st.transforms.push(st.transform);
+                st.transform = st.transform.pre_concat(Transform::from_row(a, b, c, d, e, f));
+                Ok(())
+            }
+            Command::PopTransform => {
+                st.transform = st
+                    .transforms
+                    .pop()
+                    .ok_or(RenderError::Unbalanced { index, reason: "PopTransform without PushTransform" })?;
+                Ok(())
+            }
+            // Drawn by a later issue; skipped like unknown opcodes.
+            Command::Image(_) | Command::VideoSurface(_) | Command::Unknown(_) => Ok(()),
+        }
+    }
+
+    fn atlas_page(&mut self, index: u32, cmd: &AtlasPageCmd) -> Result<(), RenderError> {
+        if cmd.width > MAX_ATLAS_PAGE_SIDE || cmd.height > MAX_ATLAS_PAGE_SIDE {
+            return Err(RenderError::BadCommand {
+                index,
+                reason: format!(
+                    "atlas page {} is {}x{}, larger than {MAX_ATLAS_PAGE_SIDE}x{MAX_ATLAS_PAGE_SIDE}",
+                    cmd.page, cmd.width, cmd.height
+                ),
+            });
+        }
+        if !self.pages.contains_key(&cmd.page) && self.pages.len() >= MAX_ATLAS_PAGES {
+            return Err(RenderError::BadCommand { index, reason: format!("more than {MAX_ATLAS_PAGES} atlas pages") });
+        }
+        let coverage = vec![0u8; cmd.width as usize * cmd.height as usize];
+        self.pages.insert(cmd.page, AtlasPage { width: cmd.width, height: cmd.height, coverage });
+        Ok(())
+    }
+
+    fn atlas_upload(&mut self, index: u32, cmd: &AtlasUploadCmd, pixels: &[u8]) -> Result<(), RenderError> {
+        let page = self.pages.get_mut(&cmd.page).ok_or(RenderError::NoSuchPage { index, page: cmd.page })?;
+        let (x, y, w, h) = (cmd.x as usize, cmd.y as usize, cmd.w as usize, cmd.h as usize);
+        if x + w > page.width as usize || y + h > page.height as usize || pixels.len() < w * h {
+            return Err(RenderError::BadCommand {
+                index,
+                reason: format!(
+                    "upload {w}x{h} at ({x}, {y}) does not fit atlas page {} ({}x{})",
+                    cmd.page, page.width, page.height
+                ),
+            });
+        }
+        if w == 0 {
+            return Ok(());
+        }
+        let stride = page.width as usize;
+        for (row, src) in pixels.chunks_exact(w).take(h).enumerate() {
+            let start = (y + row) * stride + x;
+            page.coverage[start..start + w].copy_from_slice(src);
+        }
+        Ok(())
+    }
+
+    fn clip_mask(&self, cmd: &ClipCmd, st: &DrawState) -> Option<Mask> {
+        if st.atlas_only {
+            return None;
+        }
+        let path = rounded_rect(&cmd.rect, cmd.corner_radius);
+        let mut mask = match st.clip() {
+            Some(current) => current.clone(),
+            None => {
+                let mut mask = Mask::new(self.width, self.height)?;
+                if let Some(path) = &path {
+                    mask.fill_path(path, FillRule::Winding, true, st.transform);
+                }
+                return Some(mask);
+            }
+        };
+        match &path {
+            Some(path) => mask.intersect_path(path, FillRule::Winding, true, st.transform),
+            None => mask.clear(),
+        }
+        Some(mask)
+    }
+
+    fn layer(&mut self) -> Pixmap {
+        match self.spare_layers.pop() {
+            Some(layer) => layer,
+            // The viewport was validated in `new`, so this cannot fail; fall back to a clone.
+            None => Pixmap::new(self.width, self.height).unwrap_or_else(|| {
+                let mut p = self.front.clone();
+                p.fill(Color::TRANSPARENT);
+                p
+            }),
+        }
+    }
+
+    fn recycle(&mut self, mut layer: Pixmap) {
+        layer.fill(Color::TRANSPARENT);
+        if self.spare_layers.len() < 4 {
+            self.spare_layers.push(layer);
+        }
+    }
+}
+
+struct DrawState {
+    groups: Vec<Group>,
+    /// `None` entries: a clip pushed while only atlas commands are applied.
+    clips: Vec<Option<Mask>>,
+    transforms: Vec<Transform>,
+    transform: Transform,
+    hidden: u32,
+    atlas_only: bool,
+}
+
+impl DrawState {
+    fn drawing(&self) -> bool {
+        !self.atlas_only && self.hidden == 0
+    }
+
+    fn clip(&self) -> Option<&Mask> {
+        self.clips.last().and_then(Option::as_ref)
+    }
+
+    fn check_depth(&self, index: u32, depth: usize) -> Result<(), RenderError> {
+        if depth >= MAX_STACK_DEPTH {
+            return Err(RenderError::Unbalanced { index, reason: "pushes nested deeper than 256" });
+        }
+        Ok(())
+    }
+}
+
+impl Group {
+    fn layer_mut(&mut self) -> Option<&mut Pixmap> {
+        match self {
+            Group::Layer { layer, .. } => Some(layer),
+            _ => None,
+        }
+    }
+}
+
+/// Where drawing goes: the innermost opacity layer, or the frame itself.
+fn top_target<'a>(groups: &'a mut [Group], base: &'a mut Pixmap) -> &'a mut Pixmap {
+    match groups.iter_mut().rev().find_map(Group::layer_mut) {
+        Some(layer) => layer,
+        None => base,
+    }
+}
+
+/// Composites a popped group onto its parent; returns the layer for reuse.
+fn composite(group: Group, parent: &mut Pixmap, clip: Option<&Mask>) -> Option<Pixmap> {
+    match group {
+        Group::Layer { layer, alpha } => {
+            let paint = PixmapPaint { opacity: alpha, quality: FilterQuality::Nearest, ..PixmapPaint::default() };
+            parent.draw_pixmap(0, 0, layer.as_ref(), &paint, Transform::identity(), clip);
+            Some(layer)
+        }
+        Group::Passthrough | Group::Hidden => None,
+    }
+}
+
+fn paint(color: u32) -> Paint<'static> {
+    let [r, g, b, a] = rgba_components(color);
+    let mut paint = Paint::default();
+    paint.set_color_rgba8(r, g, b, a);
+    paint.anti_alias = true;
+    paint
+}
+
+/// The radius clamped to `[0, min(w, h) / 2]` (NaN counts as 0).
+fn clamp_radius(w: f32, h: f32, r: f32) -> f32 {
+    let max = (w.min(h) / 2.0).max(0.0);
+    if r.is_nan() { 0.0 } else { r.clamp(0.0, max) }
+}
+
+/// A rounded rectangle path, or `None` when it is empty or not finite.
+fn rounded_rect(rect: &RectF, radius: f32) -> Option<Path> {
+    let RectF { x, y, w, h } = *rect;
+    if !(x.is_finite() && y.is_finite() && w.is_finite() && h.is_finite()) || w <= 0.0 || h <= 0.0 {
+        return None;
+    }
+    let r = clamp_radius(w, h, radius);
+    if r <= 0.0 {
+        return Some(PathBuilder::from_rect(Rect::from_xywh(x, y, w, h)?));
+    }
+    // Each corner a cubic quarter circle, as cairo's arcs are.
+    const KAPPA: f32 = 0.552_284_8;
+    let k = r * KAPPA;
+    let (right, bottom) = (x + w, y + h);
+    let mut pb = PathBuilder::new();
+    pb.move_to(x + r, y);
+    pb.line_to(right - r, y);
+    pb.cubic_to(right - r + k, y, right, y + r - k, right, y + r);
+    pb.line_to(right, bottom - r);
+    pb.cubic_to(right, bottom - r + k, right - r + k, bottom, right - r, bottom);
+    pb.line_to(x + r, bottom);
+    pb.cubic_to(x + r - k, bottom, x, bottom - r + k, x, bottom - r);
+    pb.line_to(x, y + r);
+    pb.cubic_to(x, y + r - k, x + r - k, y, x + r, y);
+    pb.close();
+    pb.finish()
+}
+
+fn draw_rect(target: &mut Pixmap, cmd: &RectCmd, transform: Transform, clip: Option<&Mask>) {
+    let RectF { w, h, .. } = cmd.rect;
+    let radius = clamp_radius(w, h, cmd.corner_radius);
+    if rgba_components(cmd.fill)[3] > 0 {
+        if let Some(path) = rounded_rect(&cmd.rect, radius) {
+            target.fill_path(&path, &paint(cmd.fill), FillRule::Winding, transform, clip);
+        }
+    }
+    let bw = cmd.border_width;
+    if !(bw > 0.0 && bw.is_finite()) || rgba_components(cmd.border_color)[3] == 0 {
+        return;
+    }
+    let half = bw / 2.0;
+    let inner = RectF { x: cmd.rect.x + half, y: cmd.rect.y + half, w: w - bw, h: h - bw };
+    if inner.w > 0.0 && inner.h > 0.0 {
+        if let Some(path) = rounded_rect(&inner, (radius - half).max(0.0)) {
+            let stroke = Stroke { width: bw, ..Stroke::default() };
+            target.stroke_path(&path, &paint(cmd.border_color), &stroke, transform, clip);
+        }
+    } else if let Some(path) = rounded_rect(&cmd.rect, radius) {
+        // The border is at least as wide as the rect: it covers all of it.
+        target.fill_path(&path, &paint(cmd.border_color), FillRule::Winding, transform, clip);
+    }
+}
+
+fn draw_glyphs(
+    target: &mut Pixmap,
+    page: &AtlasPage,
+    run: &GlyphRunCmd,
+    quads: &[touchline_abi::GlyphQuad],
+    transform: Transform,
+    clip: Option<&Mask>,
+) {
+    let [r, g, b, a] = rgba_components(run.color);
+    if a == 0 {
+        return;
+    }
+    // Premultiplied colour, then scaled by each pixel's coverage.
+    let premul = |c: u8| mul_div255(c, a);
+    let (pr, pg, pb) = (premul(r), premul(g), premul(b));
+    let integral = transform.is_translate()
+        && transform.tx.fract() == 0.0
+        && transform.ty.fract() == 0.0
+        || transform.is_identity();
+    let quality = if integral { FilterQuality::Nearest } else { FilterQuality::Bilinear };
+    let paint = PixmapPaint { quality, ..PixmapPaint::default() };
+    let stride = page.width as usize;
+    for q in quads {
+        if q.w == 0 || q.h == 0 || !q.x.is_finite() || !q.y.is_finite() {
+            continue;
+        }
+        let Some(mut glyph) = Pixmap::new(u32::from(q.w), u32::from(q.h)) else { continue };
+        let (u, v, w) = (q.u as usize, q.v as usize, q.w as usize);
+        for (row, out) in glyph.data_mut().chunks_exact_mut(w * 4).enumerate() {
+            let start = (v + row) * stride + u;
+            for (px, &cov) in out.chunks_exact_mut(4).zip(&page.coverage[start..start + w]) {
+                px.copy_from_slice(&[mul_div255(pr, cov), mul_div255(pg, cov), mul_div255(pb, cov), mul_div255(a, cov)]);
+            }
+        }
+        let (x, y) = (q.x.round(), q.y.round());
+        if x.abs() > 1e6 || y.abs() > 1e6 {
+            continue;
+        }
+        target.draw_pixmap(x as i32, y as i32, glyph.as_ref(), &paint, transform, clip);
+    }
+}
+
+/// `a * b / 255`, rounded.
+fn mul_div255(a: u8, b: u8) -> u8 {
+    let t = u32::from(a) * u32::from(b) + 128;
+    ((t + (t >> 8)) >> 8) as u8
+}
+
+/// The pixmap as straight-alpha RGBA bytes (what PNG wants).
+pub fn to_rgba(pixmap: &Pixmap) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pixmap.data().len());
+    for px in pixmap.pixels() {
+        let c = px.demultiply();
+        out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use touchline_abi::display_list::{AtlasPageCmd, AtlasUploadCmd, ClipCmd, RectCmd, RectF, TransformCmd};
+    use touchline_abi::{DisplayListWriter, GlyphQuad, Opcode};
+
+    use super::*;
+
+    const W: u32 = 64;
+    const H: u32 = 48;
+
+    fn list(build: impl FnOnce(&mut DisplayListWriter)) -> Vec<u8> {
+        let mut w = DisplayListWriter::new();
+        w.begin(W, H, 0);
+        build(&mut w);
+        w.finish().to_vec()
+    }
+
+    fn px(r: &Renderer, x: u32, y: u32) -> [u8; 4] {
+        let c = r.pixmap().pixel(x, y).expect("pixel inside the viewport").demultiply();
+        [c.red(), c.green(), c.blue(), c.alpha()]
+    }
+
+    fn render(bytes: &[u8]) -> Renderer {
+        let mut r = Renderer::new(W, H).expect("renderer");
+        r.render(bytes).expect("valid list renders");
+        r
+    }
+
+    fn rect(x: f32, y: f32, w: f32, h: f32, fill: u32) -> RectCmd {
+        RectCmd { rect: RectF { x, y, w, h }, fill, border_color: 0, border_width: 0.0, corner_radius: 0.0 }
+    }
+
+    fn close(a: [u8; 4], b: [u8; 4], tol: u8) -> bool {
+        a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= tol)
+    }
+
+    #[test]
+    fn empty_list_is_opaque_black() {
+        let r = render(&list(|_| {}));
+        assert_eq!(px(&r, 0, 0), [0, 0, 0, 255]);
+        assert_eq!(px(&r, W - 1, H - 1), [0, 0, 0, 255]);
+    }
+
+    #[test]
+    fn rect_fill_and_border() {
+        let bytes = list(|w| {
+            w.rect(&RectCmd {
+                rect: RectF { x: 10.0, y: 10.0, w: 40.0, h: 30.0 },
+                fill: 0x2040_80ff,
+                border_color: 0xffff_00ff,
+                border_width: 4.0,
+                corner_radius: 6.0,
+            });
+        });
+        let r = render(&bytes);
+        assert_eq!(px(&r, 30, 25), [0x20, 0x40, 0x80, 255], "centre has the fill colour");
+        assert_eq!(px(&r, 30, 11), [0xff, 0xff, 0, 255], "top border, inside the rect");
+        assert_eq!(px(&r, 11, 25), [0xff, 0xff, 0, 255], "left border");
+        assert_eq!(px(&r, 30, 15), [0x20, 0x40, 0x80, 255], "just inside the border is fill");
+        assert_eq!(px(&r, 30, 8), [0, 0, 0, 255], "outside stays black");
+        assert_eq!(px(&r, 10, 10), [0, 0, 0, 255], "a rounded corner leaves the corner pixel black");
+    }
+
+    #[test]
+    fn radius_is_clamped_and_square_rect_is_exact() {
+        let r = render(&list(|w| w.rect(&rect(4.0, 4.0, 10.0, 10.0, 0xff00_00ff))));
+        assert_eq!(px(&r, 4, 4), [255, 0, 0, 255]);
+        assert_eq!(px(&r, 13, 13), [255, 0, 0, 255]);
+        assert_eq!(px(&r, 14, 14), [0, 0, 0, 255]);
+        // A huge radius is clamped to a circle: the centre is filled, the corner is not.
+        let mut pill = rect(20.0, 20.0, 20.0, 20.0, 0x00ff_00ff);
+        pill.corner_radius = 1000.0;
+        let r = render(&list(|w| w.rect(&pill)));
+        assert_eq!(px(&r, 30, 30), [0, 255, 0, 255]);
+        assert_eq!(px(&r, 20, 20), [0, 0, 0, 255]);
+        let edge = px(&r, 37, 22)[1];
+        assert!(edge > 0 && edge < 255, "the circle's edge is anti-aliased, got {edge}");
+    }
+
+    fn glyph_list() -> Vec<u8> {
+        list(|w| {
+            w.atlas_page(&AtlasPageCmd { page: 3, width: 16, height: 16 });
+            // 2×2 box at (4, 5): coverage 255, 0 / 0, 128.
+            w.atlas_upload(&AtlasUploadCmd { page: 3, x: 4, y: 5, w: 2, h: 2 }, &[255, 0, 0, 128]);
+            w.glyph_run(3, 0xffff_ffff, &[GlyphQuad { x: 20.0, y: 10.0, u: 4, v: 5, w: 2, h: 2 }]);
+        })
+    }
+
+    #[test]
+    fn glyph_paints_colour_through_coverage() {
+        let r = render(&glyph_list());
+        assert_eq!(px(&r, 20, 10), [255, 255, 255, 255], "coverage 255: the text colour");
+        assert_eq!(px(&r, 21, 10), [0, 0, 0, 255], "coverage 0: nothing");
+        assert_eq!(px(&r, 20, 11), [0, 0, 0, 255], "coverage 0: nothing");
+        assert!(close(px(&r, 21, 11), [128, 128, 128, 255], 1), "coverage 128: half");
+        assert_eq!(px(&r, 19, 10), [0, 0, 0, 255], "nothing outside the quad");
+    }
+
+    #[test]
+    fn atlas_pages_persist_across_frames() {
+        let mut r = Renderer::new(W, H).expect("renderer");
+        r.render(&glyph_list()).expect("first frame");
+        let second = list(|w| {
+            w.glyph_run(3, 0x00ff_00ff, &[GlyphQuad { x: 30.0, y: 30.0, u: 4, v: 5, w: 2, h: 2 }]);
+        });
+        r.render(&second).expect("second frame uses the page from the first");
+        assert_eq!(px(&r, 30, 30), [0, 255, 0, 255]);
+        assert_eq!(px(&r, 20, 10), [0, 0, 0, 255], "the frame was cleared");
+    }
+
+    #[test]
+    fn glyph_outside_page_or_missing_page_is_an_error() {
+        let mut r = Renderer::new(W, H).expect("renderer");
+        let missing = list(|w| w.glyph_run(9, 0xffff_ffff, &[GlyphQuad { x: 0.0, y: 0.0, u: 0, v: 0, w: 1, h: 1 }]));
+        assert_eq!(r.render(&missing), Err(RenderError::NoSuchPage { index: 0, page: 9 }));
+        let outside = list(|w| {
+            w.atlas_page(&AtlasPageCmd { page: 0, width: 8, height: 8 });
+            w.glyph_run(0, 0xffff_ffff, &[GlyphQuad { x: 0.0, y: 0.0, u: 6, v: 0, w: 4, h: 1 }]);
+        });
+        assert!(matches!(r.render(&outside), Err(RenderError::BadCommand { index: 1, .. })));
+        let big_upload = list(|w| {
+            w.atlas_page(&AtlasPageCmd { page: 0, width: 8, height: 8 });
+            w.atlas_upload(&AtlasUploadCmd { page: 0, x: 7, y: 0, w: 2, h: 1 }, &[1, 2]);
+        });
+        assert!(matches!(r.render(&big_upload), Err(RenderError::BadCommand { index: 1, .. })));
+    }
+
+    #[test]
+    fn clip_restricts_drawing() {
+        let bytes = list(|w| {
+            w.push_clip(&ClipCmd { rect: RectF { x: 10.0, y: 10.0, w: 10.0, h: 10.0 }, corner_radius: 0.0 });
+            w.rect(&rect(0.0, 0.0, W as f32, H as f32, 0xff00_00ff));
+            w.pop(Opcode::PopClip);
+            w.rect(&rect(40.0, 40.0, 4.0, 4.0, 0x0000_ffff));
+        });
+        let r = render(&bytes);
+        assert_eq!(px(&r, 15, 15), [255, 0, 0, 255], "inside the clip");
+        assert_eq!(px(&r, 5, 5), [0, 0, 0, 255], "outside the clip");
+        assert_eq!(px(&r, 25, 15), [0, 0, 0, 255], "outside the clip");
+        assert_eq!(px(&r, 41, 41), [0, 0, 255, 255], "after PopClip drawing is unclipped");
+    }
+
+    #[test]
+    fn nested_clips_intersect() {
+        let bytes = list(|w| {
+            w.push_clip(&ClipCmd { rect: RectF { x: 0.0, y: 0.0, w: 20.0, h: 20.0 }, corner_radius: 0.0 });
+            w.push_clip(&ClipCmd { rect: RectF { x: 10.0, y: 10.0, w: 20.0, h: 20.0 }, corner_radius: 0.0 });
+            w.rect(&rect(0.0, 0.0, W as f32, H as f32, 0xffff_ffff));
+            w.pop(Opcode::PopClip);
+            w.pop(Opcode::PopClip);
+        });
+        let r = render(&bytes);
+        assert_eq!(px(&r, 15, 15), [255; 4]);
+        assert_eq!(px(&r, 5, 5), [0, 0, 0, 255]);
+        assert_eq!(px(&r, 25, 25), [0, 0, 0, 255]);
+    }
+
+    #[test]
+    fn opacity_half_halves() {
+        let bytes = list(|w| {
+            w.push_opacity(0.5);
+            w.rect(&rect(0.0, 0.0, 32.0, 32.0, 0xffff_ffff));
+            w.pop(Opcode::PopOpacity);
+        });
+        let r = render(&bytes);
+        assert!(close(px(&r, 10, 10), [128, 128, 128, 255], 1), "got {:?}", px(&r, 10, 10));
+        assert_eq!(px(&r, 40, 40), [0, 0, 0, 255]);
+    }
+
+    #[test]
+    fn opacity_is_group_opacity() {
+        // Two overlapping opaque rects in one 0.5 group: the overlap is 0.5 of the top one, not
+        // a blend of both.
+        let bytes = list(|w| {
+            w.push_opacity(0.5);
+            w.rect(&rect(0.0, 0.0, 20.0, 20.0, 0xff00_00ff));
+            w.rect(&rect(10.0, 10.0, 20.0, 20.0, 0x0000_ffff));
+            w.pop(Opcode::PopOpacity);
+            w.push_opacity(0.0);
+            w.rect(&rect(40.0, 0.0, 10.0, 10.0, 0xffff_ffff));
+            w.pop(Opcode::PopOpacity);
+        });
+        let r = render(&bytes);
+        assert!(close(px(&r, 15, 15), [0, 0, 128, 255], 1), "got {:?}", px(&r, 15, 15));
+        assert!(close(px(&r, 5, 5), [128, 0, 0, 255], 1));
+        assert_eq!(px(&r, 45, 5), [0, 0, 0, 255], "opacity 0 draws nothing");
+    }
+
+    #[test]
+    fn transform_translates_and_scales() {
+        let bytes = list(|w| {
+            w.push_transform(&TransformCmd { m: [2.0, 0.0, 0.0, 2.0, 10.0, 5.0] });
+            w.rect(&rect(0.0, 0.0, 5.0, 5.0, 0x00ff_00ff));
+            w.pop(Opcode::PopTransform);
+            w.rect(&rect(0.0, 0.0, 2.0, 2.0, 0xff00_00ff));
+        });
+        let r = render(&bytes);
+        assert_eq!(px(&r, 10, 5), [0, 255, 0, 255]);
+        assert_eq!(px(&r, 19, 14), [0, 255, 0, 255]);
+        assert_eq!(px(&r, 20, 15), [0, 0, 0, 255]);
+        assert_eq!(px(&r, 1, 1), [255, 0, 0, 255], "PopTransform restores identity");
+    }
+
+    #[test]
+    fn malformed_lists_are_errors_and_keep_the_last_frame() {
+        let mut r = Renderer::new(W, H).expect("renderer");
+        r.render(&list(|w| w.rect(&rect(0.0, 0.0, 8.0, 8.0, 0xff00_00ff)))).expect("good frame");
+        assert!(matches!(r.render(&[1, 2, 3]), Err(RenderError::List(_))));
+        let unbalanced = list(|w| {
+            w.rect(&rect(0.0, 0.0, W as f32, H as f32, 0xffff_ffff));
+            w.pop(Opcode::PopClip);
+        });
+        assert!(matches!(r.render(&unbalanced), Err(RenderError::Unbalanced { index: 1, .. })));
+        let mut truncated = list(|w| w.rect(&rect(0.0, 0.0, 1.0, 1.0, 0xffff_ffff)));
+        truncated.truncate(truncated.len() - 4);
+        let len = (truncated.len() as u32).to_le_bytes();
+        truncated[20..24].copy_from_slice(&len);
+        assert!(matches!(r.render(&truncated), Err(RenderError::List(DisplayListError::BadCommand { .. }))));
+        assert_eq!(px(&r, 4, 4), [255, 0, 0, 255], "last good frame kept");
+        assert_eq!(px(&r, 20, 20), [0, 0, 0, 255], "last good frame kept");
+    }
+
+    #[test]
+    fn unknown_opcodes_are_skipped() {
+        let mut bytes = list(|w| {
+            w.push_opacity(1.0); // becomes the unknown opcode below
+            w.rect(&rect(0.0, 0.0, 4.0, 4.0, 0xff00_00ff));
+        });
+        bytes[24..26].copy_from_slice(&999u16.to_le_bytes());
+        let r = render(&bytes);
+        assert_eq!(px(&r, 1, 1), [255, 0, 0, 255]);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        // A valid header followed by every possible byte pattern in a short command stream.
+        let mut r = Renderer::new(W, H).expect("renderer");
+        let mut seed = 0x1234_5678u32;
+        for _ in 0..2000 {
+            let mut bytes = list(|w| {
+                w.atlas_page(&AtlasPageCmd { page: 0, width: 8, height: 8 });
+                w.rect(&rect(1.0, 2.0, 3.0, 4.0, 0xffff_ffff));
+                w.glyph_run(0, 0xffff_ffff, &[GlyphQuad { x: 1.0, y: 1.0, u: 0, v: 0, w: 2, h: 2 }]);
+                w.push_clip(&ClipCmd { rect: RectF { x: 0.0, y: 0.0, w: 9.0, h: 9.0 }, corner_radius: 2.0 });
+                w.push_transform(&TransformCmd { m: [1.0, 0.0, 0.0, 1.0, 3.0, 3.0] });
+            });
+            for _ in 0..4 {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let at = 24 + (seed >> 8) as usize % (bytes.len() - 24);
+                bytes[at] = (seed >> 24) as u8;
+            }
+            let _ = r.render(&bytes);
+        }
+    }
+}

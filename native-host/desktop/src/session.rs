@@ -1,0 +1,350 @@
+//! The frame loop shared by headless and window runs: step a [`FrameSource`], render, report.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use touchline_abi::{Event, Key};
+
+use crate::frame_source::FrameSource;
+use crate::renderer::Renderer;
+use crate::{HostError, screenshot};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the bundle cannot be used.
+pub const EXIT_UNUSABLE: u8 = 1;
+/// Exit code: bad command line.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the bundle failed during a frame.
+pub const EXIT_FRAME_FAILED: u8 = 3;
+
+/// What to run and how, from the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// No window, even when there is a display.
+    pub headless: bool,
+    /// Viewport `(width, height)`.
+    pub size: (u32, u32),
+    /// Scripted keys.
+    pub keys: Vec<Key>,
+    /// Frames between scripted keys (≥ 1).
+    pub key_interval: u32,
+    /// Frames to run; `None`: headless `2 + keys × interval`, window until closed.
+    pub frames: Option<u32>,
+    /// PNG of the last frame.
+    pub screenshot: Option<PathBuf>,
+    /// Directory for `frame-NNNN.tldl` dumps.
+    pub dump_dir: Option<PathBuf>,
+    /// No per-frame lines.
+    pub quiet: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            headless: false,
+            size: (1920, 1080),
+            keys: Vec::new(),
+            key_interval: 1,
+            frames: None,
+            screenshot: None,
+            dump_dir: None,
+            quiet: false,
+        }
+    }
+}
+
+impl RunOptions {
+    /// Frames a headless run makes: `--frames`, else `2 + keys × interval`.
+    pub fn headless_frames(&self) -> u64 {
+        match self.frames {
+            Some(n) => u64::from(n),
+            None => 2 + self.keys.len() as u64 * u64::from(self.key_interval.max(1)),
+        }
+    }
+
+    /// True when a window run should use the virtual clock and the key script (any of
+    /// `--keys`, `--frames` or `--screenshot`), so that it matches a headless run.
+    pub fn scripted(&self) -> bool {
+        !self.keys.is_empty() || self.frames.is_some() || self.screenshot.is_some()
+    }
+
+    /// The scripted events of frame `index`: key `j` at frame `1 + j × interval`, as a
+    /// `KeyDown` and a `KeyUp`.
+    pub fn scripted_events(&self, index: u64) -> Vec<Event> {
+        let interval = u64::from(self.key_interval.max(1));
+        if index == 0 || (index - 1) % interval != 0 {
+            return Vec::new();
+        }
+        match self.keys.get(((index - 1) / interval) as usize) {
+            Some(&key) => vec![Event::key_down(key), Event::key_up(key)],
+            None => Vec::new(),
+        }
+    }
+
+    /// True when there is no display to open a window on.
+    pub fn no_display() -> bool {
+        let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        !set("DISPLAY") && !set("WAYLAND_DISPLAY")
+    }
+}
+
+/// The virtual time of frame `index` in scripted runs: `index × 1_000_000 / 60` µs.
+pub fn virtual_time_us(index: u64) -> u64 {
+    index * 1_000_000 / 60
+}
+
+/// What one frame did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameReport {
+    /// Frame number, from 0.
+    pub index: u64,
+    /// The time handed to the source.
+    pub time_us: u64,
+    /// Events delivered.
+    pub events: usize,
+    /// Commands in the list.
+    pub commands: u32,
+    /// Bytes in the list.
+    pub bytes: usize,
+    /// Time spent in the source (the bundle's `touchline_frame` and the copy).
+    pub engine_us: u64,
+    /// Time spent rendering.
+    pub render_us: u64,
+    /// The list said the pixels did not change.
+    pub unchanged: bool,
+}
+
+impl std::fmt::Display for FrameReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "frame {:04} t={}.{:03}ms events={} commands={} bytes={} engine_us={}",
+            self.index,
+            self.time_us / 1000,
+            self.time_us % 1000,
+            self.events,
+            self.commands,
+            self.bytes,
+            self.engine_us
+        )
+    }
+}
+
+/// A source, its renderer and the run's bookkeeping.
+pub struct Session {
+    source: Box<dyn FrameSource>,
+    renderer: Renderer,
+    options: RunOptions,
+    launch: Instant,
+    next_index: u64,
+    engine_us: Vec<u64>,
+    render_us: Vec<u64>,
+    first_frame_ms: Option<f64>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("renderer", &self.renderer)
+            .field("options", &self.options)
+            .field("next_index", &self.next_index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session over `source`, rendering at its viewport. `launch` is when the process (or
+    /// the run) started, for `launch_to_first_frame_ms`.
+    pub fn new(source: Box<dyn FrameSource>, options: RunOptions, launch: Instant) -> Result<Self, HostError> {
+        let (width, height) = source.viewport();
+        let renderer = Renderer::new(width, height)?;
+        if let Some(dir) = &options.dump_dir {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| HostError::Output { path: dir.clone(), message: e.to_string() })?;
+        }
+        Ok(Self {
+            source,
+            renderer,
+            options,
+            launch,
+            next_index: 0,
+            engine_us: Vec::new(),
+            render_us: Vec::new(),
+            first_frame_ms: None,
+        })
+    }
+
+    /// The options.
+    pub fn options(&self) -> &RunOptions {
+        &self.options
+    }
+
+    /// The renderer, whose pixmap is the last good frame.
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// Index of the next frame.
+    pub fn next_index(&self) -> u64 {
+        self.next_index
+    }
+
+    /// Runs frame [`Self::next_index`]: the source, the dump, the renderer, the frame line.
+    pub fn step(&mut self, time_us: u64, events: &[Event]) -> Result<FrameReport, HostError> {
+        let index = self.next_index;
+        self.next_index += 1;
+        let started = Instant::now();
+        let list = self.source.frame(time_us, events)?;
+        let engine_us = started.elapsed().as_micros() as u64;
+        if let Some(dir) = &self.options.dump_dir {
+            let path = dir.join(format!("frame-{index:04}.tldl"));
+            std::fs::write(&path, list).map_err(|e| HostError::Output { path, message: e.to_string() })?;
+        }
+        let started = Instant::now();
+        let stats = self.renderer.render(list)?;
+        let render_us = started.elapsed().as_micros() as u64;
+        let report = FrameReport {
+            index,
+            time_us,
+            events: events.len(),
+            commands: stats.commands,
+            bytes: list.len(),
+            engine_us,
+            render_us,
+            unchanged: stats.unchanged,
+        };
+        self.engine_us.push(engine_us);
+        self.render_us.push(render_us);
+        if self.first_frame_ms.is_none() {
+            self.first_frame_ms = Some(self.launch.elapsed().as_secs_f64() * 1000.0);
+        }
+        if !self.options.quiet {
+            println!("{report}");
+        }
+        Ok(report)
+    }
+
+    /// Writes the last good frame as a PNG.
+    pub fn write_screenshot(&self, path: &std::path::Path) -> Result<(), HostError> {
+        if !self.renderer.has_frame() {
+            return Err(HostError::Output { path: path.to_path_buf(), message: "no frame was rendered".into() });
+        }
+        screenshot::write_pixmap(path, self.renderer.pixmap())
+    }
+
+    /// The `summary:` line.
+    pub fn summary(&self) -> String {
+        let timings = self.source.timings();
+        let (mean, p50, max) = stats(&self.engine_us);
+        let (render_mean, _, render_max) = stats(&self.render_us);
+        format!(
+            "summary: frames={} launch_to_first_frame_ms={:.1} compile_ms={:.1} instantiate_ms={:.1} \
+             init_ms={:.1} engine_us_mean={mean} engine_us_p50={p50} engine_us_max={max} \
+             render_us_mean={render_mean} render_us_max={render_max}",
+            self.engine_us.len(),
+            self.first_frame_ms.unwrap_or(0.0),
+            timings.compile_ms,
+            timings.instantiate_ms,
+            timings.init_ms,
+        )
+    }
+
+    /// Runs the headless loop: `headless_frames()` frames on the virtual clock with the key
+    /// script, then the screenshot and the summary. A failing frame stops the run with exit
+    /// code 3; the last good frame is still written.
+    pub fn run_headless(&mut self) -> ExitCode {
+        let frames = self.options.headless_frames();
+        let mut code = EXIT_OK;
+        for index in 0..frames {
+            let events = self.options.scripted_events(index);
+            if let Err(e) = self.step(virtual_time_us(index), &events) {
+                eprintln!("error: frame {index}: {e}");
+                code = exit_code_for_frame_error(&e);
+                break;
+            }
+        }
+        self.finish(code, None)
+    }
+
+    /// Writes the screenshot (from `window_pixels` if given, else the last good frame) and
+    /// prints the summary; returns the exit code.
+    pub fn finish(&self, mut code: u8, window_pixels: Option<(u32, u32, &[u8])>) -> ExitCode {
+        if let Some(path) = &self.options.screenshot {
+            let written = match window_pixels {
+                Some((w, h, rgba)) => screenshot::write_rgba(path, w, h, rgba),
+                None => self.write_screenshot(path),
+            };
+            match written {
+                Ok(()) => {}
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    if code == EXIT_OK {
+                        code = EXIT_USAGE;
+                    }
+                }
+            }
+        }
+        println!("{}", self.summary());
+        ExitCode::from(code)
+    }
+}
+
+/// Exit code for an error from [`Session::step`]: 2 for an unwritable dump, 3 otherwise.
+pub fn exit_code_for_frame_error(error: &HostError) -> u8 {
+    match error {
+        HostError::Output { .. } => EXIT_USAGE,
+        _ => EXIT_FRAME_FAILED,
+    }
+}
+
+/// `(mean, p50, max)` of the samples, 0s when empty.
+fn stats(samples: &[u64]) -> (u64, u64, u64) {
+    if samples.is_empty() {
+        return (0, 0, 0);
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    let mean = sorted.iter().sum::<u64>() / sorted.len() as u64;
+    (mean, sorted[sorted.len() / 2], sorted[sorted.len() - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_script_timing() {
+        let opts = RunOptions { keys: vec![Key::Right, Key::Select], key_interval: 3, ..RunOptions::default() };
+        assert_eq!(opts.headless_frames(), 8);
+        assert!(opts.scripted_events(0).is_empty());
+        assert_eq!(opts.scripted_events(1), vec![Event::key_down(Key::Right), Event::key_up(Key::Right)]);
+        assert!(opts.scripted_events(2).is_empty());
+        assert!(opts.scripted_events(3).is_empty());
+        assert_eq!(opts.scripted_events(4), vec![Event::key_down(Key::Select), Event::key_up(Key::Select)]);
+        assert!(opts.scripted_events(7).is_empty());
+        assert_eq!(virtual_time_us(3), 50_000);
+    }
+
+    #[test]
+    fn frame_line_format() {
+        let r = FrameReport {
+            index: 3,
+            time_us: 50_000,
+            events: 2,
+            commands: 57,
+            bytes: 12345,
+            engine_us: 123,
+            render_us: 9,
+            unchanged: false,
+        };
+        assert_eq!(r.to_string(), "frame 0003 t=50.000ms events=2 commands=57 bytes=12345 engine_us=123");
+    }
+
+    #[test]
+    fn stats_of_samples() {
+        assert_eq!(stats(&[]), (0, 0, 0));
+        assert_eq!(stats(&[5, 1, 3]), (3, 3, 5));
+    }
+}

@@ -1,0 +1,200 @@
+// touchline-host: the C++ device host. Parses the command line (docs/host-abi.md, "Host
+// command line") and hands over to run().
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "run.h"
+
+namespace {
+
+using namespace touchline::host;
+
+const char kUsage[] =
+    "usage: touchline-host BUNDLE.wasm [flags]\n"
+    "  --headless                no window (the default when there is no display)\n"
+    "  --size WxH                viewport, default 1920x1080\n"
+    "  --keys right,right,enter  key script: up down left right enter|select|ok back|escape\n"
+    "                            play|playpause inspector|f12\n"
+    "  --key-interval N          frames between scripted keys, default 1\n"
+    "  --frames N                frames to run; headless default: 2 + keys x interval\n"
+    "  --screenshot out.png      PNG of the last frame (window mode: read back from the window)\n"
+    "  --dump-display-list DIR   DIR/frame-NNNN.tldl, the exact bytes of each frame's list\n"
+    "  --quiet                   no per-frame lines\n"
+    "  --engine cranelift|pulley compile with Cranelift (default) or run on the Pulley interpreter\n"
+    "  --help                    this text\n";
+
+// Names as in Key::from_name (abi/src/event.rs).
+bool key_from_name(std::string_view name, abi::Key &key) {
+  struct Name {
+    const char *name;
+    abi::Key key;
+  };
+  static const Name kNames[] = {
+      {"up", abi::Key::Up},           {"down", abi::Key::Down},
+      {"left", abi::Key::Left},       {"right", abi::Key::Right},
+      {"enter", abi::Key::Select},    {"select", abi::Key::Select},
+      {"ok", abi::Key::Select},       {"back", abi::Key::Back},
+      {"escape", abi::Key::Back},     {"play", abi::Key::PlayPause},
+      {"playpause", abi::Key::PlayPause}, {"inspector", abi::Key::Inspector},
+      {"f12", abi::Key::Inspector},
+  };
+  for (const auto &n : kNames) {
+    if (name == n.name) {
+      key = n.key;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool parse_u64(std::string_view text, uint64_t &out) {
+  if (text.empty() || text.size() > 19) return false;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  out = value;
+  return true;
+}
+
+bool parse_size(std::string_view text, uint32_t &w, uint32_t &h) {
+  const auto x = text.find('x');
+  if (x == std::string_view::npos) return false;
+  uint64_t a = 0;
+  uint64_t b = 0;
+  if (!parse_u64(text.substr(0, x), a) || !parse_u64(text.substr(x + 1), b)) return false;
+  if (a < 1 || b < 1 || a > 16384 || b > 16384) return false;
+  w = static_cast<uint32_t>(a);
+  h = static_cast<uint32_t>(b);
+  return true;
+}
+
+struct Parsed {
+  Options options;
+  bool help = false;
+  std::string error;  // non-empty: bad command line
+};
+
+Parsed parse(int argc, char **argv) {
+  Parsed p;
+  Options &o = p.options;
+  const auto fail = [&](std::string message) {
+    p.error = std::move(message);
+    return p;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view value;
+    bool has_value = false;
+    if (arg.rfind("--", 0) == 0) {
+      if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+        value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        has_value = true;
+      }
+    }
+    const auto take = [&](std::string_view &out) {
+      if (has_value) {
+        out = value;
+        return true;
+      }
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string_view v;
+    if (arg == "--help" || arg == "-h") {
+      p.help = true;
+    } else if (arg == "--headless") {
+      o.headless = true;
+    } else if (arg == "--quiet") {
+      o.quiet = true;
+    } else if (arg == "--size") {
+      if (!take(v) || !parse_size(v, o.width, o.height)) {
+        return fail("--size wants WxH, each 1 to 16384, e.g. 1920x1080");
+      }
+    } else if (arg == "--keys") {
+      if (!take(v)) return fail("--keys wants a comma-separated list of keys");
+      o.keys.clear();
+      size_t start = 0;
+      while (!v.empty() && start <= v.size()) {
+        const auto comma = v.find(',', start);
+        const auto name = v.substr(start, comma == std::string_view::npos ? v.npos : comma - start);
+        abi::Key key;
+        if (!key_from_name(name, key)) {
+          return fail("unknown key `" + std::string(name) +
+                      "` in --keys (up, down, left, right, enter, back, play, inspector)");
+        }
+        o.keys.push_back(key);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+      }
+    } else if (arg == "--key-interval") {
+      uint64_t n = 0;
+      if (!take(v) || !parse_u64(v, n) || n < 1 || n > 1000000) {
+        return fail("--key-interval wants a whole number of frames, at least 1");
+      }
+      o.key_interval = static_cast<uint32_t>(n);
+    } else if (arg == "--frames") {
+      uint64_t n = 0;
+      if (!take(v) || !parse_u64(v, n)) return fail("--frames wants a whole number");
+      o.frames = n;
+    } else if (arg == "--screenshot") {
+      if (!take(v) || v.empty()) return fail("--screenshot wants a file name");
+      o.screenshot = std::string(v);
+    } else if (arg == "--dump-display-list") {
+      if (!take(v) || v.empty()) return fail("--dump-display-list wants a directory");
+      o.dump_dir = std::string(v);
+    } else if (arg == "--engine") {
+      if (!take(v)) return fail("--engine wants cranelift or pulley");
+      if (v == "cranelift") {
+        o.engine = EngineKind::Cranelift;
+      } else if (v == "pulley") {
+        o.engine = EngineKind::Pulley;
+      } else {
+        return fail("--engine wants cranelift or pulley, not `" + std::string(v) + "`");
+      }
+    } else if (arg.rfind("-", 0) == 0 && arg.size() > 1) {
+      return fail("unknown flag `" + std::string(arg) + "`");
+    } else if (o.bundle.empty()) {
+      o.bundle = std::string(arg);
+    } else {
+      return fail("one bundle only (got `" + o.bundle + "` and `" + std::string(arg) + "`)");
+    }
+    if (has_value && (arg == "--headless" || arg == "--quiet" || arg == "--help")) {
+      return fail(std::string(arg) + " takes no value");
+    }
+  }
+  if (!p.help && o.bundle.empty()) return fail("no bundle given");
+  return p;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const auto launched = std::chrono::steady_clock::now();
+  try {
+    Parsed parsed = parse(argc, argv);
+    if (parsed.help) {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    }
+    if (!parsed.error.empty()) {
+      std::fprintf(stderr, "error: %s\n%s", parsed.error.c_str(), kUsage);
+      return kExitUsage;
+    }
+    return run(parsed.options, launched);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "error: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "error: internal error\n");
+  }
+  return kExitBadBundle;
+}

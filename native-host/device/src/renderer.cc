@@ -1,0 +1,301 @@
+#include "renderer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+namespace touchline::host {
+namespace {
+
+bool finite(float v) { return std::isfinite(v); }
+bool finite(const abi::RectF &r) { return finite(r.x) && finite(r.y) && finite(r.w) && finite(r.h); }
+
+void set_color(cairo_t *cr, abi::Rgba color) {
+  cairo_set_source_rgba(cr, ((color >> 24) & 0xff) / 255.0, ((color >> 16) & 0xff) / 255.0,
+                        ((color >> 8) & 0xff) / 255.0, (color & 0xff) / 255.0);
+}
+
+bool transparent(abi::Rgba color) { return (color & 0xff) == 0; }
+
+// A rectangle with corners of radius `r` (already clamped to half the shorter side).
+void rounded_rect_path(cairo_t *cr, double x, double y, double w, double h, double r) {
+  cairo_new_path(cr);
+  if (r <= 0) {
+    cairo_rectangle(cr, x, y, w, h);
+    return;
+  }
+  const double right = x + w;
+  const double bottom = y + h;
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, right - r, y + r, r, -M_PI / 2, 0);
+  cairo_arc(cr, right - r, bottom - r, r, 0, M_PI / 2);
+  cairo_arc(cr, x + r, bottom - r, r, M_PI / 2, M_PI);
+  cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+  cairo_close_path(cr);
+}
+
+double clamp_radius(float radius, double w, double h) {
+  if (!(radius > 0)) return 0;  // also NaN
+  return std::min<double>(radius, std::min(w, h) / 2);
+}
+
+void draw_rect(cairo_t *cr, const abi::RectCmd &cmd) {
+  const abi::RectF &r = cmd.rect;
+  if (!finite(r) || !finite(cmd.border_width) || !(r.w > 0) || !(r.h > 0)) return;
+  const double radius = clamp_radius(cmd.corner_radius, r.w, r.h);
+  if (!transparent(cmd.fill)) {
+    rounded_rect_path(cr, r.x, r.y, r.w, r.h, radius);
+    set_color(cr, cmd.fill);
+    cairo_fill(cr);
+  }
+  const double bw = cmd.border_width;
+  if (bw > 0 && !transparent(cmd.border_color)) {
+    set_color(cr, cmd.border_color);
+    if (bw >= r.w || bw >= r.h) {
+      // The border is as thick as the rect: it covers all of it.
+      rounded_rect_path(cr, r.x, r.y, r.w, r.h, radius);
+      cairo_fill(cr);
+      return;
+    }
+    const double inset = bw / 2;
+    rounded_rect_path(cr, r.x + inset, r.y + inset, r.w - bw, r.h - bw,
+                      std::max(radius - inset, 0.0));
+    cairo_set_line_width(cr, bw);
+    cairo_stroke(cr);
+  }
+}
+
+// One entry of the push/pop stack.
+struct StackEntry {
+  enum class Kind { Clip, Opacity, Transform } kind;
+  bool saved;   // a cairo_save (Clip, Transform) or cairo_push_group (Opacity) to undo
+  bool hidden;  // everything inside is invisible (empty clip, zero opacity, singular matrix)
+};
+
+class FrameState {
+ public:
+  explicit FrameState(cairo_t *cr) : cr_(cr) {}
+
+  bool hidden() const { return hidden_ > 0; }
+
+  void push(StackEntry::Kind kind, bool saved, bool hidden) {
+    stack_.push_back({kind, saved, hidden});
+    if (hidden) ++hidden_;
+  }
+
+  // Pops the innermost entry if it is of `kind`; false (and nothing done) otherwise.
+  bool pop(StackEntry::Kind kind) {
+    if (stack_.empty() || stack_.back().kind != kind) return false;
+    undo(stack_.back());
+    stack_.pop_back();
+    return true;
+  }
+
+  void push_opacity_alpha(double alpha) { alphas_.push_back(alpha); }
+
+  // Undoes whatever is still pushed at the end of the frame; the number undone.
+  size_t unwind() {
+    const size_t n = stack_.size();
+    while (!stack_.empty()) {
+      undo(stack_.back());
+      stack_.pop_back();
+    }
+    return n;
+  }
+
+ private:
+  void undo(const StackEntry &e) {
+    if (e.hidden) --hidden_;
+    if (!e.saved) return;
+    if (e.kind == StackEntry::Kind::Opacity) {
+      const double alpha = alphas_.empty() ? 1.0 : alphas_.back();
+      if (!alphas_.empty()) alphas_.pop_back();
+      cairo_pop_group_to_source(cr_);
+      cairo_paint_with_alpha(cr_, alpha);
+    } else {
+      cairo_restore(cr_);
+    }
+  }
+
+  cairo_t *cr_;
+  std::vector<StackEntry> stack_;
+  std::vector<double> alphas_;  // one per saved opacity group, innermost last
+  int hidden_ = 0;
+};
+
+}  // namespace
+
+Result<Renderer> Renderer::create(int width, int height) {
+  if (width <= 0 || height <= 0) return Error{"viewport must not be empty"};
+  CairoSurface target(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
+  const cairo_status_t status = cairo_surface_status(target.get());
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return Error{std::string("cannot create a ") + std::to_string(width) + "x" +
+                 std::to_string(height) + " image: " + cairo_status_to_string(status)};
+  }
+  return Renderer(std::move(target), width, height);
+}
+
+uint64_t Renderer::atlas_bytes() const {
+  uint64_t total = 0;
+  for (const auto &[id, page] : pages_) {
+    total += static_cast<uint64_t>(cairo_image_surface_get_stride(page.get())) *
+             static_cast<uint64_t>(cairo_image_surface_get_height(page.get()));
+  }
+  return total;
+}
+
+void Renderer::atlas_page(const abi::AtlasPageCmd &cmd, std::vector<std::string> &warnings) {
+  pages_.erase(cmd.page);
+  if (cmd.width > kMaxPageSide || cmd.height > kMaxPageSide) {
+    warnings.push_back("atlas page " + std::to_string(cmd.page) + " is " +
+                       std::to_string(cmd.width) + "x" + std::to_string(cmd.height) +
+                       ", larger than " + std::to_string(kMaxPageSide) + " on a side; refused");
+    return;
+  }
+  const uint64_t bytes =
+      static_cast<uint64_t>(cairo_format_stride_for_width(CAIRO_FORMAT_A8, cmd.width)) *
+      cmd.height;
+  if (atlas_bytes() + bytes > kMaxAtlasBytes) {
+    warnings.push_back("atlas page " + std::to_string(cmd.page) +
+                       " would exceed the atlas budget; refused");
+    return;
+  }
+  // cairo zero-fills new image surfaces.
+  CairoSurface page(cairo_image_surface_create(CAIRO_FORMAT_A8, static_cast<int>(cmd.width),
+                                               static_cast<int>(cmd.height)));
+  if (cairo_surface_status(page.get()) != CAIRO_STATUS_SUCCESS) {
+    warnings.push_back("cannot create atlas page " + std::to_string(cmd.page));
+    return;
+  }
+  pages_.emplace(cmd.page, std::move(page));
+}
+
+void Renderer::atlas_upload(const AtlasUpload &up, std::vector<std::string> &warnings) {
+  const auto it = pages_.find(up.cmd.page);
+  if (it == pages_.end()) {
+    warnings.push_back("atlas upload to page " + std::to_string(up.cmd.page) +
+                       ", which does not exist; skipped");
+    return;
+  }
+  cairo_surface_t *page = it->second.get();
+  const int page_w = cairo_image_surface_get_width(page);
+  const int page_h = cairo_image_surface_get_height(page);
+  const int x = up.cmd.x;
+  const int y = up.cmd.y;
+  const int w = std::min<int>(up.cmd.w, std::max(page_w - x, 0));
+  const int h = std::min<int>(up.cmd.h, std::max(page_h - y, 0));
+  if (w != up.cmd.w || h != up.cmd.h) {
+    warnings.push_back("atlas upload to page " + std::to_string(up.cmd.page) +
+                       " reaches past the page; cut");
+  }
+  if (w <= 0 || h <= 0) return;
+  cairo_surface_flush(page);
+  unsigned char *data = cairo_image_surface_get_data(page);
+  const int stride = cairo_image_surface_get_stride(page);
+  for (int row = 0; row < h; ++row) {
+    std::memcpy(data + static_cast<size_t>(y + row) * stride + x,
+                up.pixels + static_cast<size_t>(row) * up.cmd.w, static_cast<size_t>(w));
+  }
+  cairo_surface_mark_dirty_rectangle(page, x, y, w, h);
+}
+
+void Renderer::render(const std::vector<Command> &commands, std::vector<std::string> &warnings) {
+  CairoContext context(cairo_create(target_.get()));
+  cairo_t *cr = context.get();
+  cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+  cairo_set_source_rgba(cr, 0, 0, 0, 1);
+  cairo_paint(cr);
+  cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+
+  FrameState state(cr);
+  using Kind = StackEntry::Kind;
+  for (const Command &command : commands) {
+    std::visit(
+        [&](const auto &cmd) {
+          using T = std::decay_t<decltype(cmd)>;
+          if constexpr (std::is_same_v<T, abi::RectCmd>) {
+            if (!state.hidden()) draw_rect(cr, cmd);
+          } else if constexpr (std::is_same_v<T, GlyphRun>) {
+            if (state.hidden() || cmd.run.quad_count == 0 || transparent(cmd.run.color)) return;
+            const auto it = pages_.find(cmd.run.page);
+            if (it == pages_.end()) {
+              warnings.push_back("glyph run uses atlas page " + std::to_string(cmd.run.page) +
+                                 ", which does not exist; skipped");
+              return;
+            }
+            set_color(cr, cmd.run.color);
+            for (uint32_t i = 0; i < cmd.run.quad_count; ++i) {
+              const abi::GlyphQuad q = cmd.quad(i);
+              if (q.w == 0 || q.h == 0 || !finite(q.x) || !finite(q.y)) continue;
+              // Whole pixels in v1: round, never scale.
+              const double x = std::floor(static_cast<double>(q.x) + 0.5);
+              const double y = std::floor(static_cast<double>(q.y) + 0.5);
+              cairo_save(cr);
+              cairo_rectangle(cr, x, y, q.w, q.h);
+              cairo_clip(cr);
+              cairo_mask_surface(cr, it->second.get(), x - q.u, y - q.v);
+              cairo_restore(cr);
+            }
+          } else if constexpr (std::is_same_v<T, abi::AtlasPageCmd>) {
+            atlas_page(cmd, warnings);
+          } else if constexpr (std::is_same_v<T, AtlasUpload>) {
+            atlas_upload(cmd, warnings);
+          } else if constexpr (std::is_same_v<T, abi::ClipCmd>) {
+            if (!finite(cmd.rect) || !finite(cmd.corner_radius) || !(cmd.rect.w > 0) ||
+                !(cmd.rect.h > 0)) {
+              state.push(Kind::Clip, false, true);  // an empty clip hides everything inside
+              return;
+            }
+            cairo_save(cr);
+            rounded_rect_path(cr, cmd.rect.x, cmd.rect.y, cmd.rect.w, cmd.rect.h,
+                              clamp_radius(cmd.corner_radius, cmd.rect.w, cmd.rect.h));
+            cairo_clip(cr);
+            state.push(Kind::Clip, true, false);
+          } else if constexpr (std::is_same_v<T, abi::OpacityCmd>) {
+            const float alpha = cmd.alpha;
+            if (!(alpha > 0)) {  // zero, negative or NaN: nothing inside shows
+              state.push(Kind::Opacity, false, true);
+            } else if (alpha >= 1 || state.hidden()) {
+              state.push(Kind::Opacity, false, false);  // no group needed
+            } else {
+              cairo_push_group(cr);
+              state.push_opacity_alpha(alpha);
+              state.push(Kind::Opacity, true, false);
+            }
+          } else if constexpr (std::is_same_v<T, abi::TransformCmd>) {
+            bool ok = true;
+            for (float v : cmd.m) ok = ok && finite(v);
+            cairo_matrix_t m;
+            cairo_matrix_init(&m, cmd.m[0], cmd.m[1], cmd.m[2], cmd.m[3], cmd.m[4], cmd.m[5]);
+            cairo_matrix_t inverse = m;
+            if (!ok || cairo_matrix_invert(&inverse) != CAIRO_STATUS_SUCCESS) {
+              state.push(Kind::Transform, false, true);  // a singular matrix squashes to nothing
+              return;
+            }
+            cairo_save(cr);
+            cairo_transform(cr, &m);
+            state.push(Kind::Transform, true, false);
+          } else if constexpr (std::is_same_v<T, PopClip>) {
+            if (!state.pop(Kind::Clip)) warnings.push_back("PopClip without a matching PushClip; ignored");
+          } else if constexpr (std::is_same_v<T, PopOpacity>) {
+            if (!state.pop(Kind::Opacity)) warnings.push_back("PopOpacity without a matching PushOpacity; ignored");
+          } else if constexpr (std::is_same_v<T, PopTransform>) {
+            if (!state.pop(Kind::Transform)) warnings.push_back("PopTransform without a matching PushTransform; ignored");
+          } else {
+            // Image, VideoSurface: later issues. Unknown opcodes: skipped by rule.
+          }
+        },
+        command);
+  }
+  if (const size_t open = state.unwind(); open > 0) {
+    warnings.push_back(std::to_string(open) + " push(es) left open at the end of the list");
+  }
+  cairo_surface_flush(target_.get());
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    warnings.push_back(std::string("cairo: ") + cairo_status_to_string(cairo_status(cr)));
+  }
+}
+
+}  // namespace touchline::host

@@ -1,0 +1,290 @@
+#include "run.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "display_list.h"
+#include "png.h"
+#include "renderer.h"
+#include "window.h"
+
+namespace touchline::host {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+bool has_display() {
+  const char *x11 = std::getenv("DISPLAY");
+  const char *wayland = std::getenv("WAYLAND_DISPLAY");
+  return (x11 != nullptr && *x11 != '\0') || (wayland != nullptr && *wayland != '\0');
+}
+
+// Mean, median and maximum of per-frame microseconds.
+struct Stats {
+  double mean = 0;
+  double p50 = 0;
+  double max = 0;
+};
+
+Stats stats_of(std::vector<double> samples) {
+  Stats s;
+  if (samples.empty()) return s;
+  double sum = 0;
+  for (double v : samples) sum += v;
+  s.mean = sum / static_cast<double>(samples.size());
+  s.max = *std::max_element(samples.begin(), samples.end());
+  auto mid = samples.begin() + static_cast<std::ptrdiff_t>(samples.size() / 2);
+  std::nth_element(samples.begin(), mid, samples.end());
+  s.p50 = *mid;
+  return s;
+}
+
+Status write_file(const std::string &path, const uint8_t *data, size_t len) {
+  std::FILE *f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return Error{"cannot write " + path + ": " + std::strerror(errno)};
+  const size_t written = len == 0 ? 0 : std::fwrite(data, 1, len, f);
+  const bool closed = std::fclose(f) == 0;
+  if (written != len || !closed) return Error{"cannot write " + path + ": " + std::strerror(errno)};
+  return ok_status();
+}
+
+// Prints each distinct renderer warning once, and stops after a few dozen.
+class WarningLog {
+ public:
+  void report(uint64_t frame, const std::vector<std::string> &warnings) {
+    for (const auto &w : warnings) {
+      if (seen_.size() >= kMax) {
+        if (!capped_) std::fprintf(stderr, "warning: further renderer warnings are not shown\n");
+        capped_ = true;
+        return;
+      }
+      if (seen_.insert(w).second) {
+        std::fprintf(stderr, "warning: frame %04" PRIu64 ": %s\n", frame, w.c_str());
+      }
+    }
+  }
+
+ private:
+  static constexpr size_t kMax = 32;
+  std::set<std::string> seen_;
+  bool capped_ = false;
+};
+
+bool touches_atlas(const std::vector<Command> &commands) {
+  for (const auto &c : commands) {
+    if (std::holds_alternative<abi::AtlasPageCmd>(c) || std::holds_alternative<AtlasUpload>(c)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+int run(const Options &options, Clock::time_point launched) {
+  LoadOptions load;
+  load.path = options.bundle;
+  load.engine = options.engine;
+  load.width = options.width;
+  load.height = options.height;
+  auto loaded = Bundle::load(load);
+  if (!loaded) {
+    std::fprintf(stderr, "error: %s\n", loaded.error().message.c_str());
+    return kExitBadBundle;
+  }
+  Bundle &bundle = *loaded.value();
+
+  auto created = Renderer::create(static_cast<int>(options.width), static_cast<int>(options.height));
+  if (!created) {
+    std::fprintf(stderr, "error: %s\n", created.error().message.c_str());
+    return kExitUsage;
+  }
+  Renderer &renderer = created.value();
+
+  if (!options.dump_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.dump_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "error: cannot create %s: %s\n", options.dump_dir.c_str(),
+                   ec.message().c_str());
+      return kExitUsage;
+    }
+  }
+
+  std::unique_ptr<Window> window;
+  if (!options.headless && has_display()) {
+    auto opened = Window::open(static_cast<int>(options.width), static_cast<int>(options.height),
+                               "Touchline - " + options.bundle);
+    if (opened) {
+      window = std::move(opened.value());
+    } else {
+      std::fprintf(stderr, "warning: %s; running headless\n", opened.error().message.c_str());
+    }
+  }
+
+  // Scripted (deterministic, virtual time) unless a window runs without --frames.
+  const bool live = window != nullptr && !options.frames.has_value();
+  const uint64_t frame_limit =
+      options.frames.value_or(live ? UINT64_MAX
+                                   : 2 + static_cast<uint64_t>(options.keys.size()) *
+                                             options.key_interval);
+
+  std::vector<abi::Event> events;
+  std::vector<Command> commands;
+  std::vector<std::string> warnings;
+  std::vector<double> engine_us;
+  std::vector<double> render_us;
+  WarningLog warning_log;
+  double launch_to_first_frame_ms = -1;
+  bool have_frame = false;  // a good frame was rendered (and, with a window, presented)
+  int exit_code = kExitOk;
+  const size_t max_events = abi::MAX_EVENT_BATCH_BYTES / sizeof(abi::Event);
+  const auto loop_start = Clock::now();
+  const auto frame_period = std::chrono::microseconds(1000000 / 60);
+  auto next_tick = loop_start;
+  bool window_open = true;
+
+  for (uint64_t i = 0; i < frame_limit; ++i) {
+    events.clear();
+    // Scripted key j goes out at frame 1 + j * interval, as a KeyDown and a KeyUp.
+    if (i >= 1 && (i - 1) % options.key_interval == 0) {
+      const uint64_t j = (i - 1) / options.key_interval;
+      if (j < options.keys.size()) {
+        abi::Event down{static_cast<uint32_t>(abi::EventKind::KeyDown),
+                        static_cast<uint32_t>(options.keys[j]), 0, 0};
+        abi::Event up = down;
+        up.kind = static_cast<uint32_t>(abi::EventKind::KeyUp);
+        events.push_back(down);
+        events.push_back(up);
+      }
+    }
+    if (window) {
+      window_open = window->poll(live ? &events : nullptr);
+      if (!window_open) break;
+      if (events.size() > max_events) events.resize(max_events);
+    }
+    const int64_t time_us =
+        live ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - loop_start)
+                   .count()
+             : static_cast<int64_t>(i * 1000000 / 60);
+
+    FrameView view;
+    FrameError frame_error;
+    const auto engine_start = Clock::now();
+    const bool ran = bundle.frame(time_us, events, view, frame_error);
+    const auto engine_end = Clock::now();
+    if (!ran) {
+      if (frame_error.kind == FrameFailure::Trap) {
+        std::fprintf(stderr, "error: bundle trapped in frame %" PRIu64 ": %s\n", i,
+                     frame_error.message.c_str());
+      } else {
+        std::fprintf(stderr,
+                     "error: bundle returned a malformed display list in frame %" PRIu64 ": %s\n", i,
+                     frame_error.message.c_str());
+      }
+      if (!frame_error.detail.empty()) std::fputs(frame_error.detail.c_str(), stderr);
+      exit_code = kExitFrameError;
+      break;
+    }
+    engine_us.push_back(std::chrono::duration<double, std::micro>(engine_end - engine_start).count());
+
+    if (!options.dump_dir.empty()) {
+      char name[32];
+      std::snprintf(name, sizeof name, "frame-%04" PRIu64 ".tldl", i);
+      const auto path = (std::filesystem::path(options.dump_dir) / name).string();
+      if (auto written = write_file(path, view.list, view.len); !written) {
+        std::fprintf(stderr, "error: %s\n", written.error().message.c_str());
+        exit_code = kExitUsage;
+        break;
+      }
+    }
+
+    auto reader = DisplayListReader::open(view.list, view.len);
+    Status decoded = reader ? reader.value().decode(commands) : Status(reader.error());
+    if (!decoded) {
+      std::fprintf(stderr, "error: bundle returned a malformed display list in frame %" PRIu64
+                           ": %s\n",
+                   i, decoded.error().message.c_str());
+      exit_code = kExitFrameError;
+      break;
+    }
+
+    const bool unchanged = (view.flags & abi::FRAME_FLAG_UNCHANGED) != 0 && have_frame &&
+                           !touches_atlas(commands);
+    if (!unchanged) {
+      const auto render_start = Clock::now();
+      warnings.clear();
+      renderer.render(commands, warnings);
+      render_us.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - render_start).count());
+      warning_log.report(i, warnings);
+      if (window) window->present(renderer.surface());
+    }
+    have_frame = true;
+    if (launch_to_first_frame_ms < 0) launch_to_first_frame_ms = ms_between(launched, Clock::now());
+
+    if (!options.quiet) {
+      std::printf("frame %04" PRIu64 " t=%.3fms events=%zu commands=%u bytes=%zu engine_us=%.0f\n",
+                  i, static_cast<double>(time_us) / 1000.0, events.size(),
+                  reader.value().header().command_count, view.len, engine_us.back());
+      std::fflush(stdout);
+    }
+
+    if (live && !window->vsync()) {
+      next_tick += frame_period;
+      const auto now = Clock::now();
+      if (next_tick > now) {
+        std::this_thread::sleep_for(next_tick - now);
+      } else {
+        next_tick = now;
+      }
+    }
+  }
+
+  // Live: after a failure the window keeps showing the last good frame until it is closed.
+  if (live && exit_code == kExitFrameError && window_open) {
+    std::fprintf(stderr, "the last good frame stays up; close the window to exit\n");
+    while (window->poll(nullptr)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  if (!options.screenshot.empty()) {
+    if (!have_frame) {
+      std::fprintf(stderr, "warning: no frame was rendered; %s not written\n",
+                   options.screenshot.c_str());
+    } else {
+      Status written = window ? window->screenshot(options.screenshot)
+                              : write_png(renderer.surface(), options.screenshot);
+      if (!written) {
+        std::fprintf(stderr, "error: %s\n", written.error().message.c_str());
+        if (exit_code == kExitOk) exit_code = kExitUsage;
+      }
+    }
+  }
+
+  const Stats engine = stats_of(engine_us);
+  const Stats render = stats_of(render_us);
+  const LoadTimings &t = bundle.timings();
+  std::printf(
+      "summary: frames=%zu launch_to_first_frame_ms=%.1f compile_ms=%.1f instantiate_ms=%.1f "
+      "init_ms=%.1f engine_us_mean=%.0f engine_us_p50=%.0f engine_us_max=%.0f "
+      "render_us_mean=%.0f render_us_max=%.0f engine=%s\n",
+      engine_us.size(), launch_to_first_frame_ms, t.compile_ms, t.instantiate_ms, t.init_ms,
+      engine.mean, engine.p50, engine.max, render.mean, render.max,
+      options.engine == EngineKind::Pulley ? "pulley" : "cranelift");
+  std::fflush(stdout);
+  return exit_code;
+}
+
+}  // namespace touchline::host

@@ -1,0 +1,204 @@
+# What touchline-host must do, case by case (see host_test() in CMakeLists.txt).
+# Bundles are the fixtures/*.wat files, built to @FIXTURES@/NAME.wasm; @WORK@ is a fresh
+# directory per test. Fixture lists are 64x48, so the tests run at --size 64x48; the red
+# rect of minimal.wat covers (16, 12)-(48, 36).
+
+set(SMALL --headless --size 64x48)
+
+# ---- a good bundle ----
+host_test(minimal_renders
+  ARGS @FIXTURES@/minimal.wasm ${SMALL} --screenshot @WORK@/out.png
+  EXPECT "frame 0000 t=0\\.000ms events=0 commands=1 bytes=64 engine_us=[0-9]+"
+         "frame 0001 t=16\\.666ms"
+         "summary: frames=2 launch_to_first_frame_ms=[0-9.]+ compile_ms=[0-9.]+ instantiate_ms=[0-9.]+"
+         "engine_us_mean=[0-9]+ engine_us_p50=[0-9]+ engine_us_max=[0-9]+"
+         "bundle info: hello from the minimal fixture"
+  REJECT "frame 0002" "warning"
+  FILES @WORK@/out.png
+  PIXELS "@WORK@/out.png 32 24 ff0000" "@WORK@/out.png 2 2 000000" "@WORK@/out.png 15 24 000000")
+
+host_test(frames_flag_and_quiet
+  ARGS @FIXTURES@/minimal.wasm ${SMALL} --frames 7 --quiet
+  EXPECT "summary: frames=7 "
+  REJECT "frame 0000")
+
+host_test(default_size_is_1080p
+  ARGS @FIXTURES@/minimal.wasm --headless --frames 1 --screenshot @WORK@/out.png
+  PIXELS "@WORK@/out.png 32 24 ff0000" "@WORK@/out.png 1919 1079 000000")
+
+host_test(headless_without_display
+  UNSET_ENV DISPLAY WAYLAND_DISPLAY
+  ARGS @FIXTURES@/minimal.wasm --size 64x48 --screenshot @WORK@/out.png
+  EXPECT "summary: frames=2 "
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(pulley_engine
+  ARGS @FIXTURES@/minimal.wasm ${SMALL} --engine pulley --screenshot @WORK@/out.png
+  EXPECT "engine=pulley"
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(dump_display_lists
+  ARGS @FIXTURES@/minimal.wasm ${SMALL} --frames 3 --dump-display-list @WORK@/lists
+  SIZES "@WORK@/lists/frame-0000.tldl=64" "@WORK@/lists/frame-0002.tldl=64"
+  NO_FILES @WORK@/lists/frame-0003.tldl)
+
+# Keys: delivered at frame 1 + j * interval as KeyDown + KeyUp, virtual time i * 1e6 / 60
+# (keys.wat traps otherwise) and the fill shows the last key: right green, enter blue.
+host_test(keys_are_scripted
+  ARGS @FIXTURES@/keys.wasm ${SMALL} --keys right,enter --screenshot @WORK@/out.png
+  EXPECT "frame 0000 t=0\\.000ms events=0" "frame 0001 t=16\\.666ms events=2"
+         "frame 0002 t=33\\.333ms events=2" "frame 0003 t=50\\.000ms events=0" "summary: frames=4 "
+  PIXELS "@WORK@/out.png 32 24 0000ff")
+
+host_test(key_interval
+  ARGS @FIXTURES@/keys.wasm ${SMALL} --keys right --key-interval 3 --frames 3 --screenshot @WORK@/out.png
+  EXPECT "frame 0001 t=16\\.666ms events=2" "frame 0002 t=33\\.333ms events=0"
+  PIXELS "@WORK@/out.png 32 24 00ff00")
+
+host_test(key_interval_default_frames
+  ARGS @FIXTURES@/keys.wasm ${SMALL} --keys right,enter,back --key-interval 2
+  EXPECT "frame 0001 [^\n]*events=2" "frame 0003 [^\n]*events=2" "frame 0005 [^\n]*events=2"
+         "frame 0002 [^\n]*events=0" "summary: frames=8 ")
+
+host_test(glyph_atlas_lives_across_frames
+  ARGS @FIXTURES@/glyphs.wasm ${SMALL} --frames 3 --screenshot @WORK@/out.png
+  PIXELS "@WORK@/out.png 11 11 00ff00" "@WORK@/out.png 13 13 00ff00" "@WORK@/out.png 14 14 000000")
+
+host_test(unchanged_frames_keep_pixels
+  ARGS @FIXTURES@/unchanged.wasm ${SMALL} --frames 3 --screenshot @WORK@/out.png
+  EXPECT "frame 0001 [^\n]*commands=0 bytes=24"
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+string(REPEAT "a" 4096 LOG_LINE_4096)  # MAX_LOG_LINE_BYTES
+host_test(log_is_bounded_and_sanitised
+  ARGS @FIXTURES@/log_abuse.wasm ${SMALL} --screenshot @WORK@/out.png
+  EXPECT "bundle warn: bell\\? and escape\\?\\[31m done" "bundle info: ${LOG_LINE_4096}\n"
+         "bundle level 99: bell"
+  REJECT "${LOG_LINE_4096}a"
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+# ---- bundles that cannot be used: exit 1 ----
+host_test(missing_file EXIT 1
+  ARGS @WORK@/no-such-bundle.wasm --headless
+  EXPECT "error: cannot read [^\n]*no-such-bundle\\.wasm: No such file or directory")
+
+host_test(directory_is_not_a_bundle EXIT 1
+  ARGS @WORK@ --headless
+  EXPECT "error: cannot read")
+
+host_test(not_a_wasm_file EXIT 1
+  ARGS @FIXTURES@/not-a-bundle.txt --headless
+  EXPECT "error: [^\n]*not-a-bundle\\.txt is not a WebAssembly module")
+
+host_test(truncated_module EXIT 1
+  ARGS @FIXTURES@/truncated.wasm --headless
+  EXPECT "error: cannot compile [^\n]*truncated\\.wasm: ")
+
+host_test(wrong_abi_major EXIT 1
+  ARGS @FIXTURES@/abi_v2.wasm --headless
+  EXPECT "error: bundle speaks ABI 2\\.0, this host speaks 1\\.x"
+  REJECT "trapped" "summary:")
+
+host_test(missing_export EXIT 1
+  ARGS @FIXTURES@/missing_export.wasm --headless
+  EXPECT "error: the bundle does not export `touchline_frame`")
+
+host_test(wrong_export_signature EXIT 1
+  ARGS @FIXTURES@/wrong_signature.wasm --headless
+  EXPECT "error: the bundle's export `touchline_frame` has the wrong type \\(expected \\(i64, i32\\) -> i32\\)")
+
+host_test(unknown_import EXIT 1
+  ARGS @FIXTURES@/unknown_import.wasm --headless
+  EXPECT "error: cannot instantiate [^\n]*unknown import[^\n]*env::does_not_exist")
+
+host_test(trap_in_init EXIT 1
+  ARGS @FIXTURES@/init_trap.wasm --headless --screenshot @WORK@/out.png
+  EXPECT "error: the bundle trapped in touchline_init: [^\n]*unreachable"
+  NO_FILES @WORK@/out.png)
+
+host_test(init_status_error EXIT 1
+  ARGS @FIXTURES@/init_status.wasm --headless
+  EXPECT "error: touchline_init failed with status -2 \\(BadArgument\\)")
+
+# ---- failures during a frame: exit 3, last good frame kept ----
+host_test(trap_in_frame_2 EXIT 3
+  ARGS @FIXTURES@/trap_frame2.wasm ${SMALL} --frames 5 --screenshot @WORK@/out.png
+  EXPECT "frame 0001 " "error: bundle trapped in frame 2: [^\n]*unreachable" "summary: frames=2 "
+  REJECT "frame 0002 "
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(command_past_the_end EXIT 3
+  ARGS @FIXTURES@/bad_len.wasm ${SMALL} --screenshot @WORK@/out.png --dump-display-list @WORK@/lists
+  EXPECT "error: bundle returned a malformed display list in frame 0: command 0 at byte 24 is malformed: runs past the end"
+         "no frame was rendered"
+  NO_FILES @WORK@/out.png
+  SIZES "@WORK@/lists/frame-0000.tldl=64")
+
+host_test(bad_magic_in_frame_1 EXIT 3
+  ARGS @FIXTURES@/bad_magic.wasm ${SMALL} --screenshot @WORK@/out.png
+  EXPECT "error: bundle returned a malformed display list in frame 1: display list magic is 0x4c444c58"
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(frame_returns_null EXIT 3
+  ARGS @FIXTURES@/frame_null.wasm ${SMALL}
+  EXPECT "error: bundle returned a malformed display list in frame 0: touchline_frame returned 0")
+
+host_test(frame_output_out_of_bounds EXIT 3
+  ARGS @FIXTURES@/frame_oob.wasm ${SMALL}
+  EXPECT "frame 0: FrameOutput at 2147483632 is outside linear memory of 131072 bytes")
+
+host_test(display_list_out_of_bounds EXIT 3
+  ARGS @FIXTURES@/list_oob.wasm ${SMALL}
+  EXPECT "frame 0: display list at 131040 \\(64 bytes\\) is outside linear memory")
+
+host_test(display_list_too_big EXIT 3
+  ARGS @FIXTURES@/list_too_big.wasm ${SMALL}
+  EXPECT "frame 0: display list of 2147483647 bytes is larger than MAX_DISPLAY_LIST_BYTES")
+
+host_test(input_buffer_out_of_bounds EXIT 3
+  ARGS @FIXTURES@/input_oob.wasm ${SMALL} --keys up --screenshot @WORK@/out.png
+  EXPECT "frame 0000 " "frame 1: touchline_input_buffer returned 2147483392 for 32 bytes"
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(stack_overflow_is_a_trap EXIT 3
+  ARGS @FIXTURES@/stack_overflow.wasm ${SMALL}
+  EXPECT "error: bundle trapped in frame 0: [^\n]*call stack exhausted")
+
+host_test(memory_fault_is_a_trap EXIT 3
+  ARGS @FIXTURES@/mem_oob.wasm ${SMALL}
+  EXPECT "error: bundle trapped in frame 0: [^\n]*out of bounds memory access")
+
+host_test(divide_by_zero_is_a_trap EXIT 3
+  ARGS @FIXTURES@/div_zero.wasm ${SMALL}
+  EXPECT "error: bundle trapped in frame 0: [^\n]*integer divide by zero")
+
+host_test(proc_exit_ends_the_bundle EXIT 3
+  ARGS @FIXTURES@/proc_exit.wasm ${SMALL}
+  EXPECT "stdout through WASI" "error: bundle trapped in frame 0: the bundle exited with proc_exit\\(7\\)")
+
+# ---- command line: exit 2 ----
+host_test(help EXIT 0 ARGS --help EXPECT "usage: touchline-host BUNDLE\\.wasm")
+host_test(no_bundle EXIT 2 ARGS --headless EXPECT "error: no bundle given" "usage:")
+host_test(unknown_flag EXIT 2 ARGS @FIXTURES@/minimal.wasm --bogus EXPECT "unknown flag `--bogus`")
+host_test(bad_size EXIT 2 ARGS @FIXTURES@/minimal.wasm --size 64 EXPECT "--size wants WxH")
+host_test(zero_size EXIT 2 ARGS @FIXTURES@/minimal.wasm --size 0x10 EXPECT "--size wants WxH")
+host_test(unknown_key EXIT 2 ARGS @FIXTURES@/minimal.wasm --keys right,jump EXPECT "unknown key `jump`")
+host_test(bad_frames EXIT 2 ARGS @FIXTURES@/minimal.wasm --frames -1 EXPECT "--frames wants a whole number")
+host_test(bad_engine EXIT 2 ARGS @FIXTURES@/minimal.wasm --engine v8 EXPECT "--engine wants cranelift or pulley")
+host_test(zero_key_interval EXIT 2 ARGS @FIXTURES@/minimal.wasm --key-interval 0 EXPECT "--key-interval wants")
+host_test(missing_flag_value EXIT 2 ARGS @FIXTURES@/minimal.wasm --screenshot EXPECT "--screenshot wants a file name")
+host_test(two_bundles EXIT 2 ARGS @FIXTURES@/minimal.wasm @FIXTURES@/keys.wasm EXPECT "one bundle only")
+host_test(equals_form
+  ARGS @FIXTURES@/minimal.wasm --headless --size=64x48 --frames=1 --screenshot=@WORK@/out.png
+  EXPECT "summary: frames=1 "
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+# ---- window mode, when an X server can be faked ----
+find_program(XVFB_RUN xvfb-run)
+if(XVFB_RUN AND SDL2_FOUND)
+  host_test(window_screenshot_reads_back_the_window
+    WRAPPER "${XVFB_RUN}" -a -s "-screen 0 640x480x24"
+    ARGS @FIXTURES@/keys.wasm --size 64x48 --keys right --frames 3 --screenshot @WORK@/out.png
+    REJECT "running headless"
+    PIXELS "@WORK@/out.png 32 24 00ff00" "@WORK@/out.png 2 2 000000")
+endif()

@@ -1,0 +1,57 @@
+// touchline-png-probe FILE.png X Y RRGGBB [TOLERANCE]: exit 0 when the pixel at (X, Y) has
+// that colour (each channel within TOLERANCE, default 2), 1 otherwise (and says what it saw).
+
+#include <cairo.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+int main(int argc, char **argv) {
+  if (argc != 5 && argc != 6) {
+    std::fprintf(stderr, "usage: touchline-png-probe FILE.png X Y RRGGBB [TOLERANCE]\n");
+    return 2;
+  }
+  const int x = std::atoi(argv[2]);
+  const int y = std::atoi(argv[3]);
+  const unsigned long want = std::strtoul(argv[4], nullptr, 16);
+  const int tolerance = argc == 6 ? std::atoi(argv[5]) : 2;
+
+  cairo_surface_t *image = cairo_image_surface_create_from_png(argv[1]);
+  if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+    std::fprintf(stderr, "png-probe: cannot read %s: %s\n", argv[1],
+                 cairo_status_to_string(cairo_surface_status(image)));
+    cairo_surface_destroy(image);
+    return 1;
+  }
+  const int w = cairo_image_surface_get_width(image);
+  const int h = cairo_image_surface_get_height(image);
+  if (x < 0 || y < 0 || x >= w || y >= h) {
+    std::fprintf(stderr, "png-probe: (%d, %d) is outside the %dx%d image\n", x, y, w, h);
+    cairo_surface_destroy(image);
+    return 1;
+  }
+  cairo_surface_flush(image);
+  const unsigned char *row =
+      cairo_image_surface_get_data(image) + static_cast<size_t>(y) * cairo_image_surface_get_stride(image);
+  uint32_t pixel;
+  std::memcpy(&pixel, row + static_cast<size_t>(x) * 4, 4);
+  const cairo_format_t format = cairo_image_surface_get_format(image);
+  cairo_surface_destroy(image);
+
+  // Premultiplied ARGB (or RGB24): undo the premultiplication.
+  const unsigned a = format == CAIRO_FORMAT_ARGB32 ? (pixel >> 24) & 0xff : 255;
+  auto channel = [&](int shift) -> int {
+    const unsigned v = (pixel >> shift) & 0xff;
+    return a == 0 ? 0 : static_cast<int>((v * 255 + a / 2) / a);
+  };
+  const int got[3] = {channel(16), channel(8), channel(0)};
+  const int exp[3] = {static_cast<int>((want >> 16) & 0xff), static_cast<int>((want >> 8) & 0xff),
+                      static_cast<int>(want & 0xff)};
+  bool ok = true;
+  for (int i = 0; i < 3; ++i) ok = ok && std::abs(got[i] - exp[i]) <= tolerance;
+  std::printf("png-probe: %s (%d, %d) = %02x%02x%02x alpha %02x, expected %06lx: %s\n", argv[1], x,
+              y, got[0], got[1], got[2], a, want, ok ? "ok" : "MISMATCH");
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,95 @@
+# Runs one host test case: `cmake -DCASE=... -DHOST=... -DPROBE=... -DFIXTURES=... -DWORK=...
+# -P run_case.cmake`. The case file (written by host_test() in CMakeLists.txt) sets:
+#   ARGS      arguments for touchline-host; @FIXTURES@ and @WORK@ are substituted
+#   EXIT      the expected exit code
+#   EXPECT    regexes that must match stdout+stderr
+#   REJECT    regexes that must not match
+#   FILES     files that must exist afterwards;  NO_FILES: files that must not
+#   SIZES     "file=bytes" pairs
+#   PIXELS    "file x y RRGGBB" probes of PNG files
+#   UNSET_ENV environment variables to remove;  WRAPPER: a command to run the host under
+# A host killed by a signal (RESULT_VARIABLE is then not a number) always fails.
+cmake_minimum_required(VERSION 3.20)
+include("${CASE}")
+
+function(expand out text)
+  string(REPLACE "@FIXTURES@" "${FIXTURES}" text "${text}")
+  string(REPLACE "@WORK@" "${WORK}" text "${text}")
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+foreach(name IN LISTS UNSET_ENV)
+  unset(ENV{${name}})
+endforeach()
+
+set(command ${WRAPPER} "${HOST}")
+foreach(arg IN LISTS ARGS)
+  expand(arg "${arg}")
+  list(APPEND command "${arg}")
+endforeach()
+list(JOIN command " " shown)
+message("$ ${shown}")
+execute_process(COMMAND ${command} WORKING_DIRECTORY "${WORK}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("--- stdout ---\n${out}--- stderr ---\n${err}--- exit: ${rc}")
+
+set(failures "")
+if(NOT rc MATCHES "^[0-9]+$")
+  string(APPEND failures "  the host did not exit normally: ${rc}\n")
+elseif(NOT rc EQUAL EXIT)
+  string(APPEND failures "  exit code ${rc}, expected ${EXIT}\n")
+endif()
+set(output "${out}${err}")
+foreach(re IN LISTS EXPECT)
+  if(NOT output MATCHES "${re}")
+    string(APPEND failures "  output does not match: ${re}\n")
+  endif()
+endforeach()
+foreach(re IN LISTS REJECT)
+  if(output MATCHES "${re}")
+    string(APPEND failures "  output matches what it must not: ${re}\n")
+  endif()
+endforeach()
+foreach(file IN LISTS FILES)
+  expand(file "${file}")
+  if(NOT EXISTS "${file}")
+    string(APPEND failures "  missing: ${file}\n")
+  endif()
+endforeach()
+foreach(file IN LISTS NO_FILES)
+  expand(file "${file}")
+  if(EXISTS "${file}")
+    string(APPEND failures "  should not exist: ${file}\n")
+  endif()
+endforeach()
+foreach(pair IN LISTS SIZES)
+  expand(pair "${pair}")
+  string(REGEX MATCH "^(.*)=([0-9]+)$" _ "${pair}")
+  set(file "${CMAKE_MATCH_1}")
+  set(want "${CMAKE_MATCH_2}")
+  if(NOT EXISTS "${file}")
+    string(APPEND failures "  missing: ${file}\n")
+  else()
+    file(SIZE "${file}" size)
+    if(NOT size EQUAL want)
+      string(APPEND failures "  ${file} is ${size} bytes, expected ${want}\n")
+    endif()
+  endif()
+endforeach()
+foreach(probe IN LISTS PIXELS)
+  expand(probe "${probe}")
+  separate_arguments(probe_args UNIX_COMMAND "${probe}")
+  execute_process(COMMAND "${PROBE}" ${probe_args} RESULT_VARIABLE probe_rc
+                  OUTPUT_VARIABLE probe_out ERROR_VARIABLE probe_err)
+  message("${probe_out}${probe_err}")
+  if(NOT probe_rc EQUAL 0)
+    string(APPEND failures "  pixel check failed: ${probe}\n")
+  endif()
+endforeach()
+
+if(failures)
+  message(FATAL_ERROR "FAILED:\n${failures}")
+endif()
+message("PASSED")

@@ -1,0 +1,250 @@
+//! The app: mounts views into the engine, runs handlers, and applies what signals changed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use bevy_ecs::entity::Entity;
+use bevy_ecs::hierarchy::ChildOf;
+use touchline_abi::Event;
+use touchline_engine::{Color, Engine, NodeBundle, TextContent, UiEvent, UiEventKind};
+
+use crate::elements::{Element, ElementKind, Handler, Handlers};
+use crate::prop::Prop;
+use crate::view::View;
+
+/// A change to the scene that an effect asked for; applied before layout.
+enum SceneOp {
+    Text(Entity, String),
+    Background(Entity, Color),
+    BorderColor(Entity, Color),
+    TextColor(Entity, Color),
+}
+
+/// Changes queued by effects. Effects run inside signal updates, when the engine may be
+/// borrowed, so they queue instead of touching the scene.
+type SceneOps = Rc<RefCell<Vec<SceneOp>>>;
+
+/// Why an app could not start.
+#[derive(Debug)]
+pub enum AppError {
+    /// The engine could not start.
+    Engine(touchline_engine::engine::EngineError),
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Engine(e) => write!(f, "the engine could not start: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+/// A running UI: an engine, the reactive runtime, and the handlers of mounted elements.
+pub struct App {
+    engine: Engine,
+    handlers: HashMap<Entity, Handlers>,
+    ops: SceneOps,
+    runtime: leptos_reactive::RuntimeId,
+    pending: Vec<UiEvent>,
+}
+
+impl App {
+    /// Starts an app for a viewport and mounts the view `root` builds.
+    pub fn new(width: u32, height: u32, root: impl FnOnce() -> View) -> Result<Self, AppError> {
+        let runtime = leptos_reactive::create_runtime();
+        let engine = Engine::new(width, height).map_err(AppError::Engine)?;
+        let mut app =
+            Self { engine, handlers: HashMap::new(), ops: SceneOps::default(), runtime, pending: Vec::new() };
+        let view = root();
+        let parent = app.engine.root();
+        app.mount(view, parent);
+        app.apply_ops();
+        Ok(app)
+    }
+
+    /// The engine underneath (for tests and hosts' diagnostics).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Runs one frame over the host's events and returns the display list.
+    pub fn frame(&mut self, time_us: u64, events: &[Event]) -> &[u8] {
+        let mut ui_events = std::mem::take(&mut self.pending);
+        ui_events.extend(self.engine.begin_frame(time_us, events));
+        for event in ui_events {
+            self.dispatch(event);
+        }
+        self.apply_ops();
+        self.engine.end_frame();
+        // Focus set during layout (e.g. the first focus) reaches handlers next frame.
+        self.pending = self.engine.take_events();
+        self.engine.world_mut().resource_mut::<touchline_engine::render::DisplayList>().into_inner().bytes()
+    }
+
+    fn dispatch(&mut self, event: UiEvent) {
+        let bubbles = matches!(event.kind, UiEventKind::Select | UiEventKind::Back);
+        let mut target = Some(event.target);
+        while let Some(entity) = target {
+            if let Some(handler) = self.handler(entity, event.kind) {
+                handler();
+                return;
+            }
+            if !bubbles {
+                return;
+            }
+            target = self.engine.world().get::<ChildOf>(entity).map(ChildOf::parent);
+        }
+    }
+
+    fn handler(&self, entity: Entity, kind: UiEventKind) -> Option<Handler> {
+        let h = self.handlers.get(&entity)?;
+        match kind {
+            UiEventKind::Select => h.on_select.clone(),
+            UiEventKind::Focus => h.on_focus.clone(),
+            UiEventKind::Blur => h.on_blur.clone(),
+            UiEventKind::Back => h.on_back.clone(),
+        }
+    }
+
+    fn apply_ops(&mut self) {
+        let ops = std::mem::take(&mut *self.ops.borrow_mut());
+        for op in ops {
+            match op {
+                SceneOp::Text(e, text) => self.engine.set_text(e, &text),
+                SceneOp::Background(e, color) => self.edit_visual(e, |v| v.background = color),
+                SceneOp::BorderColor(e, color) => self.edit_visual(e, |v| v.border_color = color),
+                SceneOp::TextColor(e, color) => {
+                    if let Some(mut t) = self.engine.world_mut().get_mut::<TextContent>(e)
+                        && t.style.color != color
+                    {
+                        t.style.color = color;
+                    }
+                }
+            }
+        }
+    }
+
+    fn edit_visual(&mut self, entity: Entity, edit: impl FnOnce(&mut touchline_engine::Visual)) {
+        if let Some(mut visual) = self.engine.world().get::<touchline_engine::Visual>(entity).copied() {
+            edit(&mut visual);
+            self.engine.set_visual(entity, visual);
+        }
+    }
+
+    fn mount(&mut self, view: View, parent: Entity) {
+        match view {
+            View::Empty => {}
+            View::Fragment(views) => {
+                for v in views {
+                    self.mount(v, parent);
+                }
+            }
+            View::Text(content) => {
+                let node = self.engine.spawn(
+                    parent,
+                    NodeBundle { text: Some(TextContent::default()), ..NodeBundle::default() },
+                );
+                self.bind(content, node, SceneOp::Text);
+            }
+            View::Element(element) => self.mount_element(*element, parent),
+        }
+    }
+
+    fn mount_element(&mut self, element: Element, parent: Entity) {
+        let Element {
+            kind,
+            style,
+            visual,
+            text_style,
+            background,
+            border_color,
+            text_color,
+            focusable,
+            focus_ring,
+            handlers,
+            children,
+        } = element;
+        let is_text = kind == ElementKind::Text;
+        let node = self.engine.spawn(
+            parent,
+            NodeBundle {
+                style,
+                visual,
+                text: is_text.then(|| TextContent { text: String::new(), style: text_style }),
+                focusable,
+                focus_ring,
+            },
+        );
+        if let Some(p) = background {
+            self.bind(p, node, SceneOp::Background);
+        }
+        if let Some(p) = border_color {
+            self.bind(p, node, SceneOp::BorderColor);
+        }
+        if let Some(p) = text_color {
+            self.bind(p, node, SceneOp::TextColor);
+        }
+        if handlers.on_select.is_some()
+            || handlers.on_focus.is_some()
+            || handlers.on_blur.is_some()
+            || handlers.on_back.is_some()
+        {
+            self.handlers.insert(node, handlers);
+        }
+        if is_text {
+            // A text element shows its children's text, joined.
+            let parts: Vec<Prop<String>> = children.into_iter().filter_map(text_of).collect();
+            let content = match parts.as_slice() {
+                [single] => single.clone(),
+                _ if parts.iter().all(|p| matches!(p, Prop::Static(_))) => Prop::Static(
+                    parts.iter().map(|p| if let Prop::Static(s) = p { s.as_str() } else { "" }).collect(),
+                ),
+                _ => Prop::Dynamic(Rc::new(move || {
+                    parts
+                        .iter()
+                        .map(|p| match p {
+                            Prop::Static(s) => s.clone(),
+                            Prop::Dynamic(f) => f(),
+                        })
+                        .collect()
+                })),
+            };
+            self.bind(content, node, SceneOp::Text);
+        } else {
+            for child in children {
+                self.mount(child, node);
+            }
+        }
+    }
+
+    /// Applies a property now, and again from an effect whenever its signals change.
+    fn bind<T: 'static>(&mut self, prop: Prop<T>, node: Entity, op: fn(Entity, T) -> SceneOp) {
+        match prop {
+            Prop::Static(value) => self.ops.borrow_mut().push(op(node, value)),
+            Prop::Dynamic(compute) => {
+                let ops = self.ops.clone();
+                crate::reactive::effect(move || {
+                    let value = compute();
+                    ops.borrow_mut().push(op(node, value));
+                });
+            }
+        }
+    }
+}
+
+/// The text of a text element's child, if it is text.
+fn text_of(view: View) -> Option<Prop<String>> {
+    match view {
+        View::Text(p) => Some(p),
+        _ => None,
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.runtime.dispose();
+    }
+}

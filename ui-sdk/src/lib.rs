@@ -1,0 +1,33 @@
+//! Touchline's UI SDK: pages are written with signals and the JSX-like [`view!`] macro, and
+//! never meet the ECS underneath.
+//!
+//! ```ignore
+//! let chosen = signal(String::from("nobody"));
+//! view! {
+//!     <column gap=24>
+//!         <text size=48>{move || format!("Chosen: {}", chosen.get())}</text>
+//!         <r#box focusable on_select={move || chosen.set("Ada".into())} />
+//!     </column>
+//! }
+//! ```
+
+pub mod app;
+#[doc(hidden)]
+pub mod bundle;
+pub mod elements;
+pub mod prop;
+pub mod reactive;
+pub mod view;
+
+pub use app::{App, AppError};
+pub use elements::Element;
+pub use prop::{IntoProp, Prop};
+pub use reactive::{Signal, effect, signal};
+pub use touchline_engine::{Align, Color, Edges, FontWeight, Length};
+pub use touchline_macros::view;
+pub use view::{Children, IntoView, View};
+
+/// What page code usually needs.
+pub mod prelude {
+    pub use crate::{Align, Color, Edges, FontWeight, IntoView, Length, Signal, View, effect, signal, view};
+}

@@ -1,0 +1,43 @@
+//! Element properties that are either fixed or follow signals.
+
+use std::rc::Rc;
+
+use touchline_engine::Color;
+
+/// A property value: fixed, or recomputed from signals.
+#[derive(Clone)]
+pub enum Prop<T> {
+    /// A fixed value.
+    Static(T),
+    /// A closure reading signals; rerun when they change.
+    Dynamic(Rc<dyn Fn() -> T>),
+}
+
+/// Values an element property accepts: the value itself or a closure returning it.
+pub trait IntoProp<T> {
+    /// Converts.
+    fn into_prop(self) -> Prop<T>;
+}
+
+macro_rules! into_prop {
+    ($($ty:ty),*) => {$(
+        impl IntoProp<$ty> for $ty {
+            fn into_prop(self) -> Prop<$ty> {
+                Prop::Static(self)
+            }
+        }
+        impl<F: Fn() -> $ty + 'static> IntoProp<$ty> for F {
+            fn into_prop(self) -> Prop<$ty> {
+                Prop::Dynamic(Rc::new(self))
+            }
+        }
+    )*};
+}
+
+into_prop!(Color, String);
+
+impl IntoProp<String> for &str {
+    fn into_prop(self) -> Prop<String> {
+        Prop::Static(self.to_owned())
+    }
+}
