@@ -1,1 +1,55 @@
-//! Touchline facade.
+//! Touchline: a Rust UI engine for living-room devices, and its sports app.
+//!
+//! This facade re-exports the crates and runs apps natively for examples:
+//!
+//! ```no_run
+//! fn main() -> std::process::ExitCode {
+//!     touchline::run_example(touchline::pages::app)
+//! }
+//! ```
+
+pub use touchline_abi as abi;
+pub use touchline_desktop as desktop;
+pub use touchline_engine as engine;
+pub use touchline_pages as pages;
+pub use touchline_ui as ui;
+
+use std::process::ExitCode;
+
+use touchline_abi::Event;
+use touchline_desktop::{FrameSource, HostError};
+use touchline_ui::{App, View};
+
+/// An app compiled into this process, as a frame source for the desktop host: the same
+/// engine and pages as the bundle, without wasm, so developers can set breakpoints.
+pub struct NativeApp {
+    app: App,
+    viewport: (u32, u32),
+}
+
+impl NativeApp {
+    /// Starts the app `root` builds for a viewport.
+    pub fn new(width: u32, height: u32, root: impl FnOnce() -> View) -> Result<Self, HostError> {
+        let app = App::new(width, height, root).map_err(|e| HostError::Source(e.to_string()))?;
+        Ok(Self { app, viewport: (width, height) })
+    }
+}
+
+impl FrameSource for NativeApp {
+    fn viewport(&self) -> (u32, u32) {
+        self.viewport
+    }
+
+    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
+        Ok(self.app.frame(time_us, events))
+    }
+}
+
+/// Runs a view natively in the desktop host with the process's command line
+/// (`--headless`, `--frames N`, `--keys …`, `--screenshot out.png`, `--size WxH`).
+pub fn run_example(root: fn() -> View) -> ExitCode {
+    touchline_desktop::run_native_with(
+        |w, h| Ok(Box::new(NativeApp::new(w, h, root)?) as Box<dyn FrameSource>),
+        std::env::args(),
+    )
+}

@@ -15,16 +15,16 @@ use std::time::Instant;
 use touchline_abi::display_list::DISPLAY_LIST_HEADER_SIZE;
 use touchline_abi::event::EVENT_SIZE;
 use touchline_abi::{
-    ABI_VERSION_MAJOR, DisplayListReader, EXPORT_ABI_VERSION,
-    EXPORT_FRAME, EXPORT_INIT, EXPORT_INPUT_BUFFER, EXPORT_WASI_INITIALIZE, Event, HOST_MODULE,
-    IMPORT_LOG, MAX_DISPLAY_LIST_BYTES, MAX_EVENT_BATCH_BYTES, MAX_LOG_LINE_BYTES, split_abi_version,
+    ABI_VERSION_MAJOR, DisplayListReader, EXPORT_ABI_VERSION, EXPORT_FRAME, EXPORT_INIT, EXPORT_INPUT_BUFFER,
+    EXPORT_WASI_INITIALIZE, Event, HOST_MODULE, IMPORT_LOG, MAX_DISPLAY_LIST_BYTES, MAX_EVENT_BATCH_BYTES,
+    MAX_LOG_LINE_BYTES, split_abi_version,
 };
 use wasmtime::{Caller, Config, Engine, Extern, Instance, Linker, Memory, Module, Store, TypedFunc};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::WasiP1Ctx;
 
-use crate::frame_source::{FrameSource, SourceTimings};
 use crate::HostError;
+use crate::frame_source::{FrameSource, SourceTimings};
 
 /// The `during` of a [`HostError::Trap`] raised by a frame (exit code 3, not 1).
 pub const FRAME_PHASE: &str = "touchline_frame";
@@ -97,7 +97,8 @@ impl Bundle {
     pub fn load(path: &Path, options: BundleOptions) -> Result<Self, HostError> {
         let bytes = std::fs::read(path)
             .map_err(|source| HostError::MissingFile { path: path.to_path_buf(), source })?;
-        check_wasm_header(&bytes).map_err(|reason| HostError::NotWasm { path: path.to_path_buf(), reason })?;
+        check_wasm_header(&bytes)
+            .map_err(|reason| HostError::NotWasm { path: path.to_path_buf(), reason })?;
         Self::from_bytes(&bytes, options)
     }
 
@@ -129,16 +130,20 @@ impl Bundle {
             None => return Err(missing("memory", "is missing")),
         };
         let abi_version: TypedFunc<(), i32> = typed(&instance, &mut store, EXPORT_ABI_VERSION, "() -> i32")?;
-        let init: TypedFunc<(i32, i32), i32> = typed(&instance, &mut store, EXPORT_INIT, "(i32, i32) -> i32")?;
+        let init: TypedFunc<(i32, i32), i32> =
+            typed(&instance, &mut store, EXPORT_INIT, "(i32, i32) -> i32")?;
         let input_buffer: TypedFunc<i32, i32> =
             typed(&instance, &mut store, EXPORT_INPUT_BUFFER, "(i32) -> i32")?;
-        let frame: TypedFunc<(i64, i32), i32> = typed(&instance, &mut store, EXPORT_FRAME, "(i64, i32) -> i32")?;
-        let initialize: Option<TypedFunc<(), ()>> = match instance.get_func(&mut store, EXPORT_WASI_INITIALIZE) {
-            Some(f) => Some(
-                f.typed(&store).map_err(|_| missing(EXPORT_WASI_INITIALIZE, "does not have type () -> ()"))?,
-            ),
-            None => None,
-        };
+        let frame: TypedFunc<(i64, i32), i32> =
+            typed(&instance, &mut store, EXPORT_FRAME, "(i64, i32) -> i32")?;
+        let initialize: Option<TypedFunc<(), ()>> =
+            match instance.get_func(&mut store, EXPORT_WASI_INITIALIZE) {
+                Some(f) => Some(
+                    f.typed(&store)
+                        .map_err(|_| missing(EXPORT_WASI_INITIALIZE, "does not have type () -> ()"))?,
+                ),
+                None => None,
+            };
 
         let version = abi_version
             .call(&mut store, ())
@@ -255,7 +260,10 @@ impl FrameSource for Bundle {
 
     fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
         if self.dead {
-            return Err(HostError::Trap { during: FRAME_PHASE, message: "the instance trapped earlier".into() });
+            return Err(HostError::Trap {
+                during: FRAME_PHASE,
+                message: "the instance trapped earlier".into(),
+            });
         }
         match self.run_frame(time_us, events) {
             Ok(()) => Ok(&self.list),
@@ -352,6 +360,6 @@ mod tests {
         assert!(check_wasm_header(b"\0asm\x01\0\0\0").is_ok());
         assert!(check_wasm_header(b"hello world").is_err());
         assert!(check_wasm_header(b"\0asm").is_err());
-        assert!(check_wasm_header(b"\0asm\x0d\0\x01\0").unwrap_err().contains("component"));
+        assert!(check_wasm_header(b"\0asm\x0d\0\x01\0").expect_err("component").contains("component"));
     }
 }

@@ -68,7 +68,11 @@ impl CommonArgs {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "touchline-desktop", version, about = "Touchline's desktop host: runs a bundle in a window or headless.")]
+#[command(
+    name = "touchline-desktop",
+    version,
+    about = "Touchline's desktop host: runs a bundle in a window or headless."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,

@@ -74,7 +74,7 @@ impl RunOptions {
     /// `KeyDown` and a `KeyUp`.
     pub fn scripted_events(&self, index: u64) -> Vec<Event> {
         let interval = u64::from(self.key_interval.max(1));
-        if index == 0 || (index - 1) % interval != 0 {
+        if index == 0 || !(index - 1).is_multiple_of(interval) {
             return Vec::new();
         }
         match self.keys.get(((index - 1) / interval) as usize) {
@@ -157,7 +157,11 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// A session over `source`, rendering at its viewport. `launch` is when the process (or
     /// the run) started, for `launch_to_first_frame_ms`.
-    pub fn new(source: Box<dyn FrameSource>, options: RunOptions, launch: Instant) -> Result<Self, HostError> {
+    pub fn new(
+        source: Box<dyn FrameSource>,
+        options: RunOptions,
+        launch: Instant,
+    ) -> Result<Self, HostError> {
         let (width, height) = source.viewport();
         let renderer = Renderer::new(width, height)?;
         if let Some(dir) = &options.dump_dir {
@@ -229,7 +233,10 @@ impl Session {
     /// Writes the last good frame as a PNG.
     pub fn write_screenshot(&self, path: &std::path::Path) -> Result<(), HostError> {
         if !self.renderer.has_frame() {
-            return Err(HostError::Output { path: path.to_path_buf(), message: "no frame was rendered".into() });
+            return Err(HostError::Output {
+                path: path.to_path_buf(),
+                message: "no frame was rendered".into(),
+            });
         }
         screenshot::write_pixmap(path, self.renderer.pixmap())
     }
@@ -316,7 +323,8 @@ mod tests {
 
     #[test]
     fn key_script_timing() {
-        let opts = RunOptions { keys: vec![Key::Right, Key::Select], key_interval: 3, ..RunOptions::default() };
+        let opts =
+            RunOptions { keys: vec![Key::Right, Key::Select], key_interval: 3, ..RunOptions::default() };
         assert_eq!(opts.headless_frames(), 8);
         assert!(opts.scripted_events(0).is_empty());
         assert_eq!(opts.scripted_events(1), vec![Event::key_down(Key::Right), Event::key_up(Key::Right)]);

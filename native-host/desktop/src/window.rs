@@ -117,7 +117,8 @@ impl App {
             .with_title("Touchline")
             .with_inner_size(PhysicalSize::new(width, height))
             .with_resizable(false);
-        let window = Rc::new(event_loop.create_window(attributes).map_err(|e| HostError::Window(e.to_string()))?);
+        let window =
+            Rc::new(event_loop.create_window(attributes).map_err(|e| HostError::Window(e.to_string()))?);
         let context = Context::new(self.display.clone()).map_err(|e| HostError::Window(e.to_string()))?;
         let surface = Surface::new(&context, window.clone()).map_err(|e| HostError::Window(e.to_string()))?;
         self.window = Some(window);
@@ -296,7 +297,11 @@ impl ApplicationHandler for App {
             }
         }
         if self.exit.is_none() {
-            let flow = if self.failed.is_some() { ControlFlow::Wait } else { ControlFlow::WaitUntil(self.next_frame) };
+            let flow = if self.failed.is_some() {
+                ControlFlow::Wait
+            } else {
+                ControlFlow::WaitUntil(self.next_frame)
+            };
             event_loop.set_control_flow(flow);
         }
     }

@@ -48,7 +48,8 @@ fn renders_red_rect(engine: EngineKind) {
     assert_eq!(pixel(&renderer, 56, 40), [0, 0, 0, 255]);
 
     // Events reach the bundle's input buffer: Right turns the rect green for that frame.
-    let green = bundle.frame(16_666, &[Event::key_down(Key::Right), Event::key_up(Key::Right)]).expect("frame 1");
+    let green =
+        bundle.frame(16_666, &[Event::key_down(Key::Right), Event::key_up(Key::Right)]).expect("frame 1");
     renderer.render(green).expect("renders");
     assert_eq!(pixel(&renderer, 32, 24), [0, 255, 0, 255]);
     let red = bundle.frame(33_333, &[Event::key_down(Key::Left)]).expect("frame 2");

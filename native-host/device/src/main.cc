@@ -2,6 +2,7 @@
 // command line") and hands over to run().
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -180,6 +181,8 @@ Parsed parse(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   const auto launched = std::chrono::steady_clock::now();
+  // A closed stdout (`touchline-host ... | head`) is an error to report, not a way to die.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     Parsed parsed = parse(argc, argv);
     if (parsed.help) {

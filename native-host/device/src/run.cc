@@ -231,6 +231,8 @@ int run(const Options &options, Clock::time_point launched) {
           std::chrono::duration<double, std::micro>(Clock::now() - render_start).count());
       warning_log.report(i, warnings);
       if (window) window->present(renderer.surface());
+    } else if (live) {
+      window->present(nullptr);  // nothing new, but keep the display's pace
     }
     have_frame = true;
     if (launch_to_first_frame_ms < 0) launch_to_first_frame_ms = ms_between(launched, Clock::now());

@@ -94,9 +94,9 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
 bool Window::vsync() const { return impl_->vsync; }
 
 void Window::present(cairo_surface_t *frame) {
-  cairo_surface_flush(frame);
-  if (cairo_image_surface_get_width(frame) == impl_->width &&
+  if (frame != nullptr && cairo_image_surface_get_width(frame) == impl_->width &&
       cairo_image_surface_get_height(frame) == impl_->height) {
+    cairo_surface_flush(frame);
     SDL_UpdateTexture(impl_->texture.get(), nullptr, cairo_image_surface_get_data(frame),
                       cairo_image_surface_get_stride(frame));
   }

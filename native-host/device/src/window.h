@@ -22,7 +22,8 @@ class Window {
   Window(const Window &) = delete;
   Window &operator=(const Window &) = delete;
 
-  // Uploads an ARGB32 surface of the window's size and presents it.
+  // Uploads an ARGB32 surface of the window's size (if not null) and presents the texture.
+  // With vsync this waits for the display, which paces live runs.
   void present(cairo_surface_t *frame);
 
   // Drains pending window events: key presses become KeyDown/KeyUp events appended to

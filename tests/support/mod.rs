@@ -1,0 +1,180 @@
+//! Shared by the cross-crate tests: builds what they run (the bundle, both hosts) on demand,
+//! so `cargo test --test NAME` works alone on a fresh clone.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The cargo target directory.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn run_checked(mut cmd: Command, what: &str) {
+    let status = cmd.status().unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    assert!(status.success(), "{what} failed: {status}");
+}
+
+/// The app bundle, built once per test binary (`--profile bundle`, wasm32-wasip1).
+pub fn bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let mut cmd = cargo();
+        cmd.args(["build", "-q", "-p", "touchline-pages", "--target", "wasm32-wasip1", "--profile", "bundle"]);
+        run_checked(cmd, "building the bundle");
+        target_dir().join("wasm32-wasip1/bundle/touchline_pages.wasm")
+    })
+}
+
+/// The desktop host binary, built once per test binary.
+pub fn desktop_host() -> &'static Path {
+    static HOST: OnceLock<PathBuf> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let mut cmd = cargo();
+        cmd.args(["build", "-q", "-p", "touchline-desktop", "--bin", "touchline-desktop"]);
+        run_checked(cmd, "building the desktop host");
+        target_dir().join("debug/touchline-desktop")
+    })
+}
+
+/// The device host binary: `$TOUCHLINE_DEVICE_HOST`, or built with CMake into
+/// `target/device-host` (the first build compiles wasmtime's C API, minutes).
+pub fn device_host() -> &'static Path {
+    static HOST: OnceLock<PathBuf> = OnceLock::new();
+    HOST.get_or_init(|| {
+        if let Some(path) = std::env::var_os("TOUCHLINE_DEVICE_HOST") {
+            return PathBuf::from(path);
+        }
+        let build = target_dir().join("device-host");
+        let mut configure = Command::new("cmake");
+        configure.arg("-S").arg(root().join("native-host/device")).arg("-B").arg(&build);
+        configure.arg("-DCMAKE_BUILD_TYPE=Release");
+        run_checked(configure, "configuring the device host (cmake)");
+        let mut compile = Command::new("cmake");
+        compile.arg("--build").arg(&build).arg("-j2");
+        run_checked(compile, "building the device host (cmake --build)");
+        build.join("touchline-host")
+    })
+}
+
+/// A fresh scratch directory under the target dir, named for the test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = target_dir().join("test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Writes a WAT fixture from `tests/fixtures` as a .wasm file in `dir`.
+pub fn wat_fixture(name: &str, dir: &Path) -> PathBuf {
+    let source = root().join("tests/fixtures").join(format!("{name}.wat"));
+    let wasm = wat::parse_file(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+    let out = dir.join(format!("{name}.wasm"));
+    std::fs::write(&out, wasm).expect("write fixture");
+    out
+}
+
+/// Runs a host, returning its output; asserts it was not killed by a signal.
+pub fn run_host(host: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    let output = Command::new(host)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", host.display()));
+    assert!(
+        output.status.code().is_some(),
+        "{} died from a signal: {:?}\nstderr:\n{}",
+        host.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Both output streams as text.
+pub fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// An RGBA image.
+pub struct Image {
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+    /// RGBA8 pixels.
+    pub rgba: Vec<u8>,
+}
+
+/// Reads a PNG as RGBA8.
+pub fn read_png(path: &Path) -> Image {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("frame");
+    buf.truncate(info.buffer_size());
+    let rgba = match info.color_type {
+        png::ColorType::Rgba => buf,
+        png::ColorType::Rgb => buf.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        other => panic!("{}: unexpected colour type {other:?}", path.display()),
+    };
+    Image { width: info.width, height: info.height, rgba }
+}
+
+/// How far two images are apart.
+#[derive(Debug)]
+pub struct ImageDiff {
+    /// Pixels whose largest channel difference exceeds the threshold.
+    pub pixels_over: usize,
+    /// Fraction of all pixels that is.
+    pub fraction_over: f64,
+    /// Largest channel difference anywhere.
+    pub max_channel_diff: u8,
+    /// Mean absolute channel difference.
+    pub mean_diff: f64,
+}
+
+/// Compares two images of the same size, counting pixels that differ by more than
+/// `threshold` in any channel.
+pub fn diff(a: &Image, b: &Image, threshold: u8) -> ImageDiff {
+    assert_eq!((a.width, a.height), (b.width, b.height), "image sizes differ");
+    let mut pixels_over = 0;
+    let mut max = 0u8;
+    let mut total = 0u64;
+    for (pa, pb) in a.rgba.chunks_exact(4).zip(b.rgba.chunks_exact(4)) {
+        let d = (0..4).map(|i| pa[i].abs_diff(pb[i])).max().unwrap_or(0);
+        total += (0..4).map(|i| u64::from(pa[i].abs_diff(pb[i]))).sum::<u64>();
+        max = max.max(d);
+        if d > threshold {
+            pixels_over += 1;
+        }
+    }
+    let n = (a.width * a.height) as usize;
+    ImageDiff {
+        pixels_over,
+        fraction_over: pixels_over as f64 / n as f64,
+        max_channel_diff: max,
+        mean_diff: total as f64 / (n * 4) as f64,
+    }
+}
+
+/// True when the test run asked to rewrite goldens (`BLESS=1`).
+pub fn blessing() -> bool {
+    std::env::var_os("BLESS").is_some_and(|v| v == "1")
+}

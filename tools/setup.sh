@@ -1,0 +1,43 @@
+# Installs what building and testing Touchline needs, idempotently. Sourced by
+# tools/run-app.sh and tools/test-all.sh; safe to run again and again.
+
+# Debian packages: CMake and a C++ toolchain for the device host, SDL2 (window), cairo
+# (renderer, PNG), Xvfb and xauth (real windows in tests), pkg-config.
+TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev xvfb xauth"
+
+touchline_setup() {
+    local missing=()
+    for pkg in $TOUCHLINE_APT_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    if ! rustup target list --installed | grep -qx wasm32-wasip1; then
+        echo "setup: adding the wasm32-wasip1 target"
+        rustup target add wasm32-wasip1
+    fi
+    rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+    rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+    if ! cargo nextest --version >/dev/null 2>&1; then
+        echo "setup: installing cargo-nextest"
+        cargo install --locked cargo-nextest
+    fi
+}
+
+# Builds the bundle (wasm32-wasip1, the `bundle` profile) and prints its path.
+touchline_build_bundle() {
+    cargo build -q -p touchline-pages --target wasm32-wasip1 --profile bundle >&2
+    echo "target/wasm32-wasip1/bundle/touchline_pages.wasm"
+}
+
+# Configures and builds the C++ device host into target/device-host (the first build compiles
+# wasmtime's C API, several minutes; later builds reuse it).
+touchline_build_device_host() {
+    cmake -S native-host/device -B target/device-host -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build target/device-host -j"$(nproc)"
+}
