@@ -23,10 +23,20 @@ fn cases(dir: &Path) -> Vec<Case> {
     std::fs::write(&corrupt, &real[..real.len() / 2]).expect("write");
     vec![
         Case { name: "missing file", bundle: dir.join("nope.wasm"), code: 1, says: &["nope.wasm"] },
-        Case { name: "not a bundle", bundle: not_wasm, code: 1, says: &["notes.txt", "wasm"] },
+        Case { name: "not a bundle", bundle: not_wasm, code: 1, says: &["notes.txt", "module"] },
         Case { name: "corrupt bundle", bundle: corrupt, code: 1, says: &["corrupt.wasm"] },
-        Case { name: "wrong abi", bundle: support::wat_fixture("wrong_abi", dir), code: 1, says: &["abi", "2.0"] },
-        Case { name: "panics", bundle: support::wat_fixture("panics_in_frame", dir), code: 3, says: &["frame 2"] },
+        Case {
+            name: "wrong abi",
+            bundle: support::wat_fixture("wrong_abi", dir),
+            code: 1,
+            says: &["abi", "2.0"],
+        },
+        Case {
+            name: "panics",
+            bundle: support::wat_fixture("panics_in_frame", dir),
+            code: 3,
+            says: &["frame 2"],
+        },
     ]
 }
 
@@ -50,7 +60,11 @@ fn check_host(host_name: &str, host: &Path, prefix: &[&str]) {
         let lower = log.to_lowercase();
         assert!(lower.contains("error"), "{host_name}, {}: no error line:\n{log}", case.name);
         for word in case.says {
-            assert!(lower.contains(word), "{host_name}, {}: error does not mention {word:?}:\n{log}", case.name);
+            assert!(
+                lower.contains(word),
+                "{host_name}, {}: error does not mention {word:?}:\n{log}",
+                case.name
+            );
         }
         if case.code == 3 {
             // The last good frame is kept: the screenshot shows the red rect of frame 1.

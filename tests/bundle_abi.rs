@@ -52,7 +52,10 @@ fn bundle_imports_only_wasi_and_the_host_module() {
         assert!(is_func, "import {module_name}::{name} is not a function");
     }
     assert!(
-        module.imports.iter().any(|(m, n, _)| m == touchline_abi::HOST_MODULE && n == touchline_abi::IMPORT_LOG),
+        module
+            .imports
+            .iter()
+            .any(|(m, n, _)| m == touchline_abi::HOST_MODULE && n == touchline_abi::IMPORT_LOG),
         "the bundle logs through the host: {:?}",
         module.imports
     );

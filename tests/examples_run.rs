@@ -19,7 +19,9 @@ fn registered_examples() -> Vec<Example> {
         .iter()
         .map(|t| {
             let name = t["name"].as_str().expect("example name").to_owned();
-            let meta = metadata.get(&name).unwrap_or_else(|| panic!("{name} has no [package.metadata.example.{name}]"));
+            let meta = metadata
+                .get(&name)
+                .unwrap_or_else(|| panic!("{name} has no [package.metadata.example.{name}]"));
             let description = meta["description"].as_str().expect("description").to_owned();
             Example { name, description }
         })
@@ -55,7 +57,13 @@ fn every_example_runs_headless() {
         let shot = dir.join(format!("{}.png", example.name));
         let output = support::run_host(
             &binary,
-            &["--headless".as_ref(), "--frames".as_ref(), "3".as_ref(), "--screenshot".as_ref(), shot.as_os_str()],
+            &[
+                "--headless".as_ref(),
+                "--frames".as_ref(),
+                "3".as_ref(),
+                "--screenshot".as_ref(),
+                shot.as_os_str(),
+            ],
         );
         let log = support::text(&output);
         assert_eq!(output.status.code(), Some(0), "{} failed:\n{log}", example.name);
@@ -63,6 +71,10 @@ fn every_example_runs_headless() {
         let image = support::read_png(&shot);
         let first = &image.rgba[..4];
         let distinct = image.rgba.chunks_exact(4).filter(|p| *p != first).count();
-        assert!(distinct > 1000, "{} shows (almost) nothing: {distinct} pixels differ from the corner", example.name);
+        assert!(
+            distinct > 1000,
+            "{} shows (almost) nothing: {distinct} pixels differ from the corner",
+            example.name
+        );
     }
 }

@@ -14,12 +14,13 @@ const KEYS: &str = "right,right,enter";
 const GOLDEN: &str = "tests/goldens/profiles_right_right_enter.png";
 
 /// Tolerance between a host's screenshot and the golden: the hosts rasterize with different
-/// libraries (tiny-skia, cairo), so anti-aliased edges may differ slightly. At most 0.5 % of
-/// pixels may differ by more than 32 levels in a channel, and the mean difference over all
-/// channels must stay under 0.5 levels.
+/// libraries (tiny-skia, cairo), so anti-aliased edges may differ slightly. At most 0.05 % of
+/// pixels (about 1,000 at 1080p) may differ by more than 32 levels in a channel, and the mean
+/// difference over all channels must stay under 0.05 levels. Measured when this was set:
+/// cairo vs the tiny-skia golden, 49 pixels over (max 63 on an edge), mean 0.005.
 const THRESHOLD: u8 = 32;
-const MAX_FRACTION_OVER: f64 = 0.005;
-const MAX_MEAN_DIFF: f64 = 0.5;
+const MAX_FRACTION_OVER: f64 = 0.0005;
+const MAX_MEAN_DIFF: f64 = 0.05;
 
 struct Run {
     frames: Vec<(String, Vec<u8>)>,
@@ -62,7 +63,12 @@ fn hosts_agree_on_bytes_and_pixels() {
     let device = run("device", support::device_host(), &[], &dir);
 
     // Frame 0, one frame per key, and a settling frame.
-    assert_eq!(desktop.frames.len(), 5, "frames: {:?}", desktop.frames.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        desktop.frames.len(),
+        5,
+        "frames: {:?}",
+        desktop.frames.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     assert_eq!(
         desktop.frames.iter().map(|f| &f.0).collect::<Vec<_>>(),
         device.frames.iter().map(|f| &f.0).collect::<Vec<_>>(),

@@ -8,7 +8,10 @@ use std::process::Command;
 #[test]
 fn profiles_page_window_equals_headless() {
     let xvfb = Command::new("sh").args(["-c", "command -v xvfb-run"]).output().expect("sh");
-    assert!(xvfb.status.success(), "xvfb-run is missing: the README's test command installs it (package xvfb)");
+    assert!(
+        xvfb.status.success(),
+        "xvfb-run is missing: the README's test command installs it (package xvfb)"
+    );
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(support::root())
         .args(["build", "-q", "--example", "profiles_page"])
@@ -22,7 +25,11 @@ fn profiles_page_window_equals_headless() {
 
     let headless = support::run_host(
         &binary,
-        &common.iter().map(AsRef::as_ref).chain(["--headless".as_ref(), "--screenshot".as_ref(), headless_png.as_os_str()]).collect::<Vec<_>>(),
+        &common
+            .iter()
+            .map(AsRef::as_ref)
+            .chain(["--headless".as_ref(), "--screenshot".as_ref(), headless_png.as_os_str()])
+            .collect::<Vec<_>>(),
     );
     assert_eq!(headless.status.code(), Some(0), "{}", support::text(&headless));
 

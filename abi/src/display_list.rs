@@ -293,14 +293,7 @@ impl<'a> GlyphQuads<'a> {
     pub fn iter(&self) -> impl Iterator<Item = GlyphQuad> + 'a {
         self.0.chunks_exact(GLYPH_QUAD_SIZE).map(|q| {
             let mut cur = Cursor { bytes: q, pos: 0 };
-            GlyphQuad {
-                x: cur.f32(),
-                y: cur.f32(),
-                u: cur.u16(),
-                v: cur.u16(),
-                w: cur.u16(),
-                h: cur.u16(),
-            }
+            GlyphQuad { x: cur.f32(), y: cur.f32(), u: cur.u16(), v: cur.u16(), w: cur.u16(), h: cur.u16() }
         })
     }
 }
@@ -367,10 +360,7 @@ impl<'a> DisplayListReader<'a> {
             return Err(DisplayListError::UnsupportedVersion(header.version));
         }
         if header.byte_len as usize != bytes.len() {
-            return Err(DisplayListError::LengthMismatch {
-                declared: header.byte_len,
-                actual: bytes.len(),
-            });
+            return Err(DisplayListError::LengthMismatch { declared: header.byte_len, actual: bytes.len() });
         }
         Ok(Self { header, bytes })
     }
@@ -402,11 +392,7 @@ impl<'a> DisplayListReader<'a> {
     }
 }
 
-fn decode_command(
-    bytes: &[u8],
-    offset: usize,
-    index: u32,
-) -> Result<(Command<'_>, usize), DisplayListError> {
+fn decode_command(bytes: &[u8], offset: usize, index: u32) -> Result<(Command<'_>, usize), DisplayListError> {
     let bad = |reason| DisplayListError::BadCommand { index, offset, reason };
     if offset + COMMAND_HEADER_SIZE > bytes.len() {
         return Err(bad("header runs past the end"));
@@ -415,7 +401,7 @@ fn decode_command(
     let opcode = cur.u16();
     let _reserved = cur.u16();
     let len = cur.u32() as usize;
-    if len < COMMAND_HEADER_SIZE || len % 4 != 0 {
+    if len < COMMAND_HEADER_SIZE || !len.is_multiple_of(4) {
         return Err(bad("length is not a multiple of 4 of at least 8"));
     }
     let end = offset.checked_add(len).filter(|end| *end <= bytes.len());
@@ -709,7 +695,7 @@ impl DisplayListWriter {
     }
 
     fn close(&mut self, start: usize) {
-        while self.bytes.len() % 4 != 0 {
+        while !self.bytes.len().is_multiple_of(4) {
             self.bytes.push(0);
         }
         let len = ((self.bytes.len() - start) as u32).to_le_bytes();
@@ -765,7 +751,10 @@ mod tests {
         assert_eq!(reader.header().command_count, 8);
         let cmds: Vec<_> = reader.commands().collect::<Result<_, _>>().expect("valid commands");
         assert_eq!(cmds[0], Command::Rect(rect));
-        assert_eq!(cmds[2], Command::AtlasUpload(AtlasUploadCmd { page: 0, x: 5, y: 6, w: 3, h: 1 }, &[1, 2, 3]));
+        assert_eq!(
+            cmds[2],
+            Command::AtlasUpload(AtlasUploadCmd { page: 0, x: 5, y: 6, w: 3, h: 1 }, &[1, 2, 3])
+        );
         match &cmds[3] {
             Command::GlyphRun(run, quads) => {
                 assert_eq!(run.quad_count, 1);

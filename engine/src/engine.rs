@@ -56,7 +56,8 @@ impl Engine {
         world.insert_non_send(LayoutTree::default());
         world.init_resource::<GlyphAtlas>();
         world.init_resource::<DisplayList>();
-        let root_style = Style { width: Length::Percent(1.0), height: Length::Percent(1.0), ..Style::default() };
+        let root_style =
+            Style { width: Length::Percent(1.0), height: Length::Percent(1.0), ..Style::default() };
         let root = world.spawn((NodeStyle(root_style), ComputedRect::default())).id();
         world.insert_resource(SceneRoot(root));
 
@@ -66,7 +67,8 @@ impl Engine {
         input_schedule.add_systems(navigate_focus);
         let mut update_schedule = Schedule::new(UpdateSchedule);
         update_schedule.set_executor(SingleThreadedExecutor::new());
-        update_schedule.add_systems((sync_layout_tree, compute_layout, ensure_focus, render_display_list).chain());
+        update_schedule
+            .add_systems((sync_layout_tree, compute_layout, ensure_focus, render_display_list).chain());
         Ok(Self { world, input_schedule, update_schedule, root })
     }
 
@@ -87,7 +89,8 @@ impl Engine {
 
     /// Spawns a node as the last child of `parent`.
     pub fn spawn(&mut self, parent: Entity, node: NodeBundle) -> Entity {
-        let mut e = self.world.spawn((NodeStyle(node.style), node.visual, ComputedRect::default(), ChildOf(parent)));
+        let mut e =
+            self.world.spawn((NodeStyle(node.style), node.visual, ComputedRect::default(), ChildOf(parent)));
         if let Some(text) = node.text {
             e.insert(text);
         }

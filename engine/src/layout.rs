@@ -102,19 +102,24 @@ pub fn compute_layout(
     };
     let measured = tree.taffy.compute_layout_with_measure(root_node, space, |inputs, _, entity, style| {
         let text = entity.and_then(|e| text_nodes.get(*e).ok());
-        taffy::compute_leaf_layout(inputs, style, |_, _| 0.0, |known, available| {
-            let Some(text) = text else { return Size::ZERO };
-            let max_width = known.width.or(match available.width {
-                AvailableSpace::Definite(w) => Some(w),
-                AvailableSpace::MinContent => Some(0.0),
-                AvailableSpace::MaxContent => None,
-            });
-            let laid = layout_text(&fonts, &text.text, &text.style, max_width);
-            Size {
-                width: known.width.unwrap_or(laid.width().ceil()),
-                height: known.height.unwrap_or(laid.height()),
-            }
-        })
+        taffy::compute_leaf_layout(
+            inputs,
+            style,
+            |_, _| 0.0,
+            |known, available| {
+                let Some(text) = text else { return Size::ZERO };
+                let max_width = known.width.or(match available.width {
+                    AvailableSpace::Definite(w) => Some(w),
+                    AvailableSpace::MinContent => Some(0.0),
+                    AvailableSpace::MaxContent => None,
+                });
+                let laid = layout_text(&fonts, &text.text, &text.style, max_width);
+                Size {
+                    width: known.width.unwrap_or(laid.width().ceil()),
+                    height: known.height.unwrap_or(laid.height()),
+                }
+            },
+        )
     });
     if measured.is_err() {
         return;

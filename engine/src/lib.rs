@@ -20,7 +20,6 @@ pub mod text;
 pub use color::Color;
 pub use engine::{Engine, FrameStats};
 pub use focus::{FocusState, UiEvent, UiEventKind};
-pub use scene::{FocusRing, Focusable, NodeBundle, NodeStyle, TextStyle, TextContent, Visual};
+pub use scene::{FocusRing, Focusable, NodeBundle, NodeStyle, TextContent, TextStyle, Visual};
 pub use style::{Align, Direction, Edges, Length, Style};
 pub use text::FontWeight;
-

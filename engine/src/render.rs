@@ -1,8 +1,8 @@
 //! Render: walks the scene in paint order and writes the frame's display list.
 
 use bevy_ecs::prelude::*;
-use touchline_abi::display_list::{DisplayListWriter, GlyphQuad, RectCmd, RectF};
 use touchline_abi::FRAME_FLAG_UNCHANGED;
+use touchline_abi::display_list::{DisplayListWriter, GlyphQuad, RectCmd, RectF};
 
 use crate::focus::FocusState;
 use crate::layout::{SceneRoot, Viewport};
@@ -43,7 +43,6 @@ impl DisplayList {
 type PaintChanged = Or<(Changed<ComputedRect>, Changed<Visual>, Changed<TextContent>, Changed<FocusRing>)>;
 
 /// Writes the display list: rectangles and glyph runs in tree order, the focus ring on top.
-#[allow(clippy::too_many_arguments)]
 pub fn render_display_list(
     mut list: ResMut<DisplayList>,
     mut atlas: ResMut<GlyphAtlas>,
@@ -58,7 +57,12 @@ pub fn render_display_list(
 ) {
     let list = &mut *list;
     let anything_removed = removed.read().count() > 0;
-    if list.rendered_once && changed.is_empty() && !anything_removed && !focus.is_changed() && !viewport.is_changed() {
+    if list.rendered_once
+        && changed.is_empty()
+        && !anything_removed
+        && !focus.is_changed()
+        && !viewport.is_changed()
+    {
         list.unchanged = true;
         list.writer.begin(viewport.width, viewport.height, FRAME_FLAG_UNCHANGED as u16);
         return;
@@ -138,7 +142,13 @@ fn ring_rect(rect: &ComputedRect, ring: &FocusRing, radius: f32) -> RectCmd {
     }
 }
 
-fn push_text(items: &mut Vec<DrawItem>, atlas: &mut GlyphAtlas, fonts: &Fonts, rect: &ComputedRect, text: &TextContent) {
+fn push_text(
+    items: &mut Vec<DrawItem>,
+    atlas: &mut GlyphAtlas,
+    fonts: &Fonts,
+    rect: &ComputedRect,
+    text: &TextContent,
+) {
     let style = &text.style;
     let layout = layout_text(fonts, &text.text, style, Some(rect.width + 0.5));
     let mut runs: Vec<(u32, Vec<GlyphQuad>)> = Vec::new();

@@ -97,10 +97,8 @@ impl TextLayout {
 pub fn layout_text(fonts: &Fonts, text: &str, style: &TextStyle, max_width: Option<f32>) -> TextLayout {
     let font = fonts.font(style.weight);
     let px = style.size;
-    let (ascent, descent) = font
-        .horizontal_line_metrics(px)
-        .map(|m| (m.ascent, m.descent))
-        .unwrap_or((px * 0.8, -px * 0.2));
+    let (ascent, descent) =
+        font.horizontal_line_metrics(px).map(|m| (m.ascent, m.descent)).unwrap_or((px * 0.8, -px * 0.2));
     let line_height = (px * style.line_height).round();
     // Centre the font's own extent in the line box.
     let ascent = ((line_height - (ascent - descent)) / 2.0 + ascent).round();

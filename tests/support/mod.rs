@@ -33,7 +33,16 @@ pub fn bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
         let mut cmd = cargo();
-        cmd.args(["build", "-q", "-p", "touchline-pages", "--target", "wasm32-wasip1", "--profile", "bundle"]);
+        cmd.args([
+            "build",
+            "-q",
+            "-p",
+            "touchline-pages",
+            "--target",
+            "wasm32-wasip1",
+            "--profile",
+            "bundle",
+        ]);
         run_checked(cmd, "building the bundle");
         target_dir().join("wasm32-wasip1/bundle/touchline_pages.wasm")
     })

@@ -41,12 +41,8 @@ pub fn init(width: i32, height: i32, root: fn() -> View) -> i32 {
         }
         match App::new(width as u32, height as u32, root) {
             Ok(app) => {
-                *state = Some(BundleState {
-                    app,
-                    input: Vec::new(),
-                    events: Vec::new(),
-                    output: Box::default(),
-                });
+                *state =
+                    Some(BundleState { app, input: Vec::new(), events: Vec::new(), output: Box::default() });
                 Status::Ok as i32
             }
             Err(err) => {
@@ -84,7 +80,9 @@ pub fn frame(time_us: i64, event_count: i32) -> i32 {
         state.events.clear();
         state.events.extend(Event::decode_batch(&state.input[..bytes]));
         let list = state.app.frame(time_us as u64, &state.events);
-        let unchanged = list.get(6..8).is_some_and(|f| u16::from_le_bytes([f[0], f[1]]) as u32 & FRAME_FLAG_UNCHANGED != 0);
+        let unchanged = list
+            .get(6..8)
+            .is_some_and(|f| u16::from_le_bytes([f[0], f[1]]) as u32 & FRAME_FLAG_UNCHANGED != 0);
         *state.output = FrameOutput {
             display_list_ptr: list.as_ptr() as usize as u32,
             display_list_len: list.len() as u32,

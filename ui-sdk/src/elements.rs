@@ -5,8 +5,8 @@
 
 use std::rc::Rc;
 
-use touchline_engine::{Align, Color, Edges, FocusRing, FontWeight, Length, Style, TextStyle, Visual};
 use touchline_engine::style::Direction;
+use touchline_engine::{Align, Color, Edges, FocusRing, FontWeight, Length, Style, TextStyle, Visual};
 
 use crate::prop::{IntoProp, Prop};
 use crate::view::{IntoView, View};

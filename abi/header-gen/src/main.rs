@@ -41,13 +41,32 @@ fn main() -> ExitCode {
         sys_includes: vec!["cstdint".into()],
         cpp_compat: true,
         enumeration: cbindgen::EnumConfig { enum_class: true, ..Default::default() },
-        constant: cbindgen::ConstantConfig { allow_static_const: true, allow_constexpr: true, ..Default::default() },
+        constant: cbindgen::ConstantConfig {
+            allow_static_const: true,
+            allow_constexpr: true,
+            ..Default::default()
+        },
         export: cbindgen::ExportConfig {
             // No extern functions cross this ABI (it is wasm exports), so name the types.
             include: [
-                "Status", "FrameOutput", "EventKind", "Key", "Event", "DisplayListHeader",
-                "CommandHeader", "Opcode", "RectF", "RectCmd", "GlyphRunCmd", "GlyphQuad",
-                "AtlasPageCmd", "AtlasUploadCmd", "ImageFit", "ImageCmd", "ClipCmd", "OpacityCmd",
+                "Status",
+                "FrameOutput",
+                "EventKind",
+                "Key",
+                "Event",
+                "DisplayListHeader",
+                "CommandHeader",
+                "Opcode",
+                "RectF",
+                "RectCmd",
+                "GlyphRunCmd",
+                "GlyphQuad",
+                "AtlasPageCmd",
+                "AtlasUploadCmd",
+                "ImageFit",
+                "ImageCmd",
+                "ClipCmd",
+                "OpacityCmd",
                 "TransformCmd",
             ]
             .map(String::from)
