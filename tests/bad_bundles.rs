@@ -79,7 +79,7 @@ fn check_host(host_name: &str, host: &Path, prefix: &[&str]) {
 
 #[test]
 fn desktop_host_survives_bad_bundles() {
-    check_host("desktop", support::desktop_host(), &["run"]);
+    check_host("desktop", &support::desktop_host(), &["run"]);
 }
 
 #[test]

@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::process::Command;
-
 struct Example {
     name: String,
     description: String,
@@ -42,18 +40,12 @@ fn every_example_file_is_registered() {
 
 #[test]
 fn every_example_runs_headless() {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(support::root())
-        .args(["build", "-q", "--examples"])
-        .status()
-        .expect("cargo");
-    assert!(status.success(), "examples build");
     let dir = support::scratch("examples_run");
     let examples = registered_examples();
     assert!(examples.len() >= 3);
     for example in examples {
         assert!(!example.description.is_empty());
-        let binary = support::target_dir().join("debug/examples").join(&example.name);
+        let binary = support::example(&example.name);
         let shot = dir.join(format!("{}.png", example.name));
         let output = support::run_host(
             &binary,

@@ -59,7 +59,7 @@ fn run(name: &str, host: &Path, prefix: &[&str], dir: &Path) -> Run {
 #[test]
 fn hosts_agree_on_bytes_and_pixels() {
     let dir = support::scratch("hosts_agree");
-    let desktop = run("desktop", support::desktop_host(), &["run"], &dir);
+    let desktop = run("desktop", &support::desktop_host(), &["run"], &dir);
     let device = run("device", support::device_host(), &[], &dir);
 
     // Frame 0, one frame per key, and a settling frame.

@@ -12,13 +12,7 @@ fn profiles_page_window_equals_headless() {
         xvfb.status.success(),
         "xvfb-run is missing: the README's test command installs it (package xvfb)"
     );
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(support::root())
-        .args(["build", "-q", "--example", "profiles_page"])
-        .status()
-        .expect("cargo");
-    assert!(status.success());
-    let binary = support::target_dir().join("debug/examples/profiles_page");
+    let binary = support::example("profiles_page");
     let dir = support::scratch("window_matches_headless");
     let (window_png, headless_png) = (dir.join("window.png"), dir.join("headless.png"));
     let common = ["--size", "1280x720", "--keys", "right,enter", "--frames", "6"];

@@ -48,15 +48,29 @@ pub fn bundle() -> &'static Path {
     })
 }
 
-/// The desktop host binary, built once per test binary.
-pub fn desktop_host() -> &'static Path {
-    static HOST: OnceLock<PathBuf> = OnceLock::new();
-    HOST.get_or_init(|| {
+/// Builds the workspace's binaries and examples the way `cargo test --workspace` (and
+/// nextest) does, once per test binary. Building them with the same feature resolution as
+/// the test build makes this a no-op after it, instead of a second compile of the
+/// dependency tree that `cargo build -p ...` (other features) would cause.
+pub fn build_workspace_targets() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
         let mut cmd = cargo();
-        cmd.args(["build", "-q", "-p", "touchline-desktop", "--bin", "touchline-desktop"]);
-        run_checked(cmd, "building the desktop host");
-        target_dir().join("debug/touchline-desktop")
-    })
+        cmd.args(["test", "-q", "--workspace", "--no-run"]);
+        run_checked(cmd, "building the workspace (cargo test --workspace --no-run)");
+    });
+}
+
+/// The desktop host binary.
+pub fn desktop_host() -> PathBuf {
+    build_workspace_targets();
+    target_dir().join("debug/touchline-desktop")
+}
+
+/// An example's binary.
+pub fn example(name: &str) -> PathBuf {
+    build_workspace_targets();
+    target_dir().join("debug/examples").join(name)
 }
 
 /// The device host binary: `$TOUCHLINE_DEVICE_HOST`, or built with CMake into

@@ -10,7 +10,9 @@
 //! `MAX_DISPLAY_LIST_BYTES`, check the list header, and copy the bytes out.
 
 use std::path::Path;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use touchline_abi::display_list::DISPLAY_LIST_HEADER_SIZE;
 use touchline_abi::event::EVENT_SIZE;
@@ -32,6 +34,8 @@ const INPUT_PHASE: &str = "touchline_input_buffer";
 
 /// Size of `FrameOutput` in bytes.
 const FRAME_OUTPUT_SIZE: usize = 16;
+/// How often the watchdog advances the engine's epoch.
+const EPOCH_TICK: Duration = Duration::from_millis(100);
 
 /// Which wasmtime back end runs the bundle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -52,11 +56,47 @@ pub struct BundleOptions {
     pub height: u32,
     /// Back end.
     pub engine: EngineKind,
+    /// The longest one call into the bundle may run before it is interrupted (a trap), so a
+    /// bundle stuck in a loop cannot hang the host. Measured in 100 ms ticks.
+    pub call_timeout: Duration,
 }
 
 impl Default for BundleOptions {
     fn default() -> Self {
-        Self { width: 1920, height: 1080, engine: EngineKind::Cranelift }
+        Self {
+            width: 1920,
+            height: 1080,
+            engine: EngineKind::Cranelift,
+            call_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] until dropped.
+struct Watchdog {
+    stop: Arc<AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(engine: &Engine) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (engine, flag) = (engine.clone(), stop.clone());
+        let spawned = std::thread::Builder::new().name("touchline-watchdog".into()).spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                engine.increment_epoch();
+            }
+        });
+        if let Err(e) = spawned {
+            eprintln!("warning: no bundle watchdog ({e}); a bundle stuck in a loop will hang the host");
+        }
+        Self { stop }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 }
 
@@ -79,6 +119,9 @@ pub struct Bundle {
     list: Vec<u8>,
     /// Set after a trap: the instance is dead.
     dead: bool,
+    /// Epoch ticks each call may run.
+    budget_ticks: u64,
+    _watchdog: Watchdog,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -99,12 +142,17 @@ impl Bundle {
             .map_err(|source| HostError::MissingFile { path: path.to_path_buf(), source })?;
         check_wasm_header(&bytes)
             .map_err(|reason| HostError::NotWasm { path: path.to_path_buf(), reason })?;
-        Self::from_bytes(&bytes, options)
+        // Name the file when its bytes are the problem.
+        Self::from_bytes(&bytes, options).map_err(|e| match e {
+            HostError::Compile(message) => HostError::Compile(format!("{}: {message}", path.display())),
+            other => other,
+        })
     }
 
     /// Like [`Self::load`], from the module's bytes (binary; the header is checked by `load`).
     pub fn from_bytes(bytes: &[u8], options: BundleOptions) -> Result<Self, HostError> {
         let engine = make_engine(options.engine)?;
+        let budget_ticks = options.call_timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64;
 
         let started = Instant::now();
         let module = Module::from_binary(&engine, bytes).map_err(|e| HostError::Compile(format!("{e:#}")))?;
@@ -119,6 +167,8 @@ impl Bundle {
             .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
         let wasi = WasiCtxBuilder::new().inherit_stdout().inherit_stderr().build_p1();
         let mut store = Store::new(&engine, HostState { wasi });
+        let watchdog = Watchdog::start(&engine);
+        store.set_epoch_deadline(budget_ticks);
         let instance = linker
             .instantiate(&mut store, &module)
             .map_err(|e| trap_or(e, "instantiation", HostError::Instantiate))?;
@@ -145,6 +195,7 @@ impl Bundle {
                 None => None,
             };
 
+        store.set_epoch_deadline(budget_ticks);
         let version = abi_version
             .call(&mut store, ())
             .map_err(|e| trap_or(e, EXPORT_ABI_VERSION, HostError::Instantiate))?;
@@ -153,6 +204,7 @@ impl Bundle {
             return Err(HostError::AbiMismatch { bundle_major: major, bundle_minor: minor });
         }
         if let Some(initialize) = initialize {
+            store.set_epoch_deadline(budget_ticks);
             initialize
                 .call(&mut store, ())
                 .map_err(|e| trap_or(e, EXPORT_WASI_INITIALIZE, HostError::Instantiate))?;
@@ -161,6 +213,7 @@ impl Bundle {
 
         let started = Instant::now();
         let (width, height) = (options.width, options.height);
+        store.set_epoch_deadline(budget_ticks);
         let status = init
             .call(&mut store, (width as i32, height as i32))
             .map_err(|e| trap_or(e, EXPORT_INIT, HostError::Instantiate))?;
@@ -180,6 +233,8 @@ impl Bundle {
             timings: SourceTimings { compile_ms, instantiate_ms, init_ms },
             list: Vec::new(),
             dead: false,
+            budget_ticks,
+            _watchdog: watchdog,
         })
     }
 
@@ -196,11 +251,15 @@ impl Bundle {
                 events.len()
             )));
         }
+        self.store.set_epoch_deadline(self.budget_ticks);
         let ptr = self
             .input_buffer
             .call(&mut self.store, batch_len as i32)
             .map_err(|e| trap_or(e, INPUT_PHASE, HostError::Source))?;
         if batch_len > 0 {
+            if ptr == 0 {
+                return Err(HostError::BadOutput(format!("touchline_input_buffer({batch_len}) returned 0")));
+            }
             let mut bytes = Vec::with_capacity(batch_len);
             for event in events {
                 bytes.extend_from_slice(&event.to_bytes());
@@ -209,6 +268,7 @@ impl Bundle {
             self.memory.data_mut(&mut self.store)[at].copy_from_slice(&bytes);
         }
 
+        self.store.set_epoch_deadline(self.budget_ticks);
         let out = self
             .frame
             .call(&mut self.store, (time_us as i64, events.len() as i32))
@@ -296,6 +356,7 @@ fn check_wasm_header(bytes: &[u8]) -> Result<(), String> {
 fn make_engine(kind: EngineKind) -> Result<Engine, HostError> {
     let mut config = Config::new();
     config.parallel_compilation(true);
+    config.epoch_interruption(true);
     if kind == EngineKind::Pulley {
         config.target("pulley64").map_err(|e| HostError::Compile(format!("{e:#}")))?;
     }
@@ -325,8 +386,13 @@ fn trap_or(error: wasmtime::Error, during: &'static str, other: fn(String) -> Ho
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return HostError::Trap { during, message: format!("the bundle called proc_exit({})", exit.0) };
     }
-    if error.downcast_ref::<wasmtime::Trap>().is_some() {
-        return HostError::Trap { during, message: format!("{error:?}") };
+    if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
+        let hint = if *trap == wasmtime::Trap::Interrupt {
+            " (the call ran past the host's time limit)"
+        } else {
+            ""
+        };
+        return HostError::Trap { during, message: format!("{error:?}{hint}") };
     }
     if during == FRAME_PHASE || during == INPUT_PHASE {
         // Any other failure of a running instance (host function error, ...) is a trap too.

@@ -128,7 +128,12 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
     };
     let Cmd::Run(run) = cli.command;
     let options = run.common.options();
-    let bundle_options = BundleOptions { width: options.size.0, height: options.size.1, engine: run.engine };
+    let bundle_options = BundleOptions {
+        width: options.size.0,
+        height: options.size.1,
+        engine: run.engine,
+        ..BundleOptions::default()
+    };
     let bundle = match Bundle::load(&run.bundle, bundle_options) {
         Ok(bundle) => bundle,
         Err(e) => {

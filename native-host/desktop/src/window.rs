@@ -263,6 +263,11 @@ impl ApplicationHandler for App {
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
         match event {
             WindowEvent::CloseRequested => self.finish(event_loop),
+            WindowEvent::Destroyed => {
+                // Destroyed from outside: nothing left to read back.
+                self.surface = None;
+                self.finish(event_loop);
+            }
             WindowEvent::Resized(_) => {
                 self.resize_surface();
                 self.present();

@@ -20,7 +20,7 @@ fn temp_file(test: &str, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn small(engine: EngineKind) -> BundleOptions {
-    BundleOptions { width: 64, height: 48, engine }
+    BundleOptions { width: 64, height: 48, engine, ..BundleOptions::default() }
 }
 
 fn load(name: &str) -> Result<Bundle, HostError> {
@@ -134,4 +134,26 @@ fn frame_output_outside_memory_is_bad_output() {
 fn wasi_imports_are_linked() {
     let mut bundle = load("wasi_hello").expect("a module importing WASI loads");
     assert_eq!(bundle.frame(0, &[]).expect("frame").len(), 64);
+}
+
+#[test]
+fn a_frame_stuck_in_a_loop_is_interrupted() {
+    for engine in [EngineKind::Cranelift, EngineKind::Pulley] {
+        let options = BundleOptions { call_timeout: std::time::Duration::from_millis(200), ..small(engine) };
+        let mut bundle = Bundle::from_bytes(&fixture("spin"), options).expect("loads");
+        let started = std::time::Instant::now();
+        let e = bundle.frame(0, &[]).expect_err("interrupted");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{engine:?} took {:?}",
+            started.elapsed()
+        );
+        match &e {
+            HostError::Trap { during, message } => {
+                assert_eq!(*during, "touchline_frame");
+                assert!(message.contains("time limit"), "{message}");
+            }
+            other => panic!("expected a trap, got {other:?}"),
+        }
+    }
 }

@@ -50,11 +50,7 @@ fn window_screenshot_equals_headless_screenshot() {
     assert!(!stderr.contains("no window"), "a window must have opened: {stderr}");
     assert!(!stderr.contains("could not be read back"), "the screenshot must come from the window: {stderr}");
 
-    let headless = Command::new(bin)
-        .args(args(&head_png))
-        .arg("--headless")
-        .output()
-        .expect("run headless");
+    let headless = Command::new(bin).args(args(&head_png)).arg("--headless").output().expect("run headless");
     assert_eq!(headless.status.code(), Some(0), "{}", String::from_utf8_lossy(&headless.stderr));
 
     let (ww, wh, win) = read_rgba(&win_png).expect("window PNG");
