@@ -32,6 +32,11 @@ use crate::frame_source::{FrameSource, SourceTimings};
 pub const FRAME_PHASE: &str = "touchline_frame";
 const INPUT_PHASE: &str = "touchline_input_buffer";
 
+/// True when a trap's `during` is a per-frame export (exit code 3 rather than 1).
+pub fn is_frame_phase(during: &str) -> bool {
+    during == FRAME_PHASE || during == INPUT_PHASE
+}
+
 /// Size of `FrameOutput` in bytes.
 const FRAME_OUTPUT_SIZE: usize = 16;
 /// How often the watchdog advances the engine's epoch.
@@ -394,7 +399,7 @@ fn trap_or(error: wasmtime::Error, during: &'static str, other: fn(String) -> Ho
         };
         return HostError::Trap { during, message: format!("{error:?}{hint}") };
     }
-    if during == FRAME_PHASE || during == INPUT_PHASE {
+    if is_frame_phase(during) {
         // Any other failure of a running instance (host function error, ...) is a trap too.
         return HostError::Trap { during, message: format!("{error:#}") };
     }

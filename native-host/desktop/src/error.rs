@@ -100,7 +100,7 @@ impl HostError {
             | Self::MissingExport { .. }
             | Self::AbiMismatch { .. }
             | Self::InitFailed { .. } => true,
-            Self::Trap { during, .. } => *during != crate::bundle::FRAME_PHASE,
+            Self::Trap { during, .. } => !crate::bundle::is_frame_phase(during),
             _ => false,
         }
     }

@@ -267,7 +267,7 @@ impl Session {
         for index in 0..frames {
             let events = self.options.scripted_events(index);
             if let Err(e) = self.step(virtual_time_us(index), &events) {
-                eprintln!("error: frame {index}: {e}");
+                eprintln!("{}", frame_error_line(index, &e));
                 code = exit_code_for_frame_error(&e);
                 break;
             }
@@ -295,6 +295,17 @@ impl Session {
         }
         println!("{}", self.summary());
         ExitCode::from(code)
+    }
+}
+
+/// The `error:` line for a failed frame, as `docs/host-abi.md` spells it:
+/// `error: bundle trapped in frame N: …` for a trap, else `error: <error> (frame N)`.
+pub fn frame_error_line(index: u64, error: &HostError) -> String {
+    match error {
+        HostError::Trap { during, message } => {
+            format!("error: bundle trapped in frame {index}: {message} (in {during})")
+        }
+        other => format!("error: {other} (frame {index})"),
     }
 }
 

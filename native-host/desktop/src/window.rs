@@ -27,7 +27,7 @@ use winit::window::{Window, WindowId};
 
 use crate::HostError;
 use crate::screenshot::xrgb_to_rgba;
-use crate::session::{EXIT_OK, Session, exit_code_for_frame_error, virtual_time_us};
+use crate::session::{EXIT_OK, Session, exit_code_for_frame_error, frame_error_line, virtual_time_us};
 
 const FRAME_PERIOD: Duration = Duration::from_nanos(1_000_000_000 / 60);
 const MAX_EVENTS_PER_FRAME: usize = MAX_EVENT_BATCH_BYTES as usize / EVENT_SIZE;
@@ -199,7 +199,7 @@ impl App {
                 }
             }
             Err(e) => {
-                eprintln!("error: frame {index}: {e}");
+                eprintln!("{}", frame_error_line(index, &e));
                 self.failed = Some(exit_code_for_frame_error(&e));
                 self.present();
                 if self.frame_limit.is_some() {

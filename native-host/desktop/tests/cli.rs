@@ -140,7 +140,7 @@ fn trap_mid_run_exits_3_and_keeps_the_last_good_frame() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(3), "{out}\n{}", stderr(&o));
     assert_eq!(out.lines().filter(|l| l.starts_with("frame ")).count(), 2, "frames 0 and 1 are good: {out}");
-    assert!(stderr(&o).contains("error: frame 2: bundle trapped in touchline_frame"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: bundle trapped in frame 2: "), "{}", stderr(&o));
     assert!(out.contains("summary: frames=2 "), "{out}");
     assert_eq!(png_pixel(&png, 32, 24), [255, 0, 0, 255], "the last good frame is written");
 }
@@ -150,5 +150,7 @@ fn bad_output_exits_3() {
     let wasm = fixture_wasm("badout", "bad_output");
     let o = host(&["run", wasm.to_str().expect("utf-8"), "--size", "64x48"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(stderr(&o).contains("outside linear memory"), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("error: bundle returned a bad frame: "), "{err}");
+    assert!(err.contains("outside linear memory") && err.contains("(frame 0)"), "{err}");
 }
