@@ -7,19 +7,22 @@ source tools/setup.sh
 touchline_setup
 
 bundle=$(touchline_build_bundle)
-cargo build -q -p touchline-desktop --release
+# The dev profile optimizes Cranelift and the renderer (see Cargo.toml), which is what a
+# run needs, without a second, release build of wasmtime.
+cargo build -q -p touchline-desktop
+desktop=target/debug/touchline-desktop
 touchline_build_device_host
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "run-app: opening the app in a window (arrows move, Enter selects, Esc quits)"
-    exec target/release/touchline-desktop run "$bundle"
+    exec "$desktop" run "$bundle"
 fi
 
 echo "run-app: no display, running headless; screenshots go to out/"
 mkdir -p out
 echo "== desktop host (Rust, wasmtime crate): launch, then right, right, enter"
-target/release/touchline-desktop run "$bundle" --headless --frames 1 --quiet --screenshot out/profiles-launch.png
-target/release/touchline-desktop run "$bundle" --headless --keys right,right,enter \
+"$desktop" run "$bundle" --headless --frames 1 --quiet --screenshot out/profiles-launch.png
+"$desktop" run "$bundle" --headless --keys right,right,enter \
     --screenshot out/profiles-chosen-desktop.png
 echo "== device host (C++, wasmtime C API, cairo): the same script"
 target/device-host/touchline-host "$bundle" --headless --keys right,right,enter \
