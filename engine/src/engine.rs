@@ -150,8 +150,18 @@ impl Engine {
 
     /// The texts of the scene in tree order (for tests, and accessibility later).
     pub fn texts(&self) -> Vec<String> {
+        self.texts_under(self.root)
+    }
+
+    /// The text of the focused node and its descendants, joined by spaces.
+    pub fn focused_text(&self) -> Option<String> {
+        Some(self.texts_under(self.focused()?).join(" "))
+    }
+
+    /// The texts of `node` and its descendants, in tree order.
+    fn texts_under(&self, node: Entity) -> Vec<String> {
         let mut out = Vec::new();
-        let mut stack = vec![self.root];
+        let mut stack = vec![node];
         while let Some(entity) = stack.pop() {
             if let Some(text) = self.world.get::<TextContent>(entity) {
                 out.push(text.text.clone());
@@ -161,22 +171,6 @@ impl Engine {
             }
         }
         out
-    }
-
-    /// The text of the focused node and its descendants, joined by spaces.
-    pub fn focused_text(&self) -> Option<String> {
-        let focused = self.focused()?;
-        let mut parts = Vec::new();
-        let mut stack = vec![focused];
-        while let Some(entity) = stack.pop() {
-            if let Some(text) = self.world.get::<TextContent>(entity) {
-                parts.push(text.text.clone());
-            }
-            if let Some(kids) = self.world.get::<Children>(entity) {
-                stack.extend(kids.iter().rev());
-            }
-        }
-        Some(parts.join(" "))
     }
 
     /// First half of a frame: takes the host's events, runs input and focus, and returns
@@ -198,6 +192,11 @@ impl Engine {
     pub fn end_frame(&mut self) -> &[u8] {
         self.update_schedule.run(&mut self.world);
         self.world.clear_trackers();
+        self.display_list()
+    }
+
+    /// The display list of the last frame.
+    pub fn display_list(&mut self) -> &[u8] {
         self.world.resource_mut::<DisplayList>().into_inner().bytes()
     }
 

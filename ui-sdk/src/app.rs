@@ -81,7 +81,7 @@ impl App {
         self.engine.end_frame();
         // Focus set during layout (e.g. the first focus) reaches handlers next frame.
         self.pending = self.engine.take_events();
-        self.engine.world_mut().resource_mut::<touchline_engine::render::DisplayList>().into_inner().bytes()
+        self.engine.display_list()
     }
 
     fn dispatch(&mut self, event: UiEvent) {

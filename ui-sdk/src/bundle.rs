@@ -80,12 +80,11 @@ pub fn frame(time_us: i64, event_count: i32) -> i32 {
         state.events.clear();
         state.events.extend(Event::decode_batch(&state.input[..bytes]));
         let list = state.app.frame(time_us as u64, &state.events);
-        let unchanged = list
-            .get(6..8)
-            .is_some_and(|f| u16::from_le_bytes([f[0], f[1]]) as u32 & FRAME_FLAG_UNCHANGED != 0);
+        let (ptr, len) = (list.as_ptr() as usize as u32, list.len() as u32);
+        let unchanged = state.app.engine().stats().unchanged;
         *state.output = FrameOutput {
-            display_list_ptr: list.as_ptr() as usize as u32,
-            display_list_len: list.len() as u32,
+            display_list_ptr: ptr,
+            display_list_len: len,
             flags: if unchanged { FRAME_FLAG_UNCHANGED } else { 0 },
             reserved: 0,
         };
