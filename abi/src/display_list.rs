@@ -81,6 +81,10 @@ pub enum Opcode {
     PushTransform = 11,
     /// Restore the transform before the matching `PushTransform`.
     PopTransform = 12,
+    /// [`LinearGradientCmd`] followed by `stop_count` [`GradientStop`]s (ABI 1.1).
+    LinearGradient = 13,
+    /// [`ShadowCmd`]: a soft, blurred rounded rectangle under a box (ABI 1.1).
+    Shadow = 14,
 }
 
 impl Opcode {
@@ -99,6 +103,8 @@ impl Opcode {
             10 => Self::PopOpacity,
             11 => Self::PushTransform,
             12 => Self::PopTransform,
+            13 => Self::LinearGradient,
+            14 => Self::Shadow,
             _ => return None,
         })
     }
@@ -243,6 +249,61 @@ pub struct TransformCmd {
     pub m: [f32; 6],
 }
 
+/// The most stops a [`LinearGradientCmd`] may carry.
+pub const MAX_GRADIENT_STOPS: u32 = 16;
+/// Size of one [`GradientStop`] in bytes.
+pub const GRADIENT_STOP_SIZE: usize = 8;
+
+/// Payload of [`Opcode::LinearGradient`]: fill a rounded rectangle with a gradient running
+/// from `(x0, y0)` to `(x1, y1)` (viewport pixels, before the current transform); colours
+/// are interpolated in straight sRGB between stops and padded past the ends.
+/// `stop_count` (2 to [`MAX_GRADIENT_STOPS`]) [`GradientStop`]s follow, offsets ascending.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LinearGradientCmd {
+    /// Where.
+    pub rect: RectF,
+    /// Corner radius in pixels.
+    pub corner_radius: f32,
+    /// Start point x.
+    pub x0: f32,
+    /// Start point y.
+    pub y0: f32,
+    /// End point x.
+    pub x1: f32,
+    /// End point y.
+    pub y1: f32,
+    /// Number of stops that follow.
+    pub stop_count: u32,
+}
+
+/// One colour stop of a gradient.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GradientStop {
+    /// Position along the gradient, 0 to 1.
+    pub offset: f32,
+    /// Colour there.
+    pub color: Rgba,
+}
+
+/// Payload of [`Opcode::Shadow`]: paint `color` with coverage
+/// `smoothstep(clamp(0.5 - d / blur, 0, 1))`, where `d` is the signed distance from the
+/// pixel centre to the rounded rectangle `rect` (negative inside) and `blur ≥ 1`.
+/// The shadow reaches `blur / 2` beyond `rect`. Drawn under the box that casts it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ShadowCmd {
+    /// The shadow's shape (the box, already offset and spread).
+    pub rect: RectF,
+    /// Its corner radius.
+    pub corner_radius: f32,
+    /// Width of the soft edge in pixels.
+    pub blur: f32,
+    /// Colour at full coverage.
+    pub color: Rgba,
+}
+
 /// One decoded command.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command<'a> {
@@ -270,6 +331,10 @@ pub enum Command<'a> {
     PushTransform(TransformCmd),
     /// See [`Opcode::PopTransform`].
     PopTransform,
+    /// See [`Opcode::LinearGradient`].
+    LinearGradient(LinearGradientCmd, GradientStops<'a>),
+    /// See [`Opcode::Shadow`].
+    Shadow(ShadowCmd),
     /// An opcode this reader does not know; skipped by renderers.
     Unknown(u16),
 }
@@ -294,6 +359,30 @@ impl<'a> GlyphQuads<'a> {
         self.0.chunks_exact(GLYPH_QUAD_SIZE).map(|q| {
             let mut cur = Cursor { bytes: q, pos: 0 };
             GlyphQuad { x: cur.f32(), y: cur.f32(), u: cur.u16(), v: cur.u16(), w: cur.u16(), h: cur.u16() }
+        })
+    }
+}
+
+/// The stops of a gradient, decoded lazily.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientStops<'a>(&'a [u8]);
+
+impl<'a> GradientStops<'a> {
+    /// Number of stops.
+    pub fn len(&self) -> usize {
+        self.0.len() / GRADIENT_STOP_SIZE
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The stops in order.
+    pub fn iter(&self) -> impl Iterator<Item = GradientStop> + 'a {
+        self.0.chunks_exact(GRADIENT_STOP_SIZE).map(|s| {
+            let mut cur = Cursor { bytes: s, pos: 0 };
+            GradientStop { offset: cur.f32(), color: cur.u32() }
         })
     }
 }
@@ -469,6 +558,28 @@ fn decode_command(bytes: &[u8], offset: usize, index: u32) -> Result<(Command<'_
             Command::PushTransform(TransformCmd { m })
         }
         Some(Opcode::PopTransform) => Command::PopTransform,
+        Some(Opcode::LinearGradient) => {
+            need(40)?;
+            let cmd = LinearGradientCmd {
+                rect: p.rect(),
+                corner_radius: p.f32(),
+                x0: p.f32(),
+                y0: p.f32(),
+                x1: p.f32(),
+                y1: p.f32(),
+                stop_count: p.u32(),
+            };
+            if !(2..=MAX_GRADIENT_STOPS).contains(&cmd.stop_count) {
+                return Err(bad("gradient needs 2 to 16 stops"));
+            }
+            let stop_bytes = cmd.stop_count as usize * GRADIENT_STOP_SIZE;
+            need(40 + stop_bytes)?;
+            Command::LinearGradient(cmd, GradientStops(&payload[40..40 + stop_bytes]))
+        }
+        Some(Opcode::Shadow) => {
+            need(28)?;
+            Command::Shadow(ShadowCmd { rect: p.rect(), corner_radius: p.f32(), blur: p.f32(), color: p.u32() })
+        }
         None => Command::Unknown(opcode),
     };
     Ok((command, end))
@@ -536,6 +647,45 @@ impl Cursor<'_> {
     }
     fn rect(&mut self) -> RectF {
         RectF { x: self.f32(), y: self.f32(), w: self.f32(), h: self.f32() }
+    }
+}
+
+/// Commands encoded once and spliced into many lists: the engine caches each node's
+/// commands in one of these and copies the bytes into the frame's list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EncodedCommands {
+    bytes: Vec<u8>,
+    count: u32,
+}
+
+impl EncodedCommands {
+    /// Encodes whatever `write` appends, after what is already held.
+    pub fn record(&mut self, write: impl FnOnce(&mut DisplayListWriter)) {
+        let mut writer = DisplayListWriter { bytes: core::mem::take(&mut self.bytes), command_count: 0 };
+        write(&mut writer);
+        self.count += writer.command_count;
+        self.bytes = writer.bytes;
+    }
+
+    /// Forgets every command, keeping the buffer.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.count = 0;
+    }
+
+    /// Number of commands held.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// Encoded size in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// True when no command is held.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
     }
 }
 
@@ -679,6 +829,40 @@ impl DisplayListWriter {
         self.close(start);
     }
 
+    /// Appends a linear gradient; `stops` must hold 2 to [`MAX_GRADIENT_STOPS`] stops.
+    pub fn linear_gradient(&mut self, cmd: &LinearGradientCmd, stops: &[GradientStop]) {
+        debug_assert!((2..=MAX_GRADIENT_STOPS as usize).contains(&stops.len()));
+        let start = self.open(Opcode::LinearGradient);
+        self.put_rect(&cmd.rect);
+        self.put_f32(cmd.corner_radius);
+        self.put_f32(cmd.x0);
+        self.put_f32(cmd.y0);
+        self.put_f32(cmd.x1);
+        self.put_f32(cmd.y1);
+        self.put_u32(stops.len() as u32);
+        for stop in stops {
+            self.put_f32(stop.offset);
+            self.put_u32(stop.color);
+        }
+        self.close(start);
+    }
+
+    /// Appends a shadow.
+    pub fn shadow(&mut self, cmd: &ShadowCmd) {
+        let start = self.open(Opcode::Shadow);
+        self.put_rect(&cmd.rect);
+        self.put_f32(cmd.corner_radius);
+        self.put_f32(cmd.blur);
+        self.put_u32(cmd.color);
+        self.close(start);
+    }
+
+    /// Appends raw, already-encoded commands (a node's cached commands).
+    pub fn extend_encoded(&mut self, encoded: &EncodedCommands) {
+        self.bytes.extend_from_slice(&encoded.bytes);
+        self.command_count += encoded.count;
+    }
+
     /// Appends a pop of the given kind (`PopClip`, `PopOpacity` or `PopTransform`).
     pub fn pop(&mut self, opcode: Opcode) {
         debug_assert!(matches!(opcode, Opcode::PopClip | Opcode::PopOpacity | Opcode::PopTransform));
@@ -744,11 +928,24 @@ mod tests {
         w.pop(Opcode::PopClip);
         w.push_opacity(0.5);
         w.pop(Opcode::PopOpacity);
+        let gradient = LinearGradientCmd {
+            rect: rect.rect,
+            corner_radius: 2.0,
+            x0: 0.0,
+            y0: 0.0,
+            x1: 0.0,
+            y1: 4.0,
+            stop_count: 2,
+        };
+        let stops = [GradientStop { offset: 0.0, color: 0xff0000ff }, GradientStop { offset: 1.0, color: 0x0000ffff }];
+        w.linear_gradient(&gradient, &stops);
+        let shadow = ShadowCmd { rect: rect.rect, corner_radius: 3.0, blur: 12.0, color: 0x00000080 };
+        w.shadow(&shadow);
         let bytes = w.finish().to_vec();
 
         let reader = DisplayListReader::new(&bytes).expect("valid list");
         assert_eq!(reader.header().width, 1920);
-        assert_eq!(reader.header().command_count, 8);
+        assert_eq!(reader.header().command_count, 10);
         let cmds: Vec<_> = reader.commands().collect::<Result<_, _>>().expect("valid commands");
         assert_eq!(cmds[0], Command::Rect(rect));
         assert_eq!(
@@ -763,6 +960,53 @@ mod tests {
             other => panic!("expected a glyph run, got {other:?}"),
         }
         assert_eq!(cmds[7], Command::PopOpacity);
+        match &cmds[8] {
+            Command::LinearGradient(cmd, got) => {
+                assert_eq!(*cmd, gradient);
+                assert_eq!(got.iter().collect::<Vec<_>>(), stops);
+            }
+            other => panic!("expected a gradient, got {other:?}"),
+        }
+        assert_eq!(cmds[9], Command::Shadow(shadow));
+    }
+
+    #[test]
+    fn rejects_gradients_with_too_few_or_too_many_stops() {
+        for count in [0u32, 1, MAX_GRADIENT_STOPS + 1] {
+            let mut w = DisplayListWriter::new();
+            w.begin(10, 10, 0);
+            let start = w.open(Opcode::LinearGradient);
+            for _ in 0..9 {
+                w.put_f32(0.0);
+            }
+            w.put_u32(count);
+            for _ in 0..count {
+                w.put_f32(0.0);
+                w.put_u32(0);
+            }
+            w.close(start);
+            let bytes = w.finish().to_vec();
+            let reader = DisplayListReader::new(&bytes).expect("header is fine");
+            assert!(
+                matches!(reader.commands().next(), Some(Err(DisplayListError::BadCommand { .. }))),
+                "{count} stops must be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn encoded_commands_splice_into_a_list() {
+        let mut cached = EncodedCommands::default();
+        cached.record(|w| w.push_opacity(0.5));
+        cached.record(|w| w.pop(Opcode::PopOpacity));
+        let mut w = DisplayListWriter::new();
+        w.begin(10, 10, 0);
+        w.extend_encoded(&cached);
+        w.extend_encoded(&cached);
+        let bytes = w.finish().to_vec();
+        let reader = DisplayListReader::new(&bytes).expect("valid");
+        assert_eq!(reader.header().command_count, 4);
+        assert_eq!(reader.commands().filter(|c| c.is_ok()).count(), 4);
     }
 
     #[test]

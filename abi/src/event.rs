@@ -11,6 +11,11 @@ pub enum EventKind {
     KeyUp = 2,
     /// The viewport changed size: `b` × `c` pixels.
     Resize = 3,
+    /// An image asked for with `LoadImage` is decoded: `a` is its handle, `b` × `c` its
+    /// size in pixels (ABI 1.1).
+    ImageLoaded = 4,
+    /// An image could not be loaded: `a` is its handle, `b` an [`ImageError`] (ABI 1.1).
+    ImageFailed = 5,
 }
 
 impl EventKind {
@@ -20,8 +25,39 @@ impl EventKind {
             1 => Self::KeyDown,
             2 => Self::KeyUp,
             3 => Self::Resize,
+            4 => Self::ImageLoaded,
+            5 => Self::ImageFailed,
             _ => return None,
         })
+    }
+}
+
+/// Why a host could not load an image.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageError {
+    /// Some other reason (and unknown codes).
+    Other = 0,
+    /// Nothing at that URL.
+    NotFound = 1,
+    /// The bytes are not an image the host can decode.
+    Decode = 2,
+    /// The image is larger than the host accepts.
+    TooLarge = 3,
+    /// The URL's scheme or form is not supported.
+    BadUrl = 4,
+}
+
+impl ImageError {
+    /// The error for a raw value; unknown values are [`ImageError::Other`].
+    pub const fn from_u32(value: u32) -> Self {
+        match value {
+            1 => Self::NotFound,
+            2 => Self::Decode,
+            3 => Self::TooLarge,
+            4 => Self::BadUrl,
+            _ => Self::Other,
+        }
     }
 }
 
@@ -111,6 +147,16 @@ impl Event {
     /// A resize event.
     pub const fn resize(width: i32, height: i32) -> Self {
         Self { kind: EventKind::Resize as u32, a: 0, b: width, c: height }
+    }
+
+    /// An image-loaded event.
+    pub const fn image_loaded(handle: u32, width: i32, height: i32) -> Self {
+        Self { kind: EventKind::ImageLoaded as u32, a: handle, b: width, c: height }
+    }
+
+    /// An image-failed event.
+    pub const fn image_failed(handle: u32, error: ImageError) -> Self {
+        Self { kind: EventKind::ImageFailed as u32, a: handle, b: error as i32, c: 0 }
     }
 
     /// Encodes the record as 16 little-endian bytes.

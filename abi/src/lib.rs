@@ -13,17 +13,19 @@ extern crate alloc;
 
 pub mod display_list;
 pub mod event;
+pub mod request;
 
 pub use display_list::{
     Command, CommandHeader, CommandSummary, DisplayListError, DisplayListHeader, DisplayListReader,
     DisplayListWriter, GlyphQuad, Opcode, command_summary,
 };
-pub use event::{Event, EventKind, Key};
+pub use event::{Event, EventKind, ImageError, Key};
+pub use request::{Request, RequestBuffer, RequestError, RequestWriter, read_requests};
 
 /// Major version of the ABI. A host refuses a bundle whose major version differs.
 pub const ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the ABI: additions that older hosts may ignore.
-pub const ABI_VERSION_MINOR: u32 = 0;
+pub const ABI_VERSION_MINOR: u32 = 1;
 /// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
 pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 
@@ -49,6 +51,10 @@ pub const EXPORT_INPUT_BUFFER: &str = "touchline_input_buffer";
 /// Export `(time_us: i64, event_count: i32) -> i32`: runs one frame over the events in the
 /// input buffer; returns a pointer to a [`FrameOutput`], or 0 on failure.
 pub const EXPORT_FRAME: &str = "touchline_frame";
+/// Export `() -> i32` (ABI 1.1, optional): a pointer to a [`RequestBuffer`] holding the
+/// requests the last `touchline_frame` made. A host calls it after every frame when it is
+/// exported; the buffer is valid until the next frame.
+pub const EXPORT_REQUESTS: &str = "touchline_requests";
 /// WASI reactor initialiser; a host calls it once before anything else if it is exported.
 pub const EXPORT_WASI_INITIALIZE: &str = "_initialize";
 

@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 
 use crate::color::Color;
 use crate::style::Style;
-use crate::text::FontWeight;
+pub use crate::text::TextStyle;
 
 /// A node's layout style. Every scene node has one.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
@@ -21,25 +21,6 @@ pub struct Visual {
     pub border_width: f32,
     /// Corner radius in pixels.
     pub corner_radius: f32,
-}
-
-/// How a text node's glyphs look.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TextStyle {
-    /// Font size in pixels.
-    pub size: f32,
-    /// Weight.
-    pub weight: FontWeight,
-    /// Colour.
-    pub color: Color,
-    /// Line height as a multiple of the size.
-    pub line_height: f32,
-}
-
-impl Default for TextStyle {
-    fn default() -> Self {
-        Self { size: 32.0, weight: FontWeight::Regular, color: Color::WHITE, line_height: 1.25 }
-    }
 }
 
 /// Text shown in a node; the node is measured from it.

@@ -10,7 +10,7 @@ use bevy_ecs::prelude::*;
 use fontdue::{Font, FontSettings, Metrics};
 use touchline_abi::display_list::{AtlasPageCmd, AtlasUploadCmd};
 
-use crate::scene::TextStyle;
+use crate::color::Color;
 
 /// Font weights of the shipped family (Inter).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -48,6 +48,25 @@ impl Fonts {
             FontWeight::Regular => &self.regular,
             FontWeight::Bold => &self.bold,
         }
+    }
+}
+
+/// How a text node's glyphs look.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextStyle {
+    /// Font size in pixels.
+    pub size: f32,
+    /// Weight.
+    pub weight: FontWeight,
+    /// Colour.
+    pub color: Color,
+    /// Line height as a multiple of the size.
+    pub line_height: f32,
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        Self { size: 32.0, weight: FontWeight::Regular, color: Color::WHITE, line_height: 1.25 }
     }
 }
 

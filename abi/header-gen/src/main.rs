@@ -16,6 +16,7 @@ fn string_constants() -> String {
         ("EXPORT_INIT", abi::EXPORT_INIT),
         ("EXPORT_INPUT_BUFFER", abi::EXPORT_INPUT_BUFFER),
         ("EXPORT_FRAME", abi::EXPORT_FRAME),
+        ("EXPORT_REQUESTS", abi::EXPORT_REQUESTS),
         ("EXPORT_WASI_INITIALIZE", abi::EXPORT_WASI_INITIALIZE),
     ];
     let mut out = String::from("\nnamespace touchline::abi {\n");
@@ -68,6 +69,15 @@ fn main() -> ExitCode {
                 "ClipCmd",
                 "OpacityCmd",
                 "TransformCmd",
+                "LinearGradientCmd",
+                "GradientStop",
+                "ShadowCmd",
+                "ImageError",
+                "RequestBuffer",
+                "RequestHeader",
+                "RequestKind",
+                "LoadImageRequest",
+                "UnloadImageRequest",
             ]
             .map(String::from)
             .to_vec(),

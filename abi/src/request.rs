@@ -1,0 +1,298 @@
+//! Requests a bundle makes of its host (ABI 1.1): load or unload an image, and later fetch,
+//! video and bus messages. A frame's requests come out with the frame, through
+//! [`crate::EXPORT_REQUESTS`]; the host answers them as [`crate::Event`]s in a later frame.
+//!
+//! Layout: records one after another, each a [`RequestHeader`] (`kind`, `len` counting the
+//! header, a multiple of 4) and its payload, so a host can skip kinds it does not know.
+
+use alloc::vec::Vec;
+
+/// Size of [`RequestHeader`] in bytes.
+pub const REQUEST_HEADER_SIZE: usize = 8;
+/// The longest URL a request may carry (bytes).
+pub const MAX_URL_BYTES: u32 = 2048;
+/// The most bytes of requests a bundle may hand over in one frame.
+pub const MAX_REQUEST_BYTES: u32 = 1024 * 1024;
+
+/// What [`crate::EXPORT_REQUESTS`] returns a pointer to, in the bundle's linear memory.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestBuffer {
+    /// Offset of the first record in linear memory.
+    pub ptr: u32,
+    /// Length of all records in bytes.
+    pub len: u32,
+    /// Number of records.
+    pub count: u32,
+    /// Reserved, zero.
+    pub reserved: u32,
+}
+
+/// Starts every request record.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestHeader {
+    /// A [`RequestKind`] value.
+    pub kind: u16,
+    /// Reserved, zero.
+    pub reserved: u16,
+    /// Length of the record in bytes, this header included; a multiple of 4.
+    pub len: u32,
+}
+
+/// Kinds of request.
+#[repr(u16)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    /// [`LoadImageRequest`] + `url_len` UTF-8 bytes (padded to 4): decode the image at the
+    /// URL and keep it under `handle`. Answered by `ImageLoaded` or `ImageFailed`.
+    LoadImage = 1,
+    /// [`UnloadImageRequest`]: free the image held under `handle`. Not answered.
+    UnloadImage = 2,
+}
+
+impl RequestKind {
+    /// The kind for a raw value, if known.
+    pub const fn from_u16(value: u16) -> Option<Self> {
+        Some(match value {
+            1 => Self::LoadImage,
+            2 => Self::UnloadImage,
+            _ => return None,
+        })
+    }
+}
+
+/// Payload of [`RequestKind::LoadImage`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadImageRequest {
+    /// The handle the bundle will draw the image by (non-zero, chosen by the bundle).
+    pub handle: u32,
+    /// Length of the URL that follows, in bytes (≤ [`MAX_URL_BYTES`]).
+    pub url_len: u32,
+}
+
+/// Payload of [`RequestKind::UnloadImage`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnloadImageRequest {
+    /// The image to free.
+    pub handle: u32,
+}
+
+/// One decoded request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request<'a> {
+    /// Load the image at `url` under `handle`.
+    LoadImage {
+        /// The bundle's handle for it.
+        handle: u32,
+        /// Where it is: a path relative to the host's asset root, or `file://`/`http(s)://`.
+        url: &'a str,
+    },
+    /// Free the image under `handle`.
+    UnloadImage {
+        /// The handle.
+        handle: u32,
+    },
+    /// A kind this reader does not know; hosts skip it.
+    Unknown(u16),
+}
+
+/// Why a request buffer could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// The buffer is larger than [`MAX_REQUEST_BYTES`].
+    #[error("request buffer is {0} bytes, more than the 1 MiB limit")]
+    TooLarge(usize),
+    /// A record runs past the end, is misaligned or too short, or carries a bad URL.
+    #[error("request {index} at byte {offset} is malformed: {reason}")]
+    BadRecord {
+        /// Index of the record.
+        index: u32,
+        /// Byte offset of its header.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+}
+
+/// Decodes a request buffer, validating every bound; stops at the first malformed record.
+pub fn read_requests(bytes: &[u8]) -> impl Iterator<Item = Result<Request<'_>, RequestError>> + '_ {
+    let mut offset = 0usize;
+    let mut index = 0u32;
+    let mut failed = bytes.len() > MAX_REQUEST_BYTES as usize;
+    let mut too_large = failed;
+    core::iter::from_fn(move || {
+        if too_large {
+            too_large = false;
+            return Some(Err(RequestError::TooLarge(bytes.len())));
+        }
+        if failed || offset >= bytes.len() {
+            return None;
+        }
+        let result = decode_request(bytes, offset, index);
+        match &result {
+            Ok((_, next)) => offset = *next,
+            Err(_) => failed = true,
+        }
+        index += 1;
+        Some(result.map(|(request, _)| request))
+    })
+}
+
+fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_>, usize), RequestError> {
+    let bad = |reason| RequestError::BadRecord { index, offset, reason };
+    let word = |at: usize| -> Option<u32> {
+        bytes.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let header = word(offset).zip(word(offset + 4)).ok_or_else(|| bad("header runs past the end"))?;
+    let kind = (header.0 & 0xffff) as u16;
+    let len = header.1 as usize;
+    if len < REQUEST_HEADER_SIZE || !len.is_multiple_of(4) {
+        return Err(bad("length is not a multiple of 4 of at least 8"));
+    }
+    let end = offset.checked_add(len).filter(|end| *end <= bytes.len()).ok_or_else(|| bad("runs past the end"))?;
+    let payload = &bytes[offset + REQUEST_HEADER_SIZE..end];
+    let field = |i: usize| -> Result<u32, RequestError> {
+        payload
+            .get(i * 4..i * 4 + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .ok_or_else(|| bad("payload too short"))
+    };
+    let request = match RequestKind::from_u16(kind) {
+        Some(RequestKind::LoadImage) => {
+            let handle = field(0)?;
+            let url_len = field(1)?;
+            if url_len > MAX_URL_BYTES {
+                return Err(bad("URL longer than 2048 bytes"));
+            }
+            let url_bytes = payload.get(8..8 + url_len as usize).ok_or_else(|| bad("URL runs past the record"))?;
+            let url = core::str::from_utf8(url_bytes).map_err(|_| bad("URL is not UTF-8"))?;
+            Request::LoadImage { handle, url }
+        }
+        Some(RequestKind::UnloadImage) => Request::UnloadImage { handle: field(0)? },
+        None => Request::Unknown(kind),
+    };
+    Ok((request, end))
+}
+
+/// Builds a frame's requests. The engine keeps one and reuses its buffer.
+#[derive(Clone, Debug, Default)]
+pub struct RequestWriter {
+    bytes: Vec<u8>,
+    count: u32,
+}
+
+impl RequestWriter {
+    /// Forgets the last frame's requests.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.count = 0;
+    }
+
+    /// The encoded records.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Number of records.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// Appends a load-image request; URLs longer than [`MAX_URL_BYTES`] are cut at a
+    /// character boundary (the host will then fail to find them, and say so).
+    pub fn load_image(&mut self, handle: u32, url: &str) {
+        let mut cut = url.len().min(MAX_URL_BYTES as usize);
+        while !url.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let url = &url.as_bytes()[..cut];
+        let start = self.open(RequestKind::LoadImage);
+        self.put_u32(handle);
+        self.put_u32(url.len() as u32);
+        self.bytes.extend_from_slice(url);
+        self.close(start);
+    }
+
+    /// Appends an unload-image request.
+    pub fn unload_image(&mut self, handle: u32) {
+        let start = self.open(RequestKind::UnloadImage);
+        self.put_u32(handle);
+        self.close(start);
+    }
+
+    fn open(&mut self, kind: RequestKind) -> usize {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(&(kind as u16).to_le_bytes());
+        self.bytes.extend_from_slice(&0u16.to_le_bytes());
+        self.put_u32(0); // len, patched in close()
+        start
+    }
+
+    fn close(&mut self, start: usize) {
+        while !self.bytes.len().is_multiple_of(4) {
+            self.bytes.push(0);
+        }
+        let len = ((self.bytes.len() - start) as u32).to_le_bytes();
+        self.bytes[start + 4..start + 8].copy_from_slice(&len);
+        self.count += 1;
+    }
+
+    fn put_u32(&mut self, v: u32) {
+        self.bytes.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_requests() {
+        let mut w = RequestWriter::default();
+        w.load_image(7, "images/crest é.png");
+        w.unload_image(3);
+        let got: Vec<_> = read_requests(w.bytes()).collect::<Result<_, _>>().expect("valid");
+        assert_eq!(
+            got,
+            [Request::LoadImage { handle: 7, url: "images/crest é.png" }, Request::UnloadImage { handle: 3 }]
+        );
+        assert_eq!(w.count(), 2);
+    }
+
+    #[test]
+    fn rejects_malformed_records() {
+        let mut w = RequestWriter::default();
+        w.load_image(1, "a.png");
+        let good = w.bytes().to_vec();
+        // URL length pointing past the record.
+        let mut long_url = good.clone();
+        long_url[12] = 200;
+        assert!(matches!(read_requests(&long_url).next(), Some(Err(RequestError::BadRecord { .. }))));
+        // Invalid UTF-8 in the URL.
+        let mut bad_utf8 = good.clone();
+        bad_utf8[16] = 0xff;
+        assert!(matches!(read_requests(&bad_utf8).next(), Some(Err(RequestError::BadRecord { .. }))));
+        // Truncated.
+        assert!(matches!(read_requests(&good[..6]).next(), Some(Err(RequestError::BadRecord { .. }))));
+        // Too large.
+        let huge = alloc::vec![0u8; MAX_REQUEST_BYTES as usize + 4];
+        assert!(matches!(read_requests(&huge).next(), Some(Err(RequestError::TooLarge(_)))));
+    }
+
+    #[test]
+    fn skips_unknown_kinds() {
+        let mut bytes = alloc::vec![];
+        bytes.extend_from_slice(&99u16.to_le_bytes());
+        bytes.extend_from_slice(&0u16.to_le_bytes());
+        bytes.extend_from_slice(&12u32.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        let mut w = RequestWriter::default();
+        w.unload_image(5);
+        bytes.extend_from_slice(w.bytes());
+        let got: Vec<_> = read_requests(&bytes).collect::<Result<_, _>>().expect("valid");
+        assert_eq!(got, [Request::Unknown(99), Request::UnloadImage { handle: 5 }]);
+    }
+}
