@@ -43,6 +43,10 @@ impl FrameSource for NativeApp {
     fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
         Ok(self.app.frame(time_us, events))
     }
+
+    fn requests(&self) -> &[u8] {
+        self.app.engine().requests()
+    }
 }
 
 /// Runs a view natively in the desktop host with the process's command line
@@ -51,5 +55,19 @@ pub fn run_example(root: fn() -> View) -> ExitCode {
     touchline_desktop::run_native_with(
         |w, h| Ok(Box::new(NativeApp::new(w, h, root)?) as Box<dyn FrameSource>),
         std::env::args(),
+    )
+}
+
+/// Like [`run_example`], but presses `keys` (key-script names, as `--keys` takes them) from
+/// the first frame unless the command line gives its own `--keys`.
+pub fn run_example_with_keys(root: fn() -> View, keys: &[&str]) -> ExitCode {
+    let mut args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--keys") && !keys.is_empty() {
+        args.push("--keys".to_owned());
+        args.push(keys.join(","));
+    }
+    touchline_desktop::run_native_with(
+        |w, h| Ok(Box::new(NativeApp::new(w, h, root)?) as Box<dyn FrameSource>),
+        args,
     )
 }

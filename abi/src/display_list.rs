@@ -857,6 +857,14 @@ impl DisplayListWriter {
         self.close(start);
     }
 
+    /// Appends the commands of another list (not its header).
+    pub fn append_list(&mut self, other: &DisplayListWriter) {
+        if other.bytes.len() > DISPLAY_LIST_HEADER_SIZE {
+            self.bytes.extend_from_slice(&other.bytes[DISPLAY_LIST_HEADER_SIZE..]);
+        }
+        self.command_count += other.command_count;
+    }
+
     /// Appends raw, already-encoded commands (a node's cached commands).
     pub fn extend_encoded(&mut self, encoded: &EncodedCommands) {
         self.bytes.extend_from_slice(&encoded.bytes);

@@ -1,14 +1,25 @@
 //! The engine: a world, its systems in a fixed order, and the frame entry points.
 
+use std::time::Instant;
+
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use touchline_abi::Event;
 
+use crate::animation::Transition;
+use crate::animation_systems::{
+    AnimationClock, Animator, LayoutTransition, Property, Value, animate, animate_property, start_layout_animations,
+};
 use crate::focus::{FocusState, UiEvent, ensure_focus, navigate_focus};
+use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
-use crate::layout::{LayoutTree, SceneRoot, Viewport, compute_layout, sync_layout_tree};
-use crate::render::{DisplayList, render_display_list};
-use crate::scene::{ComputedRect, FocusRing, Focusable, NodeBundle, NodeStyle, TextContent, Visual};
+use crate::inspector::{Inspector, draw_inspector};
+use crate::layout::{LayoutMoves, LayoutTree, SceneRoot, TextLayouts, Viewport, compute_layout, sync_layout_tree};
+use crate::render::{DisplayList, PaintCache, RenderStats, render_display_list};
+use crate::scene::{
+    ComputedRect, FocusRing, Focusable, ImageContent, NodeBundle, NodeStyle, SceneChanges, ScrollOffset,
+    TextContent, Visual,
+};
 use crate::style::{Length, Style};
 use crate::text::{Fonts, GlyphAtlas};
 
@@ -16,25 +27,66 @@ use crate::text::{Fonts, GlyphAtlas};
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 struct InputSchedule;
 
-/// Systems that run after the UI layer reacted: layout, text, render.
+/// Animation: samples running motions and writes the animated components.
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-struct UpdateSchedule;
+struct AnimationSchedule;
+
+/// Layout: taffy over dirty subtrees, absolute rectangles, focus repair.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+struct LayoutSchedule;
+
+/// Render: the display list from cached per-node commands.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+struct RenderSchedule;
+
+/// Where the last frame's time went, in microseconds (what the inspector shows).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameTimings {
+    /// Input and focus navigation.
+    pub input_us: f32,
+    /// Animation sampling.
+    pub animation_us: f32,
+    /// Layout (taffy and absolute rectangles) and focus repair.
+    pub layout_us: f32,
+    /// Render (encoding changed nodes, assembling the list).
+    pub render_us: f32,
+    /// The whole frame inside the engine.
+    pub total_us: f32,
+}
 
 /// Figures about the last frame.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FrameStats {
     /// Commands in the display list.
     pub commands: u32,
     /// Whether the frame equalled the previous one.
     pub unchanged: bool,
+    /// Whether the frame was skipped without running any system.
+    pub idle: bool,
+    /// Render figures (of the last frame that rendered).
+    pub render: RenderStats,
+    /// Time per stage.
+    pub timings: FrameTimings,
+    /// Images.
+    pub images: ImageStats,
+    /// Glyphs in the atlas.
+    pub glyphs: u32,
+    /// Scene nodes.
+    pub nodes: u32,
 }
 
 /// A scene and the systems that turn it into display lists.
 pub struct Engine {
     world: World,
     input_schedule: Schedule,
-    update_schedule: Schedule,
+    animation_schedule: Schedule,
+    layout_schedule: Schedule,
+    render_schedule: Schedule,
     root: Entity,
+    last_focus: Option<Entity>,
+    frame_start: Option<Instant>,
+    timings: FrameTimings,
+    idle: bool,
 }
 
 /// Why the engine could not start.
@@ -45,31 +97,60 @@ pub enum EngineError {
     Font(&'static str),
 }
 
+fn single_threaded(label: impl ScheduleLabel) -> Schedule {
+    // One thread on every device: no executor overhead, a fixed order.
+    let mut schedule = Schedule::new(label);
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule
+}
+
+fn micros(since: Instant) -> f32 {
+    since.elapsed().as_secs_f32() * 1e6
+}
+
 impl Engine {
     /// An engine with an empty root node filling a `width × height` viewport.
     pub fn new(width: u32, height: u32) -> Result<Self, EngineError> {
         let mut world = World::new();
+        world.init_resource::<SceneChanges>();
         world.insert_resource(Fonts::load().map_err(EngineError::Font)?);
         world.insert_resource(Viewport { width, height });
         world.init_resource::<FrameInput>();
         world.init_resource::<FocusState>();
         world.insert_non_send(LayoutTree::default());
+        world.init_resource::<LayoutMoves>();
+        world.init_resource::<TextLayouts>();
         world.init_resource::<GlyphAtlas>();
+        world.init_resource::<Images>();
         world.init_resource::<DisplayList>();
+        world.init_resource::<Animator>();
+        world.init_resource::<AnimationClock>();
+        world.init_resource::<Inspector>();
         let root_style =
             Style { width: Length::Percent(1.0), height: Length::Percent(1.0), ..Style::default() };
-        let root = world.spawn((NodeStyle(root_style), ComputedRect::default())).id();
+        let root = world.spawn((NodeStyle(root_style), ComputedRect::default(), PaintCache::default())).id();
         world.insert_resource(SceneRoot(root));
 
-        // One thread on every device: no executor overhead, a fixed order.
-        let mut input_schedule = Schedule::new(InputSchedule);
-        input_schedule.set_executor(SingleThreadedExecutor::new());
+        let mut input_schedule = single_threaded(InputSchedule);
         input_schedule.add_systems(navigate_focus);
-        let mut update_schedule = Schedule::new(UpdateSchedule);
-        update_schedule.set_executor(SingleThreadedExecutor::new());
-        update_schedule
-            .add_systems((sync_layout_tree, compute_layout, ensure_focus, render_display_list).chain());
-        Ok(Self { world, input_schedule, update_schedule, root })
+        let mut animation_schedule = single_threaded(AnimationSchedule);
+        animation_schedule.add_systems(animate);
+        let mut layout_schedule = single_threaded(LayoutSchedule);
+        layout_schedule.add_systems((sync_layout_tree, compute_layout, start_layout_animations, ensure_focus).chain());
+        let mut render_schedule = single_threaded(RenderSchedule);
+        render_schedule.add_systems((draw_inspector, render_display_list).chain());
+        Ok(Self {
+            world,
+            input_schedule,
+            animation_schedule,
+            layout_schedule,
+            render_schedule,
+            root,
+            last_focus: None,
+            frame_start: None,
+            timings: FrameTimings::default(),
+            idle: false,
+        })
     }
 
     /// The root node.
@@ -78,6 +159,9 @@ impl Engine {
     }
 
     /// The world, for the UI layer to spawn and change nodes.
+    ///
+    /// Change nodes through the engine's setters or by inserting components: the scene's
+    /// components are immutable, so every change runs the hooks that mark it for the frame.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
     }
@@ -89,10 +173,18 @@ impl Engine {
 
     /// Spawns a node as the last child of `parent`.
     pub fn spawn(&mut self, parent: Entity, node: NodeBundle) -> Entity {
-        let mut e =
-            self.world.spawn((NodeStyle(node.style), node.visual, ComputedRect::default(), ChildOf(parent)));
+        let mut e = self.world.spawn((
+            NodeStyle(node.style),
+            node.visual,
+            ComputedRect::default(),
+            PaintCache::default(),
+            ChildOf(parent),
+        ));
         if let Some(text) = node.text {
             e.insert(text);
+        }
+        if let Some(image) = node.image {
+            e.insert(image);
         }
         if node.focusable {
             e.insert(Focusable);
@@ -110,27 +202,57 @@ impl Engine {
         }
     }
 
-    /// Replaces a node's text (no-op when equal, so nothing is marked changed).
-    pub fn set_text(&mut self, node: Entity, text: &str) {
-        if let Some(mut content) = self.world.get_mut::<TextContent>(node)
-            && content.text != text
-        {
-            content.text = text.to_owned();
+    /// Inserts a component if it differs from the node's current one (so an equal value
+    /// marks nothing).
+    fn set_if_changed<C: Component + PartialEq>(&mut self, node: Entity, value: C) {
+        let Ok(mut e) = self.world.get_entity_mut(node) else { return };
+        if e.get::<C>() != Some(&value) {
+            e.insert(value);
         }
+    }
+
+    /// Replaces a node's text (no-op when equal).
+    pub fn set_text(&mut self, node: Entity, text: &str) {
+        let Some(content) = self.world.get::<TextContent>(node) else { return };
+        if content.text != text {
+            let content = TextContent { text: text.to_owned(), style: content.style };
+            self.world.entity_mut(node).insert(content);
+        }
+    }
+
+    /// Replaces a node's text and style (no-op when equal).
+    pub fn set_text_content(&mut self, node: Entity, content: TextContent) {
+        self.set_if_changed(node, content);
     }
 
     /// Replaces a node's visual (no-op when equal).
     pub fn set_visual(&mut self, node: Entity, visual: Visual) {
-        if let Some(mut v) = self.world.get_mut::<Visual>(node) {
-            v.set_if_neq(visual);
-        }
+        self.set_if_changed(node, visual);
+    }
+
+    /// Replaces a node's style (no-op when equal).
+    pub fn set_style(&mut self, node: Entity, style: Style) {
+        self.set_if_changed(node, NodeStyle(style));
+    }
+
+    /// Replaces a node's image (no-op when equal).
+    pub fn set_image(&mut self, node: Entity, image: ImageContent) {
+        self.set_if_changed(node, image);
+    }
+
+    /// Scrolls a scroll container's content to `(x, y)`.
+    pub fn set_scroll(&mut self, node: Entity, x: f32, y: f32) {
+        self.set_if_changed(node, ScrollOffset { x, y });
+    }
+
+    /// A node's scroll offset.
+    pub fn scroll(&self, node: Entity) -> ScrollOffset {
+        self.world.get::<ScrollOffset>(node).copied().unwrap_or_default()
     }
 
     /// Sets a node's focus ring.
     pub fn set_focus_ring(&mut self, node: Entity, ring: FocusRing) {
-        if let Ok(mut e) = self.world.get_entity_mut(node) {
-            e.insert(ring);
-        }
+        self.set_if_changed(node, ring);
     }
 
     /// The focused node.
@@ -146,6 +268,11 @@ impl Engine {
     /// A node's box as of the last layout.
     pub fn rect(&self, node: Entity) -> Option<ComputedRect> {
         self.world.get::<ComputedRect>(node).copied()
+    }
+
+    /// The nodes the last rendered frame painted, in paint order.
+    pub fn paint_order(&self) -> &[Entity] {
+        &self.world.resource::<DisplayList>().paint_order
     }
 
     /// The texts of the scene in tree order (for tests, and accessibility later).
@@ -173,31 +300,157 @@ impl Engine {
         out
     }
 
+    /// The animator, to start, retarget and stop animations.
+    pub fn animator(&mut self) -> Mut<'_, Animator> {
+        self.world.resource_mut::<Animator>()
+    }
+
+    /// Animates a node's property from its current value (or, mid-flight, from where it is)
+    /// to `target`.
+    pub fn animate(&mut self, node: Entity, property: Property, target: impl Into<Value>, transition: Transition) {
+        animate_property(&mut self.world, node, property, target.into(), transition);
+    }
+
+    /// Makes a node travel from its old box to its new one whenever layout moves it
+    /// (`None` stops doing so).
+    pub fn set_layout_transition(&mut self, node: Entity, transition: Option<Transition>) {
+        let Ok(mut e) = self.world.get_entity_mut(node) else { return };
+        match transition {
+            Some(t) => {
+                e.insert(LayoutTransition(t));
+            }
+            None => {
+                e.remove::<LayoutTransition>();
+            }
+        }
+    }
+
+    /// The image registry (budget, stats).
+    pub fn images_mut(&mut self) -> Mut<'_, Images> {
+        self.world.resource_mut::<Images>()
+    }
+
+    /// Shows or hides the inspector overlay.
+    pub fn set_inspector(&mut self, enabled: bool) {
+        let mut inspector = self.world.resource_mut::<Inspector>();
+        if inspector.enabled != enabled {
+            inspector.enabled = enabled;
+            self.world.resource_mut::<SceneChanges>().any = true;
+        }
+    }
+
     /// First half of a frame: takes the host's events, runs input and focus, and returns
     /// what happened for the UI layer to react to.
     pub fn begin_frame(&mut self, time_us: u64, events: &[Event]) -> Vec<UiEvent> {
-        let resize = {
+        let start = Instant::now();
+        self.frame_start = Some(start);
+        let (resize, has_keys, toggle_inspector) = {
             let mut input = self.world.resource_mut::<FrameInput>();
             input.load(time_us, events);
-            input.resize
+            let toggle = input.keys.iter().filter(|k| k.down && k.key == touchline_abi::Key::Inspector).count();
+            (input.resize, !input.keys.is_empty(), toggle % 2 == 1)
         };
+        self.world.resource_mut::<AnimationClock>().now_us = time_us;
         if let Some((width, height)) = resize {
-            self.world.resource_mut::<Viewport>().set_if_neq(Viewport { width, height });
+            let changed = self.world.resource_mut::<Viewport>().set_if_neq(Viewport { width, height });
+            if changed {
+                let mut changes = self.world.resource_mut::<SceneChanges>();
+                changes.any = true;
+                changes.layout = true;
+            }
         }
-        self.input_schedule.run(&mut self.world);
+        if toggle_inspector {
+            let enabled = !self.world.resource::<Inspector>().enabled;
+            self.set_inspector(enabled);
+        }
+        self.apply_image_events(events);
+        if has_keys {
+            self.input_schedule.run(&mut self.world);
+        }
+        self.timings.input_us = micros(start);
         std::mem::take(&mut self.world.resource_mut::<FocusState>().events)
     }
 
-    /// Second half of a frame: layout, text and render. Returns the display list bytes.
+    /// Applies the host's image answers: nodes showing those images repaint, and relayout
+    /// when their size depends on the image's.
+    fn apply_image_events(&mut self, events: &[Event]) {
+        let mut images = self.world.resource_mut::<Images>();
+        images.begin_frame();
+        let changed = images.apply_events(events);
+        if changed.is_empty() {
+            return;
+        }
+        let urls: Vec<String> =
+            changed.iter().filter_map(|&h| self.world.resource::<Images>().url(h).map(str::to_owned)).collect();
+        let mut query = self.world.query::<(Entity, &ImageContent)>();
+        let nodes: Vec<Entity> =
+            query.iter(&self.world).filter(|(_, image)| urls.contains(&image.url)).map(|(e, _)| e).collect();
+        let mut changes = self.world.resource_mut::<SceneChanges>();
+        changes.any = true;
+        changes.layout = true;
+        for node in nodes {
+            changes.repaint.insert(node);
+            changes.remeasure.insert(node);
+        }
+    }
+
+    /// Second half of a frame: animation, layout, focus repair and render. Returns the
+    /// display list bytes. A frame where nothing changed runs no system at all.
     pub fn end_frame(&mut self) -> &[u8] {
-        self.update_schedule.run(&mut self.world);
-        self.world.clear_trackers();
+        let start = self.frame_start.take().unwrap_or_else(Instant::now);
+        let t = Instant::now();
+        if self.world.resource::<Animator>().is_running() {
+            self.animation_schedule.run(&mut self.world);
+        }
+        self.timings.animation_us = micros(t);
+
+        if self.world.resource::<Inspector>().enabled {
+            // The panel shows the last frame's figures: every frame draws.
+            let render = self.world.resource::<DisplayList>().stats;
+            let mut inspector = self.world.resource_mut::<Inspector>();
+            inspector.timings = self.timings;
+            inspector.render = render;
+            self.world.resource_mut::<SceneChanges>().any = true;
+        }
+        let focus_now = self.world.resource::<FocusState>().focused;
+        let rendered_once = self.world.resource::<DisplayList>().rendered_once;
+        let idle = rendered_once && !self.world.resource::<SceneChanges>().any && focus_now == self.last_focus;
+        self.idle = idle;
+        if idle {
+            let viewport = *self.world.resource::<Viewport>();
+            self.world.resource_mut::<DisplayList>().write_unchanged(&viewport);
+            self.timings.layout_us = 0.0;
+            self.timings.render_us = 0.0;
+        } else {
+            let t = Instant::now();
+            self.layout_schedule.run(&mut self.world);
+            self.timings.layout_us = micros(t);
+            let t = Instant::now();
+            self.render_schedule.run(&mut self.world);
+            self.world.resource_mut::<Images>().enforce_budget();
+            self.timings.render_us = micros(t);
+            self.world.resource_mut::<SceneChanges>().clear();
+            self.world.clear_trackers();
+            // Layout repairs focus; the ring moves with it.
+            self.last_focus = self.world.resource::<FocusState>().focused;
+        }
+        self.timings.total_us = micros(start);
         self.display_list()
     }
 
     /// The display list of the last frame.
     pub fn display_list(&mut self) -> &[u8] {
         self.world.resource_mut::<DisplayList>().into_inner().bytes()
+    }
+
+    /// The requests of the last frame (image loads and unloads), encoded for the host.
+    pub fn requests(&self) -> &[u8] {
+        self.world.resource::<Images>().requests().bytes()
+    }
+
+    /// Number of requests in [`Self::requests`].
+    pub fn request_count(&self) -> u32 {
+        self.world.resource::<Images>().requests().count()
     }
 
     /// Events produced after the last [`Self::begin_frame`] (e.g. initial focus), taken.
@@ -208,7 +461,16 @@ impl Engine {
     /// Figures about the last frame.
     pub fn stats(&self) -> FrameStats {
         let list = self.world.resource::<DisplayList>();
-        FrameStats { commands: list.command_count(), unchanged: list.unchanged }
+        FrameStats {
+            commands: list.command_count(),
+            unchanged: list.unchanged,
+            idle: self.idle,
+            render: list.stats,
+            timings: self.timings,
+            images: self.world.resource::<Images>().stats(),
+            glyphs: self.world.resource::<GlyphAtlas>().glyph_count() as u32,
+            nodes: self.world.entities().len(),
+        }
     }
 
     /// A frame with no UI layer: both halves at once (for engine-only apps and tests).

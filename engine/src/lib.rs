@@ -7,19 +7,34 @@
 //!
 //! The engine knows nothing about pages, hosts or the JS VM.
 
+pub mod animation;
+pub mod animation_systems;
 pub mod color;
 pub mod engine;
 pub mod focus;
+pub mod images;
 pub mod input;
+pub mod inspector;
 pub mod layout;
 pub mod render;
 pub mod scene;
 pub mod style;
 pub mod text;
 
+pub use animation::{Easing, Spring, Transition};
+pub use animation_systems::{Property, Value};
+pub use bevy_ecs::entity::Entity;
 pub use color::Color;
-pub use engine::{Engine, FrameStats};
+pub use engine::{Engine, FrameStats, FrameTimings};
 pub use focus::{FocusState, UiEvent, UiEventKind};
-pub use scene::{FocusRing, Focusable, NodeBundle, NodeStyle, TextContent, TextStyle, Visual};
-pub use style::{Align, Direction, Edges, Length, Style};
-pub use text::FontWeight;
+pub use images::{ImageState, ImageStats};
+pub use scene::{
+    ComputedRect, FocusRing, Focusable, Gradient, ImageContent, NodeBundle, NodeStyle, ScrollOffset, Shadow,
+    TextContent, TextStyle, Transform, Visual,
+};
+pub use style::{
+    Align, Direction, Display, Edges, GridFlow, GridLine, GridPlacement, Length, Overflow, Position, Repeat, Style,
+    TemplateTrack, Track, TrackBreadth, Wrap,
+};
+pub use text::{FontWeight, TextAlign};
+pub use touchline_abi::display_list::ImageFit;

@@ -1,30 +1,78 @@
 //! Render: walks the scene in paint order and writes the frame's display list.
+//!
+//! Each node keeps its own commands encoded in a [`PaintCache`]; a frame re-encodes only the
+//! nodes that changed (or whose glyph pages or image went stale) and splices everyone's
+//! cached bytes into the list. Nodes whose paint falls outside the viewport or their clip are
+//! not emitted, and subtrees under a clip that misses the viewport are not visited. Siblings
+//! paint in `z_index` order (stable, so equal values keep tree order); opacity, transforms
+//! and overflow clips wrap a subtree in push/pop pairs.
 
 use bevy_ecs::prelude::*;
 use touchline_abi::FRAME_FLAG_UNCHANGED;
-use touchline_abi::display_list::{DisplayListWriter, GlyphQuad, RectCmd, RectF};
+use touchline_abi::display_list::{
+    ClipCmd, DisplayListWriter, EncodedCommands, GlyphQuad, GradientStop, ImageCmd, LinearGradientCmd, Opcode,
+    RectCmd, RectF, ShadowCmd, TransformCmd,
+};
 
 use crate::focus::FocusState;
-use crate::layout::{SceneRoot, Viewport};
-use crate::scene::{ComputedRect, FocusRing, TextContent, Visual};
-use crate::text::{Fonts, GlyphAtlas, layout_text};
+use crate::images::{ImageState, Images};
+use crate::layout::{SceneRoot, TextLayouts, Viewport};
+use crate::scene::{
+    ComputedRect, FocusRing, Gradient, ImageContent, NodeStyle, SceneChanges, TextContent, Visual,
+};
+use crate::style::Display;
+use crate::text::{Fonts, GlyphAtlas, TextLayout, TextLine, TextStyle};
 
-/// One drawing command, before encoding; kept to tell whether a frame changed.
-#[derive(Clone, Debug, PartialEq)]
-enum DrawItem {
-    Rect(RectCmd),
-    Glyphs { page: u32, color: u32, quads: Vec<GlyphQuad> },
+/// A node's own display commands, encoded once and reused until something about it changes.
+#[derive(Component, Debug, Default)]
+pub struct PaintCache {
+    commands: EncodedCommands,
+    /// The box the commands were encoded for.
+    rect: ComputedRect,
+    /// What the commands cover (the box, plus its shadow).
+    bounds: ComputedRect,
+    /// Atlas pages the glyph runs sample, with the page generation they were encoded against.
+    glyph_pages: Vec<(u32, u32)>,
+    /// The image drawn, with the image state's generation when encoded.
+    image: Option<(u32, u32)>,
+    valid: bool,
+}
+
+/// Where a node is drawn, when a layout animation moves it away from its layout box.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct DisplayedRect(pub ComputedRect);
+
+/// Figures about the last rendered frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// Nodes visited.
+    pub visited: u32,
+    /// Nodes whose commands were emitted.
+    pub emitted: u32,
+    /// Nodes skipped because they lie outside the viewport or their clip.
+    pub culled: u32,
+    /// Nodes whose commands were encoded again.
+    pub encoded: u32,
 }
 
 /// The frame's display list, and what is needed to tell the next one whether it changed.
 #[derive(Resource, Default)]
 pub struct DisplayList {
     writer: DisplayListWriter,
-    items: Vec<DrawItem>,
+    /// The previous frame's full list, to detect frames that came out identical.
+    previous: Vec<u8>,
+    /// Nodes emitted in the last rendered frame, in paint order.
+    pub paint_order: Vec<Entity>,
     /// Whether the last frame equalled the one before it.
     pub unchanged: bool,
     /// Whether a frame has been rendered yet.
-    rendered_once: bool,
+    pub rendered_once: bool,
+    /// Figures about the last rendered frame.
+    pub stats: RenderStats,
+    /// The scene's commands of this frame, before atlas commands are put in front.
+    body: DisplayListWriter,
+    /// Commands appended after the scene (the inspector overlay).
+    pub overlay: EncodedCommands,
 }
 
 impl DisplayList {
@@ -37,75 +85,219 @@ impl DisplayList {
     pub fn command_count(&self) -> u32 {
         self.writer.command_count()
     }
+
+    /// Writes a bare "unchanged" list: the host keeps its pixels.
+    pub fn write_unchanged(&mut self, viewport: &Viewport) {
+        self.unchanged = true;
+        self.writer.begin(viewport.width, viewport.height, FRAME_FLAG_UNCHANGED as u16);
+    }
 }
 
-/// Anything that changes pixels.
-type PaintChanged = Or<(Changed<ComputedRect>, Changed<Visual>, Changed<TextContent>, Changed<FocusRing>)>;
+/// An axis-aligned rectangle in device pixels, for culling.
+type DeviceRect = ComputedRect;
 
-/// Writes the display list: rectangles and glyph runs in tree order, the focus ring on top.
+/// A 2D affine matrix `[a, b, c, d, e, f]`.
+type Matrix = [f32; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+fn concat(outer: &Matrix, inner: &Matrix) -> Matrix {
+    let [a, b, c, d, e, f] = *outer;
+    let [a2, b2, c2, d2, e2, f2] = *inner;
+    [
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    ]
+}
+
+/// The device-space bounding box of `r` under `m`.
+fn map_rect(m: &Matrix, r: &ComputedRect) -> DeviceRect {
+    if *m == IDENTITY {
+        return *r;
+    }
+    let corners = [(r.x, r.y), (r.x + r.width, r.y), (r.x, r.y + r.height), (r.x + r.width, r.y + r.height)];
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for (x, y) in corners {
+        let (tx, ty) = (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+        x0 = x0.min(tx);
+        y0 = y0.min(ty);
+        x1 = x1.max(tx);
+        y1 = y1.max(ty);
+    }
+    ComputedRect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+}
+
+/// What to undo when leaving a node.
+#[derive(Clone, Copy)]
+struct Pops {
+    clip: bool,
+    transform: bool,
+    opacity: bool,
+    /// The clip and matrix to restore.
+    saved_clip: DeviceRect,
+    saved_matrix: Matrix,
+}
+
+enum Step {
+    Enter { entity: Entity, dx: f32, dy: f32 },
+    Exit(Pops),
+}
+
+/// The node's parts that decide its paint.
+type NodeParts<'a> = (
+    &'a ComputedRect,
+    &'a NodeStyle,
+    Option<&'a Visual>,
+    Option<&'a Children>,
+    Option<&'a DisplayedRect>,
+);
+
+/// Writes the display list.
 pub fn render_display_list(
     mut list: ResMut<DisplayList>,
     mut atlas: ResMut<GlyphAtlas>,
     fonts: Res<Fonts>,
+    mut texts: ResMut<TextLayouts>,
+    mut images: ResMut<Images>,
     root: Res<SceneRoot>,
     viewport: Res<Viewport>,
     focus: Res<FocusState>,
-    changed: Query<(), PaintChanged>,
-    mut removed: RemovedComponents<ComputedRect>,
-    children: Query<&Children>,
-    nodes: Query<(&ComputedRect, Option<&Visual>, Option<&TextContent>, Option<&FocusRing>)>,
+    changes: Res<SceneChanges>,
+    nodes: Query<NodeParts>,
+    z_of: Query<&NodeStyle>,
+    contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>)>,
+    mut caches: Query<&mut PaintCache>,
 ) {
     let list = &mut *list;
-    let anything_removed = removed.read().count() > 0;
-    if list.rendered_once
-        && changed.is_empty()
-        && !anything_removed
-        && !focus.is_changed()
-        && !viewport.is_changed()
-    {
-        list.unchanged = true;
-        list.writer.begin(viewport.width, viewport.height, FRAME_FLAG_UNCHANGED as u16);
-        return;
-    }
-    let mut items = Vec::with_capacity(list.items.len());
-    let mut focus_ring = None;
-    let mut stack = vec![root.0];
-    while let Some(entity) = stack.pop() {
-        if let Ok((rect, visual, text, ring)) = nodes.get(entity) {
-            if let Some(v) = visual.filter(|v| v.background.alpha() > 0 || v.border_width > 0.0) {
-                items.push(DrawItem::Rect(RectCmd {
-                    rect: rect_f(rect),
-                    fill: v.background.0,
-                    border_color: v.border_color.0,
-                    border_width: v.border_width,
-                    corner_radius: v.corner_radius,
-                }));
-            }
-            if let Some(text) = text {
-                push_text(&mut items, &mut atlas, &fonts, rect, text);
-            }
-            if focus.focused == Some(entity) {
-                let ring = ring.copied().unwrap_or_default();
-                let radius = visual.map(|v| v.corner_radius).unwrap_or(0.0);
-                focus_ring = Some(ring_rect(rect, &ring, radius));
-            }
-        }
-        if let Ok(kids) = children.get(entity) {
-            stack.extend(kids.iter().rev());
+    for &entity in &changes.repaint {
+        if let Ok(mut cache) = caches.get_mut(entity) {
+            cache.valid = false;
         }
     }
-    items.extend(focus_ring.map(DrawItem::Rect));
+    atlas.begin_frame();
+    let mut stats = RenderStats::default();
+    let screen = ComputedRect { x: 0.0, y: 0.0, width: viewport.width as f32, height: viewport.height as f32 };
+    let mut body = std::mem::take(&mut list.body);
+    body.begin(viewport.width, viewport.height, 0);
+    list.paint_order.clear();
+    let mut clip = screen;
+    let mut matrix = IDENTITY;
+    let mut focus_ring: Option<(RectCmd, Matrix)> = None;
+    let mut order: Vec<Entity> = Vec::new();
+    let mut stack = vec![Step::Enter { entity: root.0, dx: 0.0, dy: 0.0 }];
 
-    let (pages, uploads) = atlas.take_pending();
-    let unchanged = list.rendered_once && pages.is_empty() && uploads.is_empty() && items == list.items;
-    let w = &mut list.writer;
-    list.unchanged = unchanged;
-    list.rendered_once = true;
-    if unchanged {
-        // Same pixels: a bare header tells the host to keep what it shows.
-        w.begin(viewport.width, viewport.height, FRAME_FLAG_UNCHANGED as u16);
-        return;
+    while let Some(step) = stack.pop() {
+        let (entity, dx, dy) = match step {
+            Step::Exit(pops) => {
+                if pops.clip {
+                    body.pop(Opcode::PopClip);
+                }
+                if pops.transform {
+                    body.pop(Opcode::PopTransform);
+                }
+                if pops.opacity {
+                    body.pop(Opcode::PopOpacity);
+                }
+                clip = pops.saved_clip;
+                matrix = pops.saved_matrix;
+                continue;
+            }
+            Step::Enter { entity, dx, dy } => (entity, dx, dy),
+        };
+        let Ok((layout_rect, style, visual, children, displayed)) = nodes.get(entity) else { continue };
+        let style = &style.0;
+        if style.display == Display::None {
+            continue;
+        }
+        stats.visited += 1;
+        let visual = visual.copied().unwrap_or_default();
+        if visual.opacity <= 0.0 {
+            continue;
+        }
+        let rect = displayed.map_or(layout_rect.translate(dx, dy), |d| d.0);
+        let (child_dx, child_dy) = (rect.x - layout_rect.x, rect.y - layout_rect.y);
+
+        let mut pops = Pops { clip: false, transform: false, opacity: false, saved_clip: clip, saved_matrix: matrix };
+        let local = if visual.transform.is_identity() { IDENTITY } else { visual.transform.matrix(&rect) };
+        let node_matrix = if local == IDENTITY { matrix } else { concat(&matrix, &local) };
+
+        // Own commands, unless they fall outside the clip.
+        let Ok(mut cache) = caches.get_mut(entity) else { continue };
+        if !cache.valid || cache.rect != rect || stale(&cache, &atlas, &images) {
+            let (text, image, _) = contents.get(entity).unwrap_or((None, None, None));
+            encode_node(&mut cache, entity, rect, &visual, text, image, &fonts, &mut atlas, &mut texts, &mut images);
+            stats.encoded += 1;
+        }
+        let visible = map_rect(&node_matrix, &cache.bounds).intersects(&clip);
+        let clips = style.overflow.clips();
+        if !visible && clips {
+            // Nothing inside a clip that is itself off screen can show.
+            stats.culled += 1;
+            continue;
+        }
+        let opacity = visual.opacity < 1.0;
+        if opacity && (visible || children.is_some()) {
+            body.push_opacity(visual.opacity.min(1.0));
+            pops.opacity = true;
+        }
+        if local != IDENTITY {
+            body.push_transform(&TransformCmd { m: local });
+            pops.transform = true;
+            matrix = node_matrix;
+        }
+        if visible && !cache.commands.is_empty() {
+            for &(page, _) in &cache.glyph_pages {
+                atlas.mark_used(page);
+            }
+            if let Some((handle, _)) = cache.image {
+                images.touch(handle);
+            }
+            body.extend_encoded(&cache.commands);
+            stats.emitted += 1;
+            list.paint_order.push(entity);
+        } else if visible {
+            list.paint_order.push(entity);
+        } else {
+            stats.culled += 1;
+        }
+        if focus.focused == Some(entity) {
+            let ring = contents.get(entity).ok().and_then(|(_, _, r)| r.copied()).unwrap_or_default();
+            focus_ring = Some((ring_rect(&rect, &ring, visual.corner_radius), matrix));
+        }
+        if clips {
+            body.push_clip(&ClipCmd { rect: rect_f(&rect), corner_radius: visual.corner_radius });
+            pops.clip = true;
+            clip = clip.intersection(&map_rect(&matrix, &rect));
+        }
+        stack.push(Step::Exit(pops));
+        if let Some(kids) = children {
+            order.clear();
+            order.extend(kids.iter());
+            if order.iter().any(|&k| z_of.get(k).is_ok_and(|s| s.0.z_index != 0)) {
+                order.sort_by_key(|&k| z_of.get(k).map_or(0, |s| s.0.z_index));
+            }
+            stack.extend(order.iter().rev().map(|&k| Step::Enter { entity: k, dx: child_dx, dy: child_dy }));
+        }
     }
+    if let Some((ring, m)) = focus_ring {
+        if m != IDENTITY {
+            body.push_transform(&TransformCmd { m });
+        }
+        body.rect(&ring);
+        if m != IDENTITY {
+            body.pop(Opcode::PopTransform);
+        }
+    }
+    body.extend_encoded(&list.overlay);
+    list.body = body;
+
+    // Atlas pages and glyph uploads come first: the runs above sample them.
+    let (pages, uploads) = atlas.take_pending();
+    let w = &mut list.writer;
     w.begin(viewport.width, viewport.height, 0);
     for page in &pages {
         w.atlas_page(page);
@@ -113,13 +305,26 @@ pub fn render_display_list(
     for (cmd, pixels) in &uploads {
         w.atlas_upload(cmd, pixels);
     }
-    for item in &items {
-        match item {
-            DrawItem::Rect(r) => w.rect(r),
-            DrawItem::Glyphs { page, color, quads } => w.glyph_run(*page, *color, quads),
-        }
+    w.append_list(&list.body);
+    let bytes = w.finish();
+    let unchanged = list.rendered_once && pages.is_empty() && uploads.is_empty() && bytes == list.previous;
+    if !unchanged {
+        list.previous.clear();
+        list.previous.extend_from_slice(bytes);
     }
-    list.items = items;
+    list.rendered_once = true;
+    list.stats = stats;
+    if unchanged {
+        list.write_unchanged(&viewport);
+    } else {
+        list.unchanged = false;
+    }
+}
+
+/// Whether cached commands sample an evicted atlas page or a changed image.
+fn stale(cache: &PaintCache, atlas: &GlyphAtlas, images: &Images) -> bool {
+    cache.glyph_pages.iter().any(|&(page, generation)| atlas.page_generation(page) != generation)
+        || cache.image.is_some_and(|(handle, generation)| images.generation(handle) != generation)
 }
 
 fn rect_f(r: &ComputedRect) -> RectF {
@@ -129,12 +334,7 @@ fn rect_f(r: &ComputedRect) -> RectF {
 fn ring_rect(rect: &ComputedRect, ring: &FocusRing, radius: f32) -> RectCmd {
     let grow = ring.offset + ring.width;
     RectCmd {
-        rect: RectF {
-            x: rect.x - grow,
-            y: rect.y - grow,
-            w: rect.width + 2.0 * grow,
-            h: rect.height + 2.0 * grow,
-        },
+        rect: rect_f(&rect.inflate(grow)),
         fill: 0,
         border_color: ring.color.0,
         border_width: ring.width,
@@ -142,25 +342,165 @@ fn ring_rect(rect: &ComputedRect, ring: &FocusRing, radius: f32) -> RectCmd {
     }
 }
 
-fn push_text(
-    items: &mut Vec<DrawItem>,
-    atlas: &mut GlyphAtlas,
+/// The gradient line of a CSS `linear-gradient(angle)` over `rect`: through the centre, long
+/// enough that the corners get the end colours.
+fn gradient_line(rect: &ComputedRect, angle_deg: f32) -> (f32, f32, f32, f32) {
+    let angle = angle_deg.to_radians();
+    let (dx, dy) = (angle.sin(), -angle.cos());
+    let half = (rect.width * dx.abs() + rect.height * dy.abs()) / 2.0;
+    let (cx, cy) = rect.center();
+    (cx - dx * half, cy - dy * half, cx + dx * half, cy + dy * half)
+}
+
+/// Encodes a node's own commands into its cache.
+fn encode_node(
+    cache: &mut PaintCache,
+    entity: Entity,
+    rect: ComputedRect,
+    visual: &Visual,
+    text: Option<&TextContent>,
+    image: Option<&ImageContent>,
     fonts: &Fonts,
+    atlas: &mut GlyphAtlas,
+    texts: &mut TextLayouts,
+    images: &mut Images,
+) {
+    cache.commands.clear();
+    cache.glyph_pages.clear();
+    cache.image = None;
+    cache.rect = rect;
+    cache.bounds = rect;
+    cache.valid = true;
+    let radius = visual.corner_radius;
+    let commands = &mut cache.commands;
+
+    if let Some(shadow) = visual.shadow.filter(|s| s.color.alpha() > 0) {
+        let shape = rect.translate(shadow.offset[0], shadow.offset[1]).inflate(shadow.spread);
+        let blur = shadow.blur.max(1.0);
+        commands.record(|w| {
+            w.shadow(&ShadowCmd {
+                rect: rect_f(&shape),
+                corner_radius: (radius + shadow.spread).max(0.0),
+                blur,
+                color: shadow.color.0,
+            })
+        });
+        let reach = shape.inflate(blur / 2.0);
+        let x0 = rect.x.min(reach.x);
+        let y0 = rect.y.min(reach.y);
+        let x1 = (rect.x + rect.width).max(reach.x + reach.width);
+        let y1 = (rect.y + rect.height).max(reach.y + reach.height);
+        cache.bounds = ComputedRect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    }
+
+    let has_fill = visual.background.alpha() > 0;
+    let has_border = visual.border_width > 0.0 && visual.border_color.alpha() > 0;
+    let draws_between = visual.gradient.is_some() || image.is_some();
+    if has_fill || (has_border && !draws_between) {
+        let border = !draws_between && has_border;
+        commands.record(|w| {
+            w.rect(&RectCmd {
+                rect: rect_f(&rect),
+                fill: visual.background.0,
+                border_color: if border { visual.border_color.0 } else { 0 },
+                border_width: if border { visual.border_width } else { 0.0 },
+                corner_radius: radius,
+            })
+        });
+    }
+    if let Some(gradient) = &visual.gradient {
+        encode_gradient(commands, &rect, radius, gradient);
+    }
+    if let Some(image) = image {
+        let handle = images.handle(&image.url);
+        let state = images.state(handle);
+        cache.image = Some((handle, images.generation(handle)));
+        let r = rect_f(&rect);
+        match state {
+            Some(ImageState::Loaded { .. }) => commands.record(|w| {
+                if radius > 0.0 {
+                    w.push_clip(&ClipCmd { rect: r, corner_radius: radius });
+                }
+                w.image(&ImageCmd { handle, fit: image.fit as u32, rect: r });
+                if radius > 0.0 {
+                    w.pop(Opcode::PopClip);
+                }
+            }),
+            _ if image.placeholder.alpha() > 0 => commands.record(|w| {
+                w.rect(&RectCmd { rect: r, fill: image.placeholder.0, border_color: 0, border_width: 0.0, corner_radius: radius })
+            }),
+            _ => {}
+        }
+    }
+    if draws_between && has_border {
+        commands.record(|w| {
+            w.rect(&RectCmd {
+                rect: rect_f(&rect),
+                fill: 0,
+                border_color: visual.border_color.0,
+                border_width: visual.border_width,
+                corner_radius: radius,
+            })
+        });
+    }
+    if let Some(text) = text {
+        encode_text(cache, entity, &rect, text, fonts, atlas, texts);
+    }
+}
+
+fn encode_gradient(commands: &mut EncodedCommands, rect: &ComputedRect, radius: f32, gradient: &Gradient) {
+    let (x0, y0, x1, y1) = gradient_line(rect, gradient.angle);
+    let stops: Vec<GradientStop> =
+        gradient.used().iter().map(|&(offset, color)| GradientStop { offset: offset.clamp(0.0, 1.0), color: color.0 }).collect();
+    commands.record(|w| {
+        w.linear_gradient(
+            &LinearGradientCmd { rect: rect_f(rect), corner_radius: radius, x0, y0, x1, y1, stop_count: stops.len() as u32 },
+            &stops,
+        )
+    });
+}
+
+fn encode_text(
+    cache: &mut PaintCache,
+    entity: Entity,
     rect: &ComputedRect,
     text: &TextContent,
+    fonts: &Fonts,
+    atlas: &mut GlyphAtlas,
+    texts: &mut TextLayouts,
 ) {
     let style = &text.style;
-    let layout = layout_text(fonts, &text.text, style, Some(rect.width + 0.5));
+    // Half a pixel of slack: layout rounded the measured width to whole pixels.
+    let layout = texts.get(fonts, entity, text, Some(rect.width + 0.5));
+    let left = rect.x.round();
+    let runs = glyph_runs(atlas, fonts, layout, style, rect.y.round(), |line| left + line.align_offset(style.align, rect.width));
+    for (page, quads) in runs {
+        cache.glyph_pages.push((page, atlas.page_generation(page)));
+        cache.commands.record(|w| w.glyph_run(page, style.color.0, &quads));
+    }
+}
+
+/// Places a laid-out text's glyphs, its first line's top at `top` and each line starting at
+/// `line_x(line)`, as quads grouped by atlas page (one glyph run per page).
+pub(crate) fn glyph_runs(
+    atlas: &mut GlyphAtlas,
+    fonts: &Fonts,
+    layout: &TextLayout,
+    style: &TextStyle,
+    top: f32,
+    line_x: impl Fn(&TextLine) -> f32,
+) -> Vec<(u32, Vec<GlyphQuad>)> {
     let mut runs: Vec<(u32, Vec<GlyphQuad>)> = Vec::new();
     for (line_index, line) in layout.lines.iter().enumerate() {
-        let baseline = rect.y.round() + line_index as f32 * layout.line_height + layout.ascent;
+        let baseline = top + line_index as f32 * layout.line_height + layout.ascent;
+        let x0 = line_x(line);
         for glyph in &line.glyphs {
             let Some(slot) = atlas.glyph(fonts, style.weight, glyph.index, style.size) else { continue };
             if slot.w == 0 || slot.h == 0 {
                 continue;
             }
             let quad = GlyphQuad {
-                x: (rect.x + glyph.x).round() + f32::from(slot.xmin),
+                x: x0 + glyph.x.round() + f32::from(slot.xmin),
                 y: baseline - f32::from(slot.ymin) - f32::from(slot.h),
                 u: slot.u,
                 v: slot.v,
@@ -173,7 +513,5 @@ fn push_text(
             }
         }
     }
-    for (page, quads) in runs {
-        items.push(DrawItem::Glyphs { page, color: style.color.0, quads });
-    }
+    runs
 }

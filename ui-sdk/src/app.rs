@@ -7,7 +7,7 @@ use std::rc::Rc;
 use bevy_ecs::entity::Entity;
 use bevy_ecs::hierarchy::ChildOf;
 use touchline_abi::Event;
-use touchline_engine::{Color, Engine, NodeBundle, TextContent, UiEvent, UiEventKind};
+use touchline_engine::{Engine, NodeBundle, Property, TextContent, Transition, UiEvent, UiEventKind, Value};
 
 use crate::elements::{Element, ElementKind, Handler, Handlers};
 use crate::prop::Prop;
@@ -16,9 +16,8 @@ use crate::view::View;
 /// A change to the scene that an effect asked for; applied before layout.
 enum SceneOp {
     Text(Entity, String),
-    Background(Entity, Color),
-    BorderColor(Entity, Color),
-    TextColor(Entity, Color),
+    /// Set a property: at once on mount, then animated with the element's transition.
+    Set { node: Entity, property: Property, value: Value, transition: Transition },
 }
 
 /// Changes queued by effects. Effects run inside signal updates, when the engine may be
@@ -114,23 +113,10 @@ impl App {
         for op in ops {
             match op {
                 SceneOp::Text(e, text) => self.engine.set_text(e, &text),
-                SceneOp::Background(e, color) => self.edit_visual(e, |v| v.background = color),
-                SceneOp::BorderColor(e, color) => self.edit_visual(e, |v| v.border_color = color),
-                SceneOp::TextColor(e, color) => {
-                    if let Some(mut t) = self.engine.world_mut().get_mut::<TextContent>(e)
-                        && t.style.color != color
-                    {
-                        t.style.color = color;
-                    }
+                SceneOp::Set { node, property, value, transition } => {
+                    self.engine.animate(node, property, value, transition)
                 }
             }
-        }
-    }
-
-    fn edit_visual(&mut self, entity: Entity, edit: impl FnOnce(&mut touchline_engine::Visual)) {
-        if let Some(mut visual) = self.engine.world().get::<touchline_engine::Visual>(entity).copied() {
-            edit(&mut visual);
-            self.engine.set_visual(entity, visual);
         }
     }
 
@@ -159,33 +145,44 @@ impl App {
             style,
             visual,
             text_style,
-            background,
-            border_color,
-            text_color,
+            image,
+            animated,
+            transition,
+            layout_transition,
             focusable,
             focus_ring,
             handlers,
             children,
         } = element;
         let is_text = kind == ElementKind::Text;
+        // Fixed values go straight into the node; signal-driven ones are bound below.
+        let (mut style, mut visual, mut text_style, mut scroll) = (style, visual, text_style, None);
+        let mut bound = Vec::new();
+        for (property, prop) in animated {
+            match prop {
+                Prop::Static(value) => apply_static(property, value, &mut visual, &mut text_style, &mut scroll, &mut style),
+                dynamic => bound.push((property, dynamic)),
+            }
+        }
         let node = self.engine.spawn(
             parent,
             NodeBundle {
                 style,
                 visual,
                 text: is_text.then(|| TextContent { text: String::new(), style: text_style }),
+                image,
                 focusable,
                 focus_ring,
             },
         );
-        if let Some(p) = background {
-            self.bind(p, node, SceneOp::Background);
+        if let Some(t) = layout_transition {
+            self.engine.set_layout_transition(node, Some(t));
         }
-        if let Some(p) = border_color {
-            self.bind(p, node, SceneOp::BorderColor);
+        if let Some([x, y]) = scroll {
+            self.engine.set_scroll(node, x, y);
         }
-        if let Some(p) = text_color {
-            self.bind(p, node, SceneOp::TextColor);
+        for (property, prop) in bound {
+            self.bind_animated(prop, node, property, transition);
         }
         if handlers.on_select.is_some()
             || handlers.on_focus.is_some()
@@ -220,6 +217,26 @@ impl App {
         }
     }
 
+    /// Sets a property now, and animates it from an effect whenever its signals change.
+    fn bind_animated(&mut self, prop: Prop<Value>, node: Entity, property: Property, transition: Transition) {
+        let instant = Transition::INSTANT;
+        match prop {
+            Prop::Static(value) => {
+                self.ops.borrow_mut().push(SceneOp::Set { node, property, value, transition: instant })
+            }
+            Prop::Dynamic(compute) => {
+                let ops = self.ops.clone();
+                let first = std::cell::Cell::new(true);
+                crate::reactive::effect(move || {
+                    let value = compute();
+                    // The first value is where the element starts, not a change to animate.
+                    let transition = if first.replace(false) { instant } else { transition };
+                    ops.borrow_mut().push(SceneOp::Set { node, property, value, transition });
+                });
+            }
+        }
+    }
+
     /// Applies a property now, and again from an effect whenever its signals change.
     fn bind<T: 'static>(&mut self, prop: Prop<T>, node: Entity, op: fn(Entity, T) -> SceneOp) {
         match prop {
@@ -232,6 +249,30 @@ impl App {
                 });
             }
         }
+    }
+}
+
+/// Writes a fixed property value into the node's components before it is spawned.
+fn apply_static(
+    property: Property,
+    value: Value,
+    visual: &mut touchline_engine::Visual,
+    text: &mut touchline_engine::TextStyle,
+    scroll: &mut Option<[f32; 2]>,
+    style: &mut touchline_engine::Style,
+) {
+    match (property, value) {
+        (Property::Background, Value::Color(c)) => visual.background = c,
+        (Property::BorderColor, Value::Color(c)) => visual.border_color = c,
+        (Property::TextColor, Value::Color(c)) => text.color = c,
+        (Property::Opacity, Value::Number(v)) => visual.opacity = v.clamp(0.0, 1.0),
+        (Property::Scale, Value::Pair(p)) => visual.transform.scale = p,
+        (Property::Translate, Value::Pair(p)) => visual.transform.translate = p,
+        (Property::Scroll, Value::Pair(p)) => *scroll = Some(p),
+        (Property::BorderWidth, Value::Number(v)) => visual.border_width = v,
+        (Property::CornerRadius, Value::Number(v)) => visual.corner_radius = v,
+        (Property::Grow, Value::Number(v)) => style.grow = v.max(0.0),
+        _ => {}
     }
 }
 

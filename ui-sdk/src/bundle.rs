@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 
 use touchline_abi::event::EVENT_SIZE;
-use touchline_abi::{ABI_VERSION, Event, FRAME_FLAG_UNCHANGED, FrameOutput, MAX_EVENT_BATCH_BYTES, Status};
+use touchline_abi::{ABI_VERSION, Event, FRAME_FLAG_UNCHANGED, FrameOutput, MAX_EVENT_BATCH_BYTES, RequestBuffer, Status};
 
 use crate::app::App;
 use crate::view::View;
@@ -17,6 +17,7 @@ struct BundleState {
     input: Vec<u8>,
     events: Vec<Event>,
     output: Box<FrameOutput>,
+    requests: Box<RequestBuffer>,
 }
 
 thread_local! {
@@ -42,7 +43,13 @@ pub fn init(width: i32, height: i32, root: fn() -> View) -> i32 {
         match App::new(width as u32, height as u32, root) {
             Ok(app) => {
                 *state =
-                    Some(BundleState { app, input: Vec::new(), events: Vec::new(), output: Box::default() });
+                    Some(BundleState {
+                    app,
+                    input: Vec::new(),
+                    events: Vec::new(),
+                    output: Box::default(),
+                    requests: Box::default(),
+                });
                 Status::Ok as i32
             }
             Err(err) => {
@@ -92,6 +99,20 @@ pub fn frame(time_us: i64, event_count: i32) -> i32 {
     })
 }
 
+/// `touchline_requests`: the requests the last frame made (image loads and unloads).
+pub fn requests() -> i32 {
+    STATE.with(|state| {
+        let mut state = state.borrow_mut();
+        let Some(state) = state.as_mut() else { return 0 };
+        let (ptr, len, count) = {
+            let requests = state.app.engine().requests();
+            (requests.as_ptr() as usize as u32, requests.len() as u32, state.app.engine().request_count())
+        };
+        *state.requests = RequestBuffer { ptr, len, count, reserved: 0 };
+        &*state.requests as *const RequestBuffer as usize as i32
+    })
+}
+
 /// Writes a line to the host's log (level 0 error … 3 debug).
 pub fn log(level: i32, message: &str) {
     #[cfg(target_arch = "wasm32")]
@@ -135,6 +156,10 @@ macro_rules! bundle {
             #[unsafe(no_mangle)]
             pub extern "C" fn touchline_frame(time_us: i64, event_count: i32) -> i32 {
                 $crate::bundle::frame(time_us, event_count)
+            }
+            #[unsafe(no_mangle)]
+            pub extern "C" fn touchline_requests() -> i32 {
+                $crate::bundle::requests()
             }
         }
     };

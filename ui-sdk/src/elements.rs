@@ -5,8 +5,11 @@
 
 use std::rc::Rc;
 
-use touchline_engine::style::Direction;
-use touchline_engine::{Align, Color, Edges, FocusRing, FontWeight, Length, Style, TextStyle, Visual};
+use touchline_engine::style::{Direction, parse_template};
+use touchline_engine::{
+    Align, Color, Display, Edges, FocusRing, FontWeight, GridFlow, GridPlacement, Gradient, ImageContent, ImageFit,
+    Length, Overflow, Position, Property, Shadow, Style, TextAlign, TextStyle, Track, Transition, Value, Visual, Wrap,
+};
 
 use crate::prop::{IntoProp, Prop};
 use crate::view::{IntoView, View};
@@ -38,6 +41,8 @@ pub enum ElementKind {
     Text,
     /// A plain box.
     Box,
+    /// An image loaded by the host.
+    Image,
 }
 
 /// Numbers accepted as pixel values: `gap=24` and `gap=24.5` both work.
@@ -70,9 +75,11 @@ pub struct Element {
     pub(crate) style: Style,
     pub(crate) visual: Visual,
     pub(crate) text_style: TextStyle,
-    pub(crate) background: Option<Prop<Color>>,
-    pub(crate) border_color: Option<Prop<Color>>,
-    pub(crate) text_color: Option<Prop<Color>>,
+    pub(crate) image: Option<ImageContent>,
+    /// Properties that may follow signals; changes animate with `transition`.
+    pub(crate) animated: Vec<(Property, Prop<Value>)>,
+    pub(crate) transition: Transition,
+    pub(crate) layout_transition: Option<Transition>,
     pub(crate) focusable: bool,
     pub(crate) focus_ring: Option<FocusRing>,
     pub(crate) handlers: Handlers,
@@ -87,9 +94,10 @@ impl Element {
             style: Style { direction, ..Style::default() },
             visual: Visual::default(),
             text_style: TextStyle::default(),
-            background: None,
-            border_color: None,
-            text_color: None,
+            image: None,
+            animated: Vec::new(),
+            transition: Transition::INSTANT,
+            layout_transition: None,
             focusable: false,
             focus_ring: None,
             handlers: Handlers::default(),
@@ -139,13 +147,13 @@ impl Element {
 
     /// Outer spacing on every side.
     pub fn margin(mut self, px: impl Px) -> Self {
-        self.style.margin = Edges::all(px.px());
+        self.style.margin = Edges::all(Length::Px(px.px()));
         self
     }
 
     /// Space between children.
     pub fn gap(mut self, px: impl Px) -> Self {
-        self.style.gap = px.px();
+        self.style.set_gap(px.px());
         self
     }
 
@@ -161,21 +169,286 @@ impl Element {
         self
     }
 
-    /// Share of the parent's free space this element takes.
-    pub fn grow(mut self, grow: impl Px) -> Self {
-        self.style.grow = grow.px();
+    /// Share of the parent's free space this element takes (may follow signals: a change
+    /// relays out, and `layout_transition` makes the move travel).
+    pub fn grow(self, grow: impl IntoProp<f32>) -> Self {
+        self.animated(Property::Grow, grow)
+    }
+
+    fn animated<T: Into<Value> + 'static>(mut self, property: Property, prop: impl IntoProp<T>) -> Self {
+        self.animated.push((property, prop.into_prop().map(Into::into)));
         self
     }
 
     /// Fill colour.
-    pub fn background(mut self, color: impl IntoProp<Color>) -> Self {
-        self.background = Some(color.into_prop());
-        self
+    pub fn background(self, color: impl IntoProp<Color>) -> Self {
+        self.animated(Property::Background, color)
     }
 
     /// Border colour.
-    pub fn border_color(mut self, color: impl IntoProp<Color>) -> Self {
-        self.border_color = Some(color.into_prop());
+    pub fn border_color(self, color: impl IntoProp<Color>) -> Self {
+        self.animated(Property::BorderColor, color)
+    }
+
+    /// Opacity of the element and its subtree, 0–1.
+    pub fn opacity(self, opacity: impl IntoProp<f32>) -> Self {
+        self.animated(Property::Opacity, opacity)
+    }
+
+    /// Uniform scale about the transform origin (the centre by default).
+    pub fn scale(self, scale: impl IntoProp<f32>) -> Self {
+        let prop: Prop<f32> = scale.into_prop();
+        self.animated(Property::Scale, prop.map(|s| [s, s]))
+    }
+
+    /// Translation `[x, y]` in pixels (pixels only: layout keeps the untransformed box).
+    pub fn translate(self, offset: impl IntoProp<[f32; 2]>) -> Self {
+        self.animated(Property::Translate, offset)
+    }
+
+    /// The fixed point of scaling, as fractions of the box.
+    pub fn origin(mut self, origin: [f32; 2]) -> Self {
+        self.visual.transform.origin = origin;
+        self
+    }
+
+    /// Horizontal scroll offset of a scroll container.
+    pub fn scroll_x(self, x: impl IntoProp<f32>) -> Self {
+        let prop: Prop<f32> = x.into_prop();
+        self.overflow(Overflow::Scroll).animated(Property::Scroll, prop.map(|x| [x, 0.0]))
+    }
+
+    /// Vertical scroll offset of a scroll container.
+    pub fn scroll_y(self, y: impl IntoProp<f32>) -> Self {
+        let prop: Prop<f32> = y.into_prop();
+        self.overflow(Overflow::Scroll).animated(Property::Scroll, prop.map(|y| [0.0, y]))
+    }
+
+    /// How changes of signal-driven properties animate (default: they jump).
+    pub fn transition(mut self, transition: Transition) -> Self {
+        self.transition = transition;
+        self
+    }
+
+    /// Makes the element travel from its old box to its new one when layout moves it.
+    pub fn layout_transition(mut self, transition: Transition) -> Self {
+        self.layout_transition = Some(transition);
+        self
+    }
+
+    /// A linear gradient over the fill.
+    pub fn gradient(mut self, gradient: Gradient) -> Self {
+        self.visual.gradient = Some(gradient);
+        self
+    }
+
+    /// A drop shadow.
+    pub fn shadow(mut self, shadow: Shadow) -> Self {
+        self.visual.shadow = Some(shadow);
+        self
+    }
+
+    /// Smallest width.
+    pub fn min_width(mut self, width: impl Into<Length>) -> Self {
+        self.style.min_width = width.into();
+        self
+    }
+
+    /// Largest width.
+    pub fn max_width(mut self, width: impl Into<Length>) -> Self {
+        self.style.max_width = width.into();
+        self
+    }
+
+    /// Smallest height.
+    pub fn min_height(mut self, height: impl Into<Length>) -> Self {
+        self.style.min_height = height.into();
+        self
+    }
+
+    /// Largest height.
+    pub fn max_height(mut self, height: impl Into<Length>) -> Self {
+        self.style.max_height = height.into();
+        self
+    }
+
+    /// Width ÷ height, when one of them is automatic.
+    pub fn aspect_ratio(mut self, ratio: impl Px) -> Self {
+        self.style.aspect_ratio = Some(ratio.px());
+        self
+    }
+
+    /// Whether this element's children wrap onto new lines.
+    pub fn wrap(mut self, wrap: bool) -> Self {
+        self.style.wrap = if wrap { Wrap::Wrap } else { Wrap::NoWrap };
+        self
+    }
+
+    /// Share of the shortfall this element gives up (0: never shrinks).
+    pub fn shrink(mut self, shrink: impl Px) -> Self {
+        self.style.shrink = shrink.px();
+        self
+    }
+
+    /// Main size before growing and shrinking.
+    pub fn basis(mut self, basis: impl Into<Length>) -> Self {
+        self.style.basis = basis.into();
+        self
+    }
+
+    /// Cross-axis alignment of this element, overriding its parent's `align`.
+    pub fn align_self(mut self, align: Align) -> Self {
+        self.style.align_self = align;
+        self
+    }
+
+    /// Distribution of wrapped lines or grid rows.
+    pub fn align_content(mut self, align: Align) -> Self {
+        self.style.align_content = align;
+        self
+    }
+
+    /// Clipping and scrolling of the content.
+    pub fn overflow(mut self, overflow: Overflow) -> Self {
+        self.style.overflow = overflow;
+        self
+    }
+
+    /// Clips the content to the box (`overflow: hidden`).
+    pub fn clip(self, clip: bool) -> Self {
+        self.overflow(if clip { Overflow::Hidden } else { Overflow::Visible })
+    }
+
+    /// Paint order among siblings: higher draws on top.
+    pub fn z_index(mut self, z: i32) -> Self {
+        self.style.z_index = z;
+        self
+    }
+
+    /// Takes the element out of the flow, placed by `top`/`right`/`bottom`/`left`.
+    pub fn absolute(mut self, absolute: bool) -> Self {
+        self.style.position = if absolute { Position::Absolute } else { Position::Relative };
+        self
+    }
+
+    /// Offset from the containing block's top edge.
+    pub fn top(mut self, top: impl Into<Length>) -> Self {
+        self.style.inset.top = top.into();
+        self
+    }
+
+    /// Offset from the containing block's right edge.
+    pub fn right(mut self, right: impl Into<Length>) -> Self {
+        self.style.inset.right = right.into();
+        self
+    }
+
+    /// Offset from the containing block's bottom edge.
+    pub fn bottom(mut self, bottom: impl Into<Length>) -> Self {
+        self.style.inset.bottom = bottom.into();
+        self
+    }
+
+    /// Offset from the containing block's left edge.
+    pub fn left(mut self, left: impl Into<Length>) -> Self {
+        self.style.inset.left = left.into();
+        self
+    }
+
+    /// Grid column tracks, as CSS: `"200px 1fr repeat(3, 100px)"`. An invalid template is
+    /// logged and ignored.
+    pub fn columns(mut self, template: &str) -> Self {
+        match parse_template(template) {
+            Ok(tracks) => self.style.grid_template_columns = tracks,
+            Err(e) => crate::bundle::log(1, &format!("columns: {e}")),
+        }
+        self
+    }
+
+    /// Grid row tracks, as CSS.
+    pub fn rows(mut self, template: &str) -> Self {
+        match parse_template(template) {
+            Ok(tracks) => self.style.grid_template_rows = tracks,
+            Err(e) => crate::bundle::log(1, &format!("rows: {e}")),
+        }
+        self
+    }
+
+    /// Size of implicit grid rows.
+    pub fn auto_rows(mut self, track: &str) -> Self {
+        match track.parse::<Track>() {
+            Ok(track) => self.style.grid_auto_rows = vec![track],
+            Err(e) => crate::bundle::log(1, &format!("auto_rows: {e}")),
+        }
+        self
+    }
+
+    /// Auto-placement direction of a grid.
+    pub fn flow(mut self, flow: GridFlow) -> Self {
+        self.style.grid_auto_flow = flow;
+        self
+    }
+
+    /// Column placement in a grid: `"2"`, `"1 / 3"`, `"span 2"`.
+    pub fn grid_column(mut self, placement: &str) -> Self {
+        match placement.parse::<GridPlacement>() {
+            Ok(p) => self.style.grid_column = p,
+            Err(e) => crate::bundle::log(1, &format!("grid_column: {e}")),
+        }
+        self
+    }
+
+    /// Row placement in a grid.
+    pub fn grid_row(mut self, placement: &str) -> Self {
+        match placement.parse::<GridPlacement>() {
+            Ok(p) => self.style.grid_row = p,
+            Err(e) => crate::bundle::log(1, &format!("grid_row: {e}")),
+        }
+        self
+    }
+
+    /// Font weight of text.
+    pub fn weight(mut self, weight: FontWeight) -> Self {
+        self.text_style.weight = weight;
+        self
+    }
+
+    /// Line height of text, as a multiple of its size.
+    pub fn line_height(mut self, multiple: impl Px) -> Self {
+        self.text_style.line_height = multiple.px();
+        self
+    }
+
+    /// Most lines of text; the last one shown ends with an ellipsis when text is cut.
+    pub fn max_lines(mut self, lines: u32) -> Self {
+        self.text_style.max_lines = lines;
+        self
+    }
+
+    /// Horizontal alignment of text lines in the box.
+    pub fn text_align(mut self, align: TextAlign) -> Self {
+        self.text_style.align = align;
+        self
+    }
+
+    /// The image's URL (for `<image>`), resolved by the host.
+    pub fn src(mut self, url: &str) -> Self {
+        let image = self.image.take().unwrap_or_else(|| ImageContent::new(""));
+        self.image = Some(ImageContent { url: url.to_owned(), ..image });
+        self
+    }
+
+    /// How the image fills the box.
+    pub fn fit(mut self, fit: ImageFit) -> Self {
+        let image = self.image.take().unwrap_or_else(|| ImageContent::new(""));
+        self.image = Some(ImageContent { fit, ..image });
+        self
+    }
+
+    /// Colour shown until the image is loaded.
+    pub fn placeholder(mut self, color: Color) -> Self {
+        let image = self.image.take().unwrap_or_else(|| ImageContent::new(""));
+        self.image = Some(ImageContent { placeholder: color, ..image });
         self
     }
 
@@ -204,9 +477,8 @@ impl Element {
     }
 
     /// Text colour.
-    pub fn color(mut self, color: impl IntoProp<Color>) -> Self {
-        self.text_color = Some(color.into_prop());
-        self
+    pub fn color(self, color: impl IntoProp<Color>) -> Self {
+        self.animated(Property::TextColor, color)
     }
 
     /// Whether the element can take focus.
@@ -264,4 +536,18 @@ pub fn text() -> Element {
 /// `<box>`: a plain box.
 pub fn r#box() -> Element {
     Element::new(ElementKind::Box)
+}
+
+/// `<grid>`: children placed on grid tracks (`columns`, `rows`).
+pub fn grid() -> Element {
+    let mut element = Element::new(ElementKind::Box);
+    element.style.display = Display::Grid;
+    element
+}
+
+/// `<image>`: an image the host loads from `src`, fitted with `fit` (cover by default).
+pub fn image() -> Element {
+    let mut element = Element::new(ElementKind::Image);
+    element.image = Some(ImageContent::new(""));
+    element
 }

@@ -13,6 +13,16 @@ pub enum Prop<T> {
     Dynamic(Rc<dyn Fn() -> T>),
 }
 
+impl<T: 'static> Prop<T> {
+    /// A property computing `f` of this one.
+    pub fn map<U: 'static>(self, f: impl Fn(T) -> U + 'static) -> Prop<U> {
+        match self {
+            Prop::Static(v) => Prop::Static(f(v)),
+            Prop::Dynamic(compute) => Prop::Dynamic(Rc::new(move || f(compute()))),
+        }
+    }
+}
+
 /// Values an element property accepts: the value itself or a closure returning it.
 pub trait IntoProp<T> {
     /// Converts.
@@ -34,7 +44,19 @@ macro_rules! into_prop {
     )*};
 }
 
-into_prop!(Color, String);
+into_prop!(Color, String, f32, [f32; 2]);
+
+impl<T> IntoProp<T> for Prop<T> {
+    fn into_prop(self) -> Prop<T> {
+        self
+    }
+}
+
+impl IntoProp<f32> for i32 {
+    fn into_prop(self) -> Prop<f32> {
+        Prop::Static(self as f32)
+    }
+}
 
 impl IntoProp<String> for &str {
     fn into_prop(self) -> Prop<String> {
