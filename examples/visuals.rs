@@ -56,8 +56,8 @@ fn visuals() -> View {
                     <r#box width=200 height=120 radius=16 background={Color::hex(0xf79009)} scale=1.2 />
                 </column>
                 <column gap=12>
-                    {label("translate 40, -20")}
-                    <r#box width=200 height=120 radius=16 background={Color::hex(0x12b76a)} translate={[40.0, -20.0]} />
+                    {label("translate 40, 20")}
+                    <r#box width=200 height=120 radius=16 background={Color::hex(0x12b76a)} translate={[40.0, 20.0]} />
                 </column>
                 <column gap=12>
                     {label("scale 0.8 about the top left")}

@@ -139,12 +139,15 @@ pub struct LayoutTransition(pub Transition);
 pub struct Animator {
     properties: HashMap<(Entity, Property), AnyMotion>,
     layout: EntityHashMap<Motion<[f32; 4]>>,
+    /// Retargets asked for since the last frame; they take effect at the next frame's time,
+    /// so a change made while handling a frame's input starts at that frame on any clock.
+    pending: Vec<(Entity, Property, Value, Transition)>,
 }
 
 impl Animator {
     /// Whether anything is animating (so the frame cannot be idle).
     pub fn is_running(&self) -> bool {
-        !self.properties.is_empty() || !self.layout.is_empty()
+        !self.properties.is_empty() || !self.layout.is_empty() || !self.pending.is_empty()
     }
 
     /// Number of running animations.
@@ -156,6 +159,7 @@ impl Animator {
     pub fn stop(&mut self, entity: Entity) {
         self.properties.retain(|(e, _), _| *e != entity);
         self.layout.remove(&entity);
+        self.pending.retain(|(e, ..)| *e != entity);
     }
 }
 
@@ -190,13 +194,10 @@ pub fn read_property(world: &World, entity: Entity, property: Property) -> Optio
     })
 }
 
-/// Starts (or retargets) an animation of `property` towards `target`.
+/// Starts (or retargets) an animation of `property` towards `target`, at the time of the
+/// frame being handled (or the next frame, between frames).
 pub fn animate_property(world: &mut World, entity: Entity, property: Property, target: Value, transition: Transition) {
-    let now = world.resource::<AnimationClock>().now_us;
-    let current = read_property(world, entity, property);
-    let mut animator = world.resource_mut::<Animator>();
-    let motion = animator.properties.entry((entity, property)).or_insert_with(|| AnyMotion::at_rest(current.unwrap_or(target)));
-    motion.set_target(target, transition, now);
+    world.resource_mut::<Animator>().pending.push((entity, property, target, transition));
     world.resource_mut::<SceneChanges>().any = true;
 }
 
@@ -256,6 +257,16 @@ fn write_property(
 pub fn animate(world: &mut World) {
     let now = world.resource::<AnimationClock>().now_us;
     let mut animator = std::mem::take(&mut *world.resource_mut::<Animator>());
+    for (entity, property, target, transition) in std::mem::take(&mut animator.pending) {
+        let motion = match animator.properties.entry((entity, property)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                // A new motion starts from the value the node shows.
+                e.insert(AnyMotion::at_rest(read_property(world, entity, property).unwrap_or(target)))
+            }
+        };
+        motion.set_target(target, transition, now);
+    }
     // Group by node so each component is inserted once.
     let mut by_node: EntityHashMap<Vec<(Property, Value)>> = EntityHashMap::default();
     animator.properties.retain(|&(entity, property), motion| {

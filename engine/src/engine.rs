@@ -14,7 +14,9 @@ use crate::focus::{FocusState, UiEvent, ensure_focus, navigate_focus};
 use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
 use crate::inspector::{Inspector, draw_inspector};
-use crate::layout::{LayoutMoves, LayoutTree, SceneRoot, TextLayouts, Viewport, compute_layout, sync_layout_tree};
+use crate::layout::{
+    LayoutMoves, LayoutTree, SceneRoot, TextLayouts, Viewport, ZOrderedParents, compute_layout, sync_layout_tree,
+};
 use crate::render::{DisplayList, PaintCache, RenderStats, render_display_list};
 use crate::scene::{
     ComputedRect, FocusRing, Focusable, ImageContent, NodeBundle, NodeStyle, SceneChanges, ScrollOffset,
@@ -120,6 +122,7 @@ impl Engine {
         world.insert_non_send(LayoutTree::default());
         world.init_resource::<LayoutMoves>();
         world.init_resource::<TextLayouts>();
+        world.init_resource::<ZOrderedParents>();
         world.init_resource::<GlyphAtlas>();
         world.init_resource::<Images>();
         world.init_resource::<DisplayList>();

@@ -92,19 +92,36 @@ impl TextLayouts {
         &entries[index].1
     }
 
+    /// The layout to draw in a box `width` wide: the unwrapped layout taffy measured when it
+    /// fits (no second line breaking), else one for that width.
+    pub fn get_for_box(&mut self, fonts: &Fonts, entity: Entity, text: &TextContent, width: f32) -> &TextLayout {
+        let fits = self
+            .map
+            .get(&entity)
+            .and_then(|entries| entries.iter().find(|(k, _)| k.is_none()))
+            .is_some_and(|(_, layout)| layout.width() <= width);
+        self.get(fonts, entity, text, if fits { None } else { Some(width) })
+    }
+
     /// Forgets a node's layouts (its text changed or it is gone).
     pub fn forget(&mut self, entity: Entity) {
         self.map.remove(&entity);
     }
 }
 
+/// Parents with a child whose `z_index` is not 0: only their children are sorted when painted.
+/// (A parent stays listed when the z-index goes back to 0; sorting then changes nothing.)
+#[derive(Resource, Debug, Default)]
+pub struct ZOrderedParents(pub bevy_ecs::entity::EntityHashSet);
+
 /// Creates, updates and removes taffy nodes to match the scene.
 pub fn sync_layout_tree(
     mut tree: NonSendMut<LayoutTree>,
     mut changes: ResMut<SceneChanges>,
     mut texts: ResMut<TextLayouts>,
+    mut z_ordered: ResMut<ZOrderedParents>,
     added: Query<(Entity, &NodeStyle), Added<NodeStyle>>,
-    styles: Query<(Entity, &NodeStyle), Changed<NodeStyle>>,
+    styles: Query<(Entity, &NodeStyle, Option<&ChildOf>), Changed<NodeStyle>>,
     children: Query<(Entity, &Children), (With<NodeStyle>, Changed<Children>)>,
     all_children: Query<&Children>,
 ) {
@@ -118,6 +135,7 @@ pub fn sync_layout_tree(
             let _ = tree.taffy.remove(node);
         }
         texts.forget(entity);
+        z_ordered.0.remove(&entity);
     }
     let mut parents_to_sync = Vec::new();
     for (entity, style) in &added {
@@ -126,9 +144,14 @@ pub fn sync_layout_tree(
             parents_to_sync.push(entity);
         }
     }
-    for (entity, style) in &styles {
+    for (entity, style, parent) in &styles {
         if let Some(&node) = tree.nodes.get(&entity) {
             let _ = tree.taffy.set_style(node, style.0.to_taffy());
+        }
+        if style.0.z_index != 0
+            && let Some(parent) = parent
+        {
+            z_ordered.0.insert(parent.parent());
         }
     }
     parents_to_sync.extend(children.iter().map(|(e, _)| e));
@@ -220,9 +243,21 @@ pub fn compute_layout(
             return;
         }
     }
-    // Walk the tree, turning parent-relative locations into viewport positions.
+    // Walk the tree, turning parent-relative locations into viewport positions. When only
+    // scroll offsets changed, only the scrolled subtrees move.
     let scroll_only = !relayout;
-    let mut stack = vec![(root.0, 0.0f32, 0.0f32)];
+    let mut stack = Vec::new();
+    if scroll_only {
+        for &scrolled in &changes.scrolled_nodes {
+            let Ok(rect) = rects.get(scrolled) else { continue };
+            let (sx, sy) = scrolls.get(scrolled).map_or((0.0, 0.0), |s| (s.x, s.y));
+            if let Ok(kids) = child_lists.get(scrolled) {
+                stack.extend(kids.iter().map(|k| (k, rect.x - sx, rect.y - sy)));
+            }
+        }
+    } else {
+        stack.push((root.0, 0.0f32, 0.0f32));
+    }
     while let Some((entity, px, py)) = stack.pop() {
         let Some(&node) = tree.nodes.get(&entity) else { continue };
         let Ok(layout) = tree.taffy.layout(node) else { continue };

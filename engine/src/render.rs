@@ -16,7 +16,7 @@ use touchline_abi::display_list::{
 
 use crate::focus::FocusState;
 use crate::images::{ImageState, Images};
-use crate::layout::{SceneRoot, TextLayouts, Viewport};
+use crate::layout::{SceneRoot, TextLayouts, Viewport, ZOrderedParents};
 use crate::scene::{
     ComputedRect, FocusRing, Gradient, ImageContent, NodeStyle, SceneChanges, TextContent, Visual,
 };
@@ -29,8 +29,6 @@ pub struct PaintCache {
     commands: EncodedCommands,
     /// The box the commands were encoded for.
     rect: ComputedRect,
-    /// What the commands cover (the box, plus its shadow).
-    bounds: ComputedRect,
     /// Atlas pages the glyph runs sample, with the page generation they were encoded against.
     glyph_pages: Vec<(u32, u32)>,
     /// The image drawn, with the image state's generation when encoded.
@@ -167,6 +165,7 @@ pub fn render_display_list(
     viewport: Res<Viewport>,
     focus: Res<FocusState>,
     changes: Res<SceneChanges>,
+    z_ordered: Res<ZOrderedParents>,
     nodes: Query<NodeParts>,
     z_of: Query<&NodeStyle>,
     contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>)>,
@@ -225,19 +224,20 @@ pub fn render_display_list(
         let local = if visual.transform.is_identity() { IDENTITY } else { visual.transform.matrix(&rect) };
         let node_matrix = if local == IDENTITY { matrix } else { concat(&matrix, &local) };
 
-        // Own commands, unless they fall outside the clip.
+        // Own commands, unless they fall outside the clip: culled nodes are not even encoded.
         let Ok(mut cache) = caches.get_mut(entity) else { continue };
-        if !cache.valid || cache.rect != rect || stale(&cache, &atlas, &images) {
-            let (text, image, _) = contents.get(entity).unwrap_or((None, None, None));
-            encode_node(&mut cache, entity, rect, &visual, text, image, &fonts, &mut atlas, &mut texts, &mut images);
-            stats.encoded += 1;
-        }
-        let visible = map_rect(&node_matrix, &cache.bounds).intersects(&clip);
+        let bounds = paint_bounds(&rect, &visual);
+        let visible = map_rect(&node_matrix, &bounds).intersects(&clip);
         let clips = style.overflow.clips();
         if !visible && clips {
             // Nothing inside a clip that is itself off screen can show.
             stats.culled += 1;
             continue;
+        }
+        if visible && (!cache.valid || cache.rect != rect || stale(&cache, &atlas, &images)) {
+            let (text, image, _) = contents.get(entity).unwrap_or((None, None, None));
+            encode_node(&mut cache, entity, rect, &visual, text, image, &fonts, &mut atlas, &mut texts, &mut images);
+            stats.encoded += 1;
         }
         let opacity = visual.opacity < 1.0;
         if opacity && (visible || children.is_some()) {
@@ -275,12 +275,14 @@ pub fn render_display_list(
         }
         stack.push(Step::Exit(pops));
         if let Some(kids) = children {
-            order.clear();
-            order.extend(kids.iter());
-            if order.iter().any(|&k| z_of.get(k).is_ok_and(|s| s.0.z_index != 0)) {
+            if z_ordered.0.contains(&entity) {
+                order.clear();
+                order.extend(kids.iter());
                 order.sort_by_key(|&k| z_of.get(k).map_or(0, |s| s.0.z_index));
+                stack.extend(order.iter().rev().map(|&k| Step::Enter { entity: k, dx: child_dx, dy: child_dy }));
+            } else {
+                stack.extend(kids.iter().rev().map(|k| Step::Enter { entity: k, dx: child_dx, dy: child_dy }));
             }
-            stack.extend(order.iter().rev().map(|&k| Step::Enter { entity: k, dx: child_dx, dy: child_dy }));
         }
     }
     if let Some((ring, m)) = focus_ring {
@@ -319,6 +321,17 @@ pub fn render_display_list(
     } else {
         list.unchanged = false;
     }
+}
+
+/// What a node's own commands cover: its box, and its shadow.
+fn paint_bounds(rect: &ComputedRect, visual: &Visual) -> ComputedRect {
+    let Some(shadow) = visual.shadow.filter(|s| s.color.alpha() > 0) else { return *rect };
+    let reach = rect.translate(shadow.offset[0], shadow.offset[1]).inflate(shadow.spread + shadow.blur.max(1.0) / 2.0);
+    let x0 = rect.x.min(reach.x);
+    let y0 = rect.y.min(reach.y);
+    let x1 = (rect.x + rect.width).max(reach.x + reach.width);
+    let y1 = (rect.y + rect.height).max(reach.y + reach.height);
+    ComputedRect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
 }
 
 /// Whether cached commands sample an evicted atlas page or a changed image.
@@ -369,7 +382,6 @@ fn encode_node(
     cache.glyph_pages.clear();
     cache.image = None;
     cache.rect = rect;
-    cache.bounds = rect;
     cache.valid = true;
     let radius = visual.corner_radius;
     let commands = &mut cache.commands;
@@ -385,12 +397,6 @@ fn encode_node(
                 color: shadow.color.0,
             })
         });
-        let reach = shape.inflate(blur / 2.0);
-        let x0 = rect.x.min(reach.x);
-        let y0 = rect.y.min(reach.y);
-        let x1 = (rect.x + rect.width).max(reach.x + reach.width);
-        let y1 = (rect.y + rect.height).max(reach.y + reach.height);
-        cache.bounds = ComputedRect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     }
 
     let has_fill = visual.background.alpha() > 0;
@@ -471,7 +477,7 @@ fn encode_text(
 ) {
     let style = &text.style;
     // Half a pixel of slack: layout rounded the measured width to whole pixels.
-    let layout = texts.get(fonts, entity, text, Some(rect.width + 0.5));
+    let layout = texts.get_for_box(fonts, entity, text, rect.width + 0.5);
     let left = rect.x.round();
     let runs = glyph_runs(atlas, fonts, layout, style, rect.y.round(), |line| left + line.align_offset(style.align, rect.width));
     for (page, quads) in runs {

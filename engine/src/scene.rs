@@ -26,6 +26,8 @@ pub struct SceneChanges {
     pub structure: bool,
     /// A scroll offset changed: absolute positions under it move, sizes do not.
     pub scrolled: bool,
+    /// The scroll containers whose offset changed.
+    pub scrolled_nodes: Vec<Entity>,
     /// Nodes whose own display commands must be encoded again.
     pub repaint: EntityHashSet,
     /// Nodes whose taffy node must be marked dirty (text or image size changed).
@@ -41,6 +43,7 @@ impl SceneChanges {
         self.layout = false;
         self.structure = false;
         self.scrolled = false;
+        self.scrolled_nodes.clear();
         self.repaint.clear();
         self.remeasure.clear();
         self.removed.clear();
@@ -85,10 +88,11 @@ fn on_measured_insert(mut world: DeferredWorld, ctx: HookContext) {
     }
 }
 
-fn on_scroll_insert(mut world: DeferredWorld, _ctx: HookContext) {
+fn on_scroll_insert(mut world: DeferredWorld, ctx: HookContext) {
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.scrolled = true;
+        c.scrolled_nodes.push(ctx.entity);
     }
 }
 

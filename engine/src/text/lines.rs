@@ -326,6 +326,8 @@ impl<'a> Breaker<'a> {
             return false;
         }
         self.push_line();
+        // The rest of the word continues the word on the new line.
+        self.in_word = true;
         true
     }
 
@@ -337,19 +339,19 @@ impl<'a> Breaker<'a> {
             return false;
         }
         self.push_line();
+        self.in_word = false;
         true
     }
 
-    /// Finishes the current line and starts an empty one.
+    /// Finishes the current line and starts an empty one (the caller says whether a word
+    /// goes on).
     fn push_line(&mut self) {
-        let capacity = self.glyphs.len();
-        let glyphs = std::mem::replace(&mut self.glyphs, Vec::with_capacity(capacity));
+        let glyphs = std::mem::take(&mut self.glyphs);
         self.lines.push(TextLine { glyphs, width: self.content_end });
         self.pen = 0.0;
         self.content_end = 0.0;
         self.has_content = false;
         self.prev = None;
-        self.in_word = false;
         self.word_chars = 0;
         self.word_glyphs = 0;
         self.word_pen = 0.0;
@@ -459,6 +461,11 @@ mod tests {
             let total: usize = laid.lines.iter().map(|l| l.glyphs.len()).sum();
             assert_eq!(total, word.len(), "no glyph is lost");
             assert!(!laid.truncated);
+            // Lines are filled: the next line's first glyph would not have fitted.
+            for pair in laid.lines.windows(2) {
+                let next = fonts.font(FontWeight::Regular).metrics_indexed(pair[1].glyphs[0].index, 32.0);
+                assert!(pair[0].width + next.advance_width > max, "{max}: {laid:?}");
+            }
         }
         // A long word after a short one starts its own line first.
         let laid = layout_text(&fonts, &format!("a {word} b"), &style(), Some(200.0));
