@@ -184,7 +184,8 @@ pub enum Overflow {
     /// Drawn outside the box.
     #[default]
     Visible,
-    /// Clipped to the box (its padding box, with the node's corner radius).
+    /// Clipped to the box (its padding box, with the node's corner radius); as a flex or
+    /// grid item it may shrink below its content size, as in CSS.
     Hidden,
     /// Clipped, and the content moves by the node's [`crate::ScrollOffset`]; as a flex or grid
     /// item it may shrink below its content size, as CSS scroll containers do.
@@ -599,7 +600,9 @@ impl Style {
         let lp = |v: f32| LengthPercentage::length(v);
         let overflow = match self.overflow {
             Overflow::Visible => taffy::Overflow::Visible,
-            Overflow::Hidden => taffy::Overflow::Clip,
+            // CSS `hidden`: a scroll container without user scrolling, so as a flex or grid
+            // item its automatic minimum size is 0, as in browsers.
+            Overflow::Hidden => taffy::Overflow::Hidden,
             Overflow::Scroll => taffy::Overflow::Scroll,
         };
         taffy::Style {
