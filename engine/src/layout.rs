@@ -10,7 +10,7 @@ use taffy::prelude::*;
 
 use crate::images::{ImageState, Images};
 use crate::scene::{ComputedRect, ImageContent, NodeStyle, SceneChanges, ScrollOffset, TextContent};
-use crate::text::{Fonts, TextLayout, layout_text};
+use crate::text::{Fonts, TextLayout, layout_text, min_content_width};
 
 /// The viewport in pixels.
 #[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,7 +216,8 @@ pub fn compute_layout(
                 if let Ok(text) = text_nodes.get(entity) {
                     let max_width = known.width.or(match available.width {
                         AvailableSpace::Definite(w) => Some(w),
-                        AvailableSpace::MinContent => Some(0.0),
+                        // The widest word: text breaks inside a word only when it must.
+                        AvailableSpace::MinContent => Some(min_content_width(&fonts, &text.text, &text.style)),
                         AvailableSpace::MaxContent => None,
                     });
                     let laid = texts.get(&fonts, entity, text, max_width);
