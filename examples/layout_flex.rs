@@ -40,11 +40,20 @@ fn justified(justify: Align, name: &str) -> View {
 }
 
 fn layout_flex() -> View {
-    let chips: Vec<View> = ["Premier League", "La Liga", "Serie A", "Bundesliga", "Ligue 1", "Eredivisie",
-        "Primeira Liga", "MLS", "Süper Lig"]
-        .iter()
-        .map(|name| cell(0x344054, name))
-        .collect();
+    let chips: Vec<View> = [
+        "Premier League",
+        "La Liga",
+        "Serie A",
+        "Bundesliga",
+        "Ligue 1",
+        "Eredivisie",
+        "Primeira Liga",
+        "MLS",
+        "Süper Lig",
+    ]
+    .iter()
+    .map(|name| cell(0x344054, name))
+    .collect();
     view! {
         <column width={Length::Percent(1.0)} height={Length::Percent(1.0)} padding=64 gap=32 background=PAGE>
             <text size=48 bold>"Flexbox"</text>

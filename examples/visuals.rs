@@ -12,7 +12,10 @@ fn label(text: &str) -> View {
 }
 
 fn visuals() -> View {
-    let sunset = Gradient::stops(135.0, &[(0.0, Color::hex(0xf79009)), (0.5, Color::hex(0xf04438)), (1.0, Color::hex(0x6941c6))]);
+    let sunset = Gradient::stops(
+        135.0,
+        &[(0.0, Color::hex(0xf79009)), (0.5, Color::hex(0xf04438)), (1.0, Color::hex(0x6941c6))],
+    );
     let scrim = Gradient::linear(180.0, Color::rgba(0, 0, 0, 0), Color::rgba(0, 0, 0, 230));
     let shadow = Shadow { color: Color::rgba(0, 0, 0, 200), offset: [0.0, 16.0], blur: 40.0, spread: 0.0 };
     view! {

@@ -14,7 +14,11 @@ const MAX_MEAN_DIFF: f64 = 0.05;
 
 /// `(example, golden file, what it shows)`.
 const CASES: &[(&str, &str, &str)] = &[
-    ("text_styles", "text_styles.png", "sizes 14–96, three weights, wrapping, line height, ellipsis, alignment, accents"),
+    (
+        "text_styles",
+        "text_styles.png",
+        "sizes 14–96, three weights, wrapping, line height, ellipsis, alignment, accents",
+    ),
     ("visuals", "visuals.png", "gradient, border, radius, shadow, clip, inherited opacity, transforms"),
     ("images", "images.png", "cover, contain, fill, alpha, placeholder of a missing image, auto size"),
 ];
@@ -29,7 +33,13 @@ fn engine_features_match_their_goldens() {
         // Images load between frames: give them a few frames to arrive.
         let output = support::run_host(
             &binary,
-            &["--headless".as_ref(), "--frames".as_ref(), "4".as_ref(), "--screenshot".as_ref(), shot.as_os_str()],
+            &[
+                "--headless".as_ref(),
+                "--frames".as_ref(),
+                "4".as_ref(),
+                "--screenshot".as_ref(),
+                shot.as_os_str(),
+            ],
         );
         let log = support::text(&output);
         assert_eq!(output.status.code(), Some(0), "{example} failed:\n{log}");
@@ -39,7 +49,11 @@ fn engine_features_match_their_goldens() {
             println!("blessed {} ({shows}) — review it by eye before committing", golden_path.display());
             continue;
         }
-        assert!(golden_path.exists(), "no golden at {}: run with BLESS=1 once and review it", golden_path.display());
+        assert!(
+            golden_path.exists(),
+            "no golden at {}: run with BLESS=1 once and review it",
+            golden_path.display()
+        );
         let d = support::diff(&support::read_png(&shot), &support::read_png(&golden_path), THRESHOLD);
         println!("{example} vs golden: {d:?}");
         if d.fraction_over > MAX_FRACTION_OVER || d.mean_diff > MAX_MEAN_DIFF {

@@ -2,8 +2,9 @@
 # tools/run-app.sh and tools/test-all.sh; safe to run again and again.
 
 # Debian packages: CMake and a C++ toolchain for the device host, SDL2 (window), cairo
-# (renderer, PNG), Xvfb and xauth (real windows in tests), pkg-config.
-TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev xvfb xauth"
+# (renderer, PNG), stb_image (the device host's image decoder), Xvfb and xauth (real windows
+# in tests), pkg-config.
+TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev xvfb xauth"
 
 touchline_setup() {
     local missing=()

@@ -578,7 +578,12 @@ fn decode_command(bytes: &[u8], offset: usize, index: u32) -> Result<(Command<'_
         }
         Some(Opcode::Shadow) => {
             need(28)?;
-            Command::Shadow(ShadowCmd { rect: p.rect(), corner_radius: p.f32(), blur: p.f32(), color: p.u32() })
+            Command::Shadow(ShadowCmd {
+                rect: p.rect(),
+                corner_radius: p.f32(),
+                blur: p.f32(),
+                color: p.u32(),
+            })
         }
         None => Command::Unknown(opcode),
     };
@@ -945,7 +950,10 @@ mod tests {
             y1: 4.0,
             stop_count: 2,
         };
-        let stops = [GradientStop { offset: 0.0, color: 0xff0000ff }, GradientStop { offset: 1.0, color: 0x0000ffff }];
+        let stops = [
+            GradientStop { offset: 0.0, color: 0xff0000ff },
+            GradientStop { offset: 1.0, color: 0x0000ffff },
+        ];
         w.linear_gradient(&gradient, &stops);
         let shadow = ShadowCmd { rect: rect.rect, corner_radius: 3.0, blur: 12.0, color: 0x00000080 };
         w.shadow(&shadow);

@@ -152,7 +152,8 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
     if len < REQUEST_HEADER_SIZE || !len.is_multiple_of(4) {
         return Err(bad("length is not a multiple of 4 of at least 8"));
     }
-    let end = offset.checked_add(len).filter(|end| *end <= bytes.len()).ok_or_else(|| bad("runs past the end"))?;
+    let end =
+        offset.checked_add(len).filter(|end| *end <= bytes.len()).ok_or_else(|| bad("runs past the end"))?;
     let payload = &bytes[offset + REQUEST_HEADER_SIZE..end];
     let field = |i: usize| -> Result<u32, RequestError> {
         payload
@@ -167,7 +168,8 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
             if url_len > MAX_URL_BYTES {
                 return Err(bad("URL longer than 2048 bytes"));
             }
-            let url_bytes = payload.get(8..8 + url_len as usize).ok_or_else(|| bad("URL runs past the record"))?;
+            let url_bytes =
+                payload.get(8..8 + url_len as usize).ok_or_else(|| bad("URL runs past the record"))?;
             let url = core::str::from_utf8(url_bytes).map_err(|_| bad("URL is not UTF-8"))?;
             Request::LoadImage { handle, url }
         }

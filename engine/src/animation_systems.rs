@@ -196,7 +196,13 @@ pub fn read_property(world: &World, entity: Entity, property: Property) -> Optio
 
 /// Starts (or retargets) an animation of `property` towards `target`, at the time of the
 /// frame being handled (or the next frame, between frames).
-pub fn animate_property(world: &mut World, entity: Entity, property: Property, target: Value, transition: Transition) {
+pub fn animate_property(
+    world: &mut World,
+    entity: Entity,
+    property: Property,
+    target: Value,
+    transition: Transition,
+) {
     world.resource_mut::<Animator>().pending.push((entity, property, target, transition));
     world.resource_mut::<SceneChanges>().any = true;
 }
@@ -343,7 +349,10 @@ pub fn start_layout_animations(
         // Mid-flight: start from where it is drawn, not where layout had it.
         let from = displayed.map_or(m.from, |d| d.0);
         let to = [m.to.x, m.to.y, m.to.width, m.to.height];
-        let motion = animator.layout.entry(m.entity).or_insert_with(|| Motion::new([from.x, from.y, from.width, from.height]));
+        let motion = animator
+            .layout
+            .entry(m.entity)
+            .or_insert_with(|| Motion::new([from.x, from.y, from.width, from.height]));
         motion.set_target(to, transition.0, clock.now_us);
         // Drawn at the old box this frame, not at the new one.
         commands.entity(m.entity).insert(DisplayedRect(displayed.map_or(from, |d| d.0)));

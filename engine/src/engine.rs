@@ -8,14 +8,16 @@ use touchline_abi::Event;
 
 use crate::animation::Transition;
 use crate::animation_systems::{
-    AnimationClock, Animator, LayoutTransition, Property, Value, animate, animate_property, start_layout_animations,
+    AnimationClock, Animator, LayoutTransition, Property, Value, animate, animate_property,
+    start_layout_animations,
 };
 use crate::focus::{FocusState, UiEvent, ensure_focus, navigate_focus};
 use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
 use crate::inspector::{Inspector, draw_inspector};
 use crate::layout::{
-    LayoutMoves, LayoutTree, SceneRoot, TextLayouts, Viewport, ZOrderedParents, compute_layout, sync_layout_tree,
+    LayoutMoves, LayoutTree, SceneRoot, TextLayouts, Viewport, ZOrderedParents, compute_layout,
+    sync_layout_tree,
 };
 use crate::render::{DisplayList, PaintCache, RenderStats, render_display_list};
 use crate::scene::{
@@ -139,7 +141,8 @@ impl Engine {
         let mut animation_schedule = single_threaded(AnimationSchedule);
         animation_schedule.add_systems(animate);
         let mut layout_schedule = single_threaded(LayoutSchedule);
-        layout_schedule.add_systems((sync_layout_tree, compute_layout, start_layout_animations, ensure_focus).chain());
+        layout_schedule
+            .add_systems((sync_layout_tree, compute_layout, start_layout_animations, ensure_focus).chain());
         let mut render_schedule = single_threaded(RenderSchedule);
         render_schedule.add_systems((draw_inspector, render_display_list).chain());
         Ok(Self {
@@ -310,7 +313,13 @@ impl Engine {
 
     /// Animates a node's property from its current value (or, mid-flight, from where it is)
     /// to `target`.
-    pub fn animate(&mut self, node: Entity, property: Property, target: impl Into<Value>, transition: Transition) {
+    pub fn animate(
+        &mut self,
+        node: Entity,
+        property: Property,
+        target: impl Into<Value>,
+        transition: Transition,
+    ) {
         animate_property(&mut self.world, node, property, target.into(), transition);
     }
 
@@ -350,7 +359,8 @@ impl Engine {
         let (resize, has_keys, toggle_inspector) = {
             let mut input = self.world.resource_mut::<FrameInput>();
             input.load(time_us, events);
-            let toggle = input.keys.iter().filter(|k| k.down && k.key == touchline_abi::Key::Inspector).count();
+            let toggle =
+                input.keys.iter().filter(|k| k.down && k.key == touchline_abi::Key::Inspector).count();
             (input.resize, !input.keys.is_empty(), toggle % 2 == 1)
         };
         self.world.resource_mut::<AnimationClock>().now_us = time_us;
@@ -383,8 +393,10 @@ impl Engine {
         if changed.is_empty() {
             return;
         }
-        let urls: Vec<String> =
-            changed.iter().filter_map(|&h| self.world.resource::<Images>().url(h).map(str::to_owned)).collect();
+        let urls: Vec<String> = changed
+            .iter()
+            .filter_map(|&h| self.world.resource::<Images>().url(h).map(str::to_owned))
+            .collect();
         let mut query = self.world.query::<(Entity, &ImageContent)>();
         let nodes: Vec<Entity> =
             query.iter(&self.world).filter(|(_, image)| urls.contains(&image.url)).map(|(e, _)| e).collect();
@@ -417,7 +429,8 @@ impl Engine {
         }
         let focus_now = self.world.resource::<FocusState>().focused;
         let rendered_once = self.world.resource::<DisplayList>().rendered_once;
-        let idle = rendered_once && !self.world.resource::<SceneChanges>().any && focus_now == self.last_focus;
+        let idle =
+            rendered_once && !self.world.resource::<SceneChanges>().any && focus_now == self.last_focus;
         self.idle = idle;
         if idle {
             let viewport = *self.world.resource::<Viewport>();

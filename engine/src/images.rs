@@ -96,7 +96,12 @@ impl Images {
         if let Some(&handle) = self.by_url.get(url) {
             return handle;
         }
-        self.entries.push(ImageEntry { url: url.to_owned(), state: ImageState::Unloaded, generation: 0, last_used: 0 });
+        self.entries.push(ImageEntry {
+            url: url.to_owned(),
+            state: ImageState::Unloaded,
+            generation: 0,
+            last_used: 0,
+        });
         let handle = self.entries.len() as u32;
         self.by_url.insert(url.to_owned(), handle);
         handle
@@ -158,7 +163,9 @@ impl Images {
                     (ImageState::Loaded { width: event.b as u32, height: event.c as u32 }, event.a)
                 }
                 Some(EventKind::ImageLoaded) => (ImageState::Failed(ImageError::Decode), event.a),
-                Some(EventKind::ImageFailed) => (ImageState::Failed(ImageError::from_u32(event.b as u32)), event.a),
+                Some(EventKind::ImageFailed) => {
+                    (ImageState::Failed(ImageError::from_u32(event.b as u32)), event.a)
+                }
                 _ => continue,
             };
             let Some(entry) = self.entry_mut(handle) else { continue };
@@ -222,7 +229,8 @@ impl Images {
     pub fn stats(&self) -> ImageStats {
         ImageStats {
             known: self.entries.len() as u32,
-            loaded: self.entries.iter().filter(|e| matches!(e.state, ImageState::Loaded { .. })).count() as u32,
+            loaded: self.entries.iter().filter(|e| matches!(e.state, ImageState::Loaded { .. })).count()
+                as u32,
             loaded_bytes: self.loaded_bytes,
             ..self.stats
         }

@@ -67,12 +67,14 @@ pub fn draw_inspector(
             "frame {:.0} µs · input {:.0} · animation {:.0} · layout {:.0} · render {:.0}",
             t.total_us, t.input_us, t.animation_us, t.layout_us, t.render_us
         ),
-        format!("nodes {nodes} · visited {} · emitted {} · culled {} · encoded {}", r.visited, r.emitted, r.culled, r.encoded),
+        format!(
+            "nodes {nodes} · visited {} · emitted {} · culled {} · encoded {}",
+            r.visited, r.emitted, r.culled, r.encoded
+        ),
         match focused {
-            Some((e, rect)) => format!(
-                "focus {e} at {:.0},{:.0} {:.0}×{:.0}",
-                rect.x, rect.y, rect.width, rect.height
-            ),
+            Some((e, rect)) => {
+                format!("focus {e} at {:.0},{:.0} {:.0}×{:.0}", rect.x, rect.y, rect.width, rect.height)
+            }
             None => "focus none".to_owned(),
         },
     ];
@@ -81,7 +83,15 @@ pub fn draw_inspector(
     let width = laid.iter().map(|l| l.width()).fold(0.0, f32::max) + 24.0;
     let line_height = laid.first().map_or(24.0, |l| l.line_height);
     let panel = RectF { x: 16.0, y: 16.0, w: width.ceil(), h: line_height * lines.len() as f32 + 16.0 };
-    overlay.record(|w| w.rect(&RectCmd { rect: panel, fill: PANEL.0, border_color: 0, border_width: 0.0, corner_radius: 6.0 }));
+    overlay.record(|w| {
+        w.rect(&RectCmd {
+            rect: panel,
+            fill: PANEL.0,
+            border_color: 0,
+            border_width: 0.0,
+            corner_radius: 6.0,
+        })
+    });
     for (i, layout) in laid.iter().enumerate() {
         let top = panel.y + 8.0 + i as f32 * line_height;
         let runs = glyph_runs(&mut atlas, &fonts, layout, &style, top, |_| panel.x + 12.0);

@@ -94,7 +94,13 @@ impl TextLayouts {
 
     /// The layout to draw in a box `width` wide: the unwrapped layout taffy measured when it
     /// fits (no second line breaking), else one for that width.
-    pub fn get_for_box(&mut self, fonts: &Fonts, entity: Entity, text: &TextContent, width: f32) -> &TextLayout {
+    pub fn get_for_box(
+        &mut self,
+        fonts: &Fonts,
+        entity: Entity,
+        text: &TextContent,
+        width: f32,
+    ) -> &TextLayout {
         let fits = self
             .map
             .get(&entity)
@@ -210,36 +216,44 @@ pub fn compute_layout(
             width: AvailableSpace::Definite(viewport.width as f32),
             height: AvailableSpace::Definite(viewport.height as f32),
         };
-        let measured = tree.taffy.compute_layout_with_measure(root_node, space, |inputs, _, entity, style| {
-            let Some(&mut entity) = entity else { return taffy::LayoutOutput::HIDDEN };
-            taffy::compute_leaf_layout(inputs, style, |_, _| 0.0, |known, available| {
-                if let Ok(text) = text_nodes.get(entity) {
-                    let max_width = known.width.or(match available.width {
-                        AvailableSpace::Definite(w) => Some(w),
-                        // The widest word: text breaks inside a word only when it must.
-                        AvailableSpace::MinContent => Some(min_content_width(&fonts, &text.text, &text.style)),
-                        AvailableSpace::MaxContent => None,
-                    });
-                    let laid = texts.get(&fonts, entity, text, max_width);
-                    return Size {
-                        width: known.width.unwrap_or(laid.width().ceil()),
-                        height: known.height.unwrap_or(laid.height()),
-                    };
-                }
-                if let Ok(image) = image_nodes.get(entity) {
-                    let handle_size = images.size_of(&image.url);
-                    let Some((w, h)) = handle_size else { return Size::ZERO };
-                    let (w, h) = (w as f32, h as f32);
-                    return match (known.width, known.height) {
-                        (Some(kw), Some(kh)) => Size { width: kw, height: kh },
-                        (Some(kw), None) => Size { width: kw, height: kw * h / w },
-                        (None, Some(kh)) => Size { width: kh * w / h, height: kh },
-                        (None, None) => Size { width: w, height: h },
-                    };
-                }
-                Size::ZERO
-            })
-        });
+        let measured =
+            tree.taffy.compute_layout_with_measure(root_node, space, |inputs, _, entity, style| {
+                let Some(&mut entity) = entity else { return taffy::LayoutOutput::HIDDEN };
+                taffy::compute_leaf_layout(
+                    inputs,
+                    style,
+                    |_, _| 0.0,
+                    |known, available| {
+                        if let Ok(text) = text_nodes.get(entity) {
+                            let max_width = known.width.or(match available.width {
+                                AvailableSpace::Definite(w) => Some(w),
+                                // The widest word: text breaks inside a word only when it must.
+                                AvailableSpace::MinContent => {
+                                    Some(min_content_width(&fonts, &text.text, &text.style))
+                                }
+                                AvailableSpace::MaxContent => None,
+                            });
+                            let laid = texts.get(&fonts, entity, text, max_width);
+                            return Size {
+                                width: known.width.unwrap_or(laid.width().ceil()),
+                                height: known.height.unwrap_or(laid.height()),
+                            };
+                        }
+                        if let Ok(image) = image_nodes.get(entity) {
+                            let handle_size = images.size_of(&image.url);
+                            let Some((w, h)) = handle_size else { return Size::ZERO };
+                            let (w, h) = (w as f32, h as f32);
+                            return match (known.width, known.height) {
+                                (Some(kw), Some(kh)) => Size { width: kw, height: kh },
+                                (Some(kw), None) => Size { width: kw, height: kw * h / w },
+                                (None, Some(kh)) => Size { width: kh * w / h, height: kh },
+                                (None, None) => Size { width: w, height: h },
+                            };
+                        }
+                        Size::ZERO
+                    },
+                )
+            });
         if measured.is_err() {
             return;
         }

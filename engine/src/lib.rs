@@ -33,8 +33,8 @@ pub use scene::{
     TextContent, TextStyle, Transform, Visual,
 };
 pub use style::{
-    Align, Direction, Display, Edges, GridFlow, GridLine, GridPlacement, Length, Overflow, Position, Repeat, Style,
-    TemplateTrack, Track, TrackBreadth, Wrap,
+    Align, Direction, Display, Edges, GridFlow, GridLine, GridPlacement, Length, Overflow, Position, Repeat,
+    Style, TemplateTrack, Track, TrackBreadth, Wrap,
 };
 pub use text::{FontWeight, TextAlign};
 pub use touchline_abi::display_list::ImageFit;

@@ -10,8 +10,8 @@
 use bevy_ecs::prelude::*;
 use touchline_abi::FRAME_FLAG_UNCHANGED;
 use touchline_abi::display_list::{
-    ClipCmd, DisplayListWriter, EncodedCommands, GlyphQuad, GradientStop, ImageCmd, LinearGradientCmd, Opcode,
-    RectCmd, RectF, ShadowCmd, TransformCmd,
+    ClipCmd, DisplayListWriter, EncodedCommands, GlyphQuad, GradientStop, ImageCmd, LinearGradientCmd,
+    Opcode, RectCmd, RectF, ShadowCmd, TransformCmd,
 };
 
 use crate::focus::FocusState;
@@ -146,13 +146,8 @@ enum Step {
 }
 
 /// The node's parts that decide its paint.
-type NodeParts<'a> = (
-    &'a ComputedRect,
-    &'a NodeStyle,
-    Option<&'a Visual>,
-    Option<&'a Children>,
-    Option<&'a DisplayedRect>,
-);
+type NodeParts<'a> =
+    (&'a ComputedRect, &'a NodeStyle, Option<&'a Visual>, Option<&'a Children>, Option<&'a DisplayedRect>);
 
 /// Writes the display list.
 pub fn render_display_list(
@@ -179,7 +174,8 @@ pub fn render_display_list(
     }
     atlas.begin_frame();
     let mut stats = RenderStats::default();
-    let screen = ComputedRect { x: 0.0, y: 0.0, width: viewport.width as f32, height: viewport.height as f32 };
+    let screen =
+        ComputedRect { x: 0.0, y: 0.0, width: viewport.width as f32, height: viewport.height as f32 };
     let mut body = std::mem::take(&mut list.body);
     body.begin(viewport.width, viewport.height, 0);
     list.paint_order.clear();
@@ -220,7 +216,8 @@ pub fn render_display_list(
         let rect = displayed.map_or(layout_rect.translate(dx, dy), |d| d.0);
         let (child_dx, child_dy) = (rect.x - layout_rect.x, rect.y - layout_rect.y);
 
-        let mut pops = Pops { clip: false, transform: false, opacity: false, saved_clip: clip, saved_matrix: matrix };
+        let mut pops =
+            Pops { clip: false, transform: false, opacity: false, saved_clip: clip, saved_matrix: matrix };
         let local = if visual.transform.is_identity() { IDENTITY } else { visual.transform.matrix(&rect) };
         let node_matrix = if local == IDENTITY { matrix } else { concat(&matrix, &local) };
 
@@ -236,7 +233,18 @@ pub fn render_display_list(
         }
         if visible && (!cache.valid || cache.rect != rect || stale(&cache, &atlas, &images)) {
             let (text, image, _) = contents.get(entity).unwrap_or((None, None, None));
-            encode_node(&mut cache, entity, rect, &visual, text, image, &fonts, &mut atlas, &mut texts, &mut images);
+            encode_node(
+                &mut cache,
+                entity,
+                rect,
+                &visual,
+                text,
+                image,
+                &fonts,
+                &mut atlas,
+                &mut texts,
+                &mut images,
+            );
             stats.encoded += 1;
         }
         let opacity = visual.opacity < 1.0;
@@ -279,9 +287,17 @@ pub fn render_display_list(
                 order.clear();
                 order.extend(kids.iter());
                 order.sort_by_key(|&k| z_of.get(k).map_or(0, |s| s.0.z_index));
-                stack.extend(order.iter().rev().map(|&k| Step::Enter { entity: k, dx: child_dx, dy: child_dy }));
+                stack.extend(order.iter().rev().map(|&k| Step::Enter {
+                    entity: k,
+                    dx: child_dx,
+                    dy: child_dy,
+                }));
             } else {
-                stack.extend(kids.iter().rev().map(|k| Step::Enter { entity: k, dx: child_dx, dy: child_dy }));
+                stack.extend(kids.iter().rev().map(|k| Step::Enter {
+                    entity: k,
+                    dx: child_dx,
+                    dy: child_dy,
+                }));
             }
         }
     }
@@ -326,7 +342,9 @@ pub fn render_display_list(
 /// What a node's own commands cover: its box, and its shadow.
 fn paint_bounds(rect: &ComputedRect, visual: &Visual) -> ComputedRect {
     let Some(shadow) = visual.shadow.filter(|s| s.color.alpha() > 0) else { return *rect };
-    let reach = rect.translate(shadow.offset[0], shadow.offset[1]).inflate(shadow.spread + shadow.blur.max(1.0) / 2.0);
+    let reach = rect
+        .translate(shadow.offset[0], shadow.offset[1])
+        .inflate(shadow.spread + shadow.blur.max(1.0) / 2.0);
     let x0 = rect.x.min(reach.x);
     let y0 = rect.y.min(reach.y);
     let x1 = (rect.x + rect.width).max(reach.x + reach.width);
@@ -433,7 +451,13 @@ fn encode_node(
                 }
             }),
             _ if image.placeholder.alpha() > 0 => commands.record(|w| {
-                w.rect(&RectCmd { rect: r, fill: image.placeholder.0, border_color: 0, border_width: 0.0, corner_radius: radius })
+                w.rect(&RectCmd {
+                    rect: r,
+                    fill: image.placeholder.0,
+                    border_color: 0,
+                    border_width: 0.0,
+                    corner_radius: radius,
+                })
             }),
             _ => {}
         }
@@ -456,11 +480,22 @@ fn encode_node(
 
 fn encode_gradient(commands: &mut EncodedCommands, rect: &ComputedRect, radius: f32, gradient: &Gradient) {
     let (x0, y0, x1, y1) = gradient_line(rect, gradient.angle);
-    let stops: Vec<GradientStop> =
-        gradient.used().iter().map(|&(offset, color)| GradientStop { offset: offset.clamp(0.0, 1.0), color: color.0 }).collect();
+    let stops: Vec<GradientStop> = gradient
+        .used()
+        .iter()
+        .map(|&(offset, color)| GradientStop { offset: offset.clamp(0.0, 1.0), color: color.0 })
+        .collect();
     commands.record(|w| {
         w.linear_gradient(
-            &LinearGradientCmd { rect: rect_f(rect), corner_radius: radius, x0, y0, x1, y1, stop_count: stops.len() as u32 },
+            &LinearGradientCmd {
+                rect: rect_f(rect),
+                corner_radius: radius,
+                x0,
+                y0,
+                x1,
+                y1,
+                stop_count: stops.len() as u32,
+            },
             &stops,
         )
     });
@@ -479,7 +514,9 @@ fn encode_text(
     // Half a pixel of slack: layout rounded the measured width to whole pixels.
     let layout = texts.get_for_box(fonts, entity, text, rect.width + 0.5);
     let left = rect.x.round();
-    let runs = glyph_runs(atlas, fonts, layout, style, rect.y.round(), |line| left + line.align_offset(style.align, rect.width));
+    let runs = glyph_runs(atlas, fonts, layout, style, rect.y.round(), |line| {
+        left + line.align_offset(style.align, rect.width)
+    });
     for (page, quads) in runs {
         cache.glyph_pages.push((page, atlas.page_generation(page)));
         cache.commands.record(|w| w.glyph_run(page, style.color.0, &quads));

@@ -167,7 +167,8 @@ impl Default for Transform {
 
 impl Transform {
     /// No change.
-    pub const IDENTITY: Transform = Transform { translate: [0.0, 0.0], scale: [1.0, 1.0], origin: [0.5, 0.5] };
+    pub const IDENTITY: Transform =
+        Transform { translate: [0.0, 0.0], scale: [1.0, 1.0], origin: [0.5, 0.5] };
 
     /// Whether it changes nothing.
     pub fn is_identity(&self) -> bool {
@@ -321,7 +322,12 @@ impl ComputedRect {
 
     /// The rectangle grown by `by` on every side.
     pub fn inflate(&self, by: f32) -> ComputedRect {
-        ComputedRect { x: self.x - by, y: self.y - by, width: self.width + 2.0 * by, height: self.height + 2.0 * by }
+        ComputedRect {
+            x: self.x - by,
+            y: self.y - by,
+            width: self.width + 2.0 * by,
+            height: self.height + 2.0 * by,
+        }
     }
 
     /// The rectangle moved by `(dx, dy)`.

@@ -74,7 +74,11 @@ impl FromStr for Length {
 
 /// Edges of a box, clockwise from the top.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(try_from = "serde_repr::EdgesRepr<T>", bound = "T: serde::Deserialize<'de> + Copy"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(try_from = "serde_repr::EdgesRepr<T>", bound = "T: serde::Deserialize<'de> + Copy")
+)]
 pub struct Edges<T = f32> {
     /// Top.
     pub top: T,
@@ -585,7 +589,8 @@ impl Style {
     /// Converts to taffy's style.
     pub fn to_taffy(&self) -> taffy::Style {
         use taffy::{
-            Dimension, FlexDirection, FlexWrap, GridAutoFlow, LengthPercentage, LengthPercentageAuto, Point, Size,
+            Dimension, FlexDirection, FlexWrap, GridAutoFlow, LengthPercentage, LengthPercentageAuto, Point,
+            Size,
         };
         let dim = |l: Length| match l {
             Length::Auto => Dimension::auto(),
@@ -833,7 +838,10 @@ mod tests {
                 TemplateTrack::Single(Track::auto()),
             ])
         );
-        assert_eq!("2 / span 3".parse(), Ok(GridPlacement { start: GridLine::Line(2), end: GridLine::Span(3) }));
+        assert_eq!(
+            "2 / span 3".parse(),
+            Ok(GridPlacement { start: GridLine::Line(2), end: GridLine::Span(3) })
+        );
         assert_eq!("span 2".parse(), Ok(GridPlacement::span(2)));
         assert!("span x".parse::<GridPlacement>().is_err());
     }

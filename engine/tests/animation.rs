@@ -52,7 +52,12 @@ fn a_tween_has_its_curve_value_at_each_frame_time() {
 #[test]
 fn colours_interpolate_per_channel() {
     let (mut engine, node) = engine_with_box();
-    engine.animate(node, Property::Background, Color::hex(0xc86400), Transition::tween_ms(1000, Easing::Linear));
+    engine.animate(
+        node,
+        Property::Background,
+        Color::hex(0xc86400),
+        Transition::tween_ms(1000, Easing::Linear),
+    );
     engine.frame(0, &[]);
     engine.frame(500 * MS, &[]);
     assert_eq!(visual(&engine, node).background, Color::hex(0x643200));
@@ -114,7 +119,12 @@ fn run_at(interval_us: u64) -> Vec<(u64, f32, f32)> {
         }
         if t == 600_012 {
             engine.animate(node, Property::Translate, [-100.0, 0.0], Transition::Spring(Spring::SNAPPY));
-            engine.animate(node, Property::Opacity, 1.0, Transition::tween_ms(400, Easing::cubic_bezier(0.2, 0.8, 0.3, 1.0)));
+            engine.animate(
+                node,
+                Property::Opacity,
+                1.0,
+                Transition::tween_ms(400, Easing::cubic_bezier(0.2, 0.8, 0.3, 1.0)),
+            );
         }
         engine.frame(t, &[]);
         let v = visual(&engine, node);
@@ -146,7 +156,10 @@ fn a_node_moved_by_layout_travels_from_its_old_box() {
     let row = engine.spawn(root, NodeBundle::default());
     let first = engine.spawn(
         row,
-        NodeBundle { style: Style { width: Length::Px(100.0), height: Length::Px(50.0), ..Style::default() }, ..NodeBundle::default() },
+        NodeBundle {
+            style: Style { width: Length::Px(100.0), height: Length::Px(50.0), ..Style::default() },
+            ..NodeBundle::default()
+        },
     );
     let second = engine.spawn(
         row,

@@ -57,7 +57,10 @@ fn a_frame_where_nothing_changed_is_a_bare_unchanged_header() {
 #[test]
 fn a_change_re_encodes_only_the_node_it_touched() {
     let (mut engine, _, tiles) = rail(50);
-    let visual = Visual { background: Color::hex(0xf04438), ..*engine.world().get::<Visual>(tiles[1]).expect("visual") };
+    let visual = Visual {
+        background: Color::hex(0xf04438),
+        ..*engine.world().get::<Visual>(tiles[1]).expect("visual")
+    };
     engine.set_visual(tiles[1], visual);
     engine.frame(16_667, &[]);
     let stats = engine.stats();
@@ -84,7 +87,13 @@ fn only_tiles_inside_the_clip_are_emitted_and_scrolling_moves_the_window() {
 fn nodes_outside_the_viewport_are_not_emitted() {
     let mut engine = Engine::new(800, 600).expect("engine");
     let root = engine.root();
-    let column = engine.spawn(root, NodeBundle { style: Style { direction: touchline_engine::Direction::Column, ..Style::default() }, ..NodeBundle::default() });
+    let column = engine.spawn(
+        root,
+        NodeBundle {
+            style: Style { direction: touchline_engine::Direction::Column, ..Style::default() },
+            ..NodeBundle::default()
+        },
+    );
     let tiles: Vec<Entity> = (0..20).map(|_| engine.spawn(column, tile(100.0))).collect();
     engine.frame(0, &[]);
     let painted: Vec<_> = engine.paint_order().iter().filter(|n| tiles.contains(n)).collect();
@@ -95,7 +104,13 @@ fn nodes_outside_the_viewport_are_not_emitted() {
 fn text_changes_relayout_and_repaint() {
     let mut engine = Engine::new(800, 600).expect("engine");
     let root = engine.root();
-    let label = engine.spawn(root, NodeBundle { text: Some(TextContent { text: "Hi".into(), ..TextContent::default() }), ..NodeBundle::default() });
+    let label = engine.spawn(
+        root,
+        NodeBundle {
+            text: Some(TextContent { text: "Hi".into(), ..TextContent::default() }),
+            ..NodeBundle::default()
+        },
+    );
     engine.frame(0, &[]);
     let narrow = engine.rect(label).expect("rect").width;
     engine.set_text(label, "Hello, Touchline");
@@ -117,7 +132,12 @@ fn images_load_show_a_placeholder_and_stay_under_budget() {
     let rail = engine.spawn(
         root,
         NodeBundle {
-            style: Style { width: Length::Px(800.0), height: Length::Px(100.0), overflow: Overflow::Scroll, ..Style::default() },
+            style: Style {
+                width: Length::Px(800.0),
+                height: Length::Px(100.0),
+                overflow: Overflow::Scroll,
+                ..Style::default()
+            },
             ..NodeBundle::default()
         },
     );
@@ -126,8 +146,16 @@ fn images_load_show_a_placeholder_and_stay_under_budget() {
             engine.spawn(
                 rail,
                 NodeBundle {
-                    style: Style { width: Length::Px(800.0), height: Length::Px(100.0), shrink: 0.0, ..Style::default() },
-                    image: Some(ImageContent { placeholder: Color::hex(0x344054), ..ImageContent::new(format!("{i}.png")) }),
+                    style: Style {
+                        width: Length::Px(800.0),
+                        height: Length::Px(100.0),
+                        shrink: 0.0,
+                        ..Style::default()
+                    },
+                    image: Some(ImageContent {
+                        placeholder: Color::hex(0x344054),
+                        ..ImageContent::new(format!("{i}.png"))
+                    }),
                     ..NodeBundle::default()
                 },
             )

@@ -99,7 +99,8 @@ fn spawn<'a>(
         text: t.text.clone(),
         style: TextStyle { size: t.size, max_lines: t.max_lines, ..TextStyle::default() },
     });
-    let entity = engine.spawn(parent, NodeBundle { style: node.style.clone(), text, ..NodeBundle::default() });
+    let entity =
+        engine.spawn(parent, NodeBundle { style: node.style.clone(), text, ..NodeBundle::default() });
     if let Some([x, y]) = node.scroll {
         engine.set_scroll(entity, x, y);
     }
@@ -143,9 +144,8 @@ fn run(path: &Path) -> Vec<String> {
             .zip(got)
             .any(|(want, got)| want.is_some_and(|want| (want - got).abs() > TOLERANCE));
         if mismatch {
-            let show = |v: &[Option<f32>; 4]| {
-                v.map(|x| x.map_or("_".to_owned(), |x| format!("{x}"))).join(", ")
-            };
+            let show =
+                |v: &[Option<f32>; 4]| v.map(|x| x.map_or("_".to_owned(), |x| format!("{x}"))).join(", ");
             failures.push(format!(
                 "{name}: {node_path}: expected [{}], got [{}]",
                 show(&node.expect),

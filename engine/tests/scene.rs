@@ -19,7 +19,12 @@ fn a_row_lays_out_with_padding_and_gap_and_paints_in_tree_order() {
     let row = engine.spawn(
         root,
         NodeBundle {
-            style: Style { padding: touchline_engine::Edges::all(10.0), column_gap: 20.0, row_gap: 20.0, ..Style::default() },
+            style: Style {
+                padding: touchline_engine::Edges::all(10.0),
+                column_gap: 20.0,
+                row_gap: 20.0,
+                ..Style::default()
+            },
             ..NodeBundle::default()
         },
     );

@@ -48,6 +48,27 @@ pub fn bundle() -> &'static Path {
     })
 }
 
+/// The engine benchmarks' wasm module (`touchline-bench`, built like the bundle), built once per
+/// test binary; `touchline-desktop bench` runs it.
+pub fn bench_module() -> &'static Path {
+    static MODULE: OnceLock<PathBuf> = OnceLock::new();
+    MODULE.get_or_init(|| {
+        let mut cmd = cargo();
+        cmd.args([
+            "build",
+            "-q",
+            "-p",
+            "touchline-bench",
+            "--target",
+            "wasm32-wasip1",
+            "--profile",
+            "bundle",
+        ]);
+        run_checked(cmd, "building the bench module");
+        target_dir().join("wasm32-wasip1/bundle/touchline_bench.wasm")
+    })
+}
+
 /// Builds the workspace's binaries and examples the way `cargo test --workspace` (and
 /// nextest) does, once per test binary. Building them with the same feature resolution as
 /// the test build makes this a no-op after it, instead of a second compile of the

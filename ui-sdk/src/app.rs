@@ -17,7 +17,12 @@ use crate::view::View;
 enum SceneOp {
     Text(Entity, String),
     /// Set a property: at once on mount, then animated with the element's transition.
-    Set { node: Entity, property: Property, value: Value, transition: Transition },
+    Set {
+        node: Entity,
+        property: Property,
+        value: Value,
+        transition: Transition,
+    },
 }
 
 /// Changes queued by effects. Effects run inside signal updates, when the engine may be
@@ -160,7 +165,9 @@ impl App {
         let mut bound = Vec::new();
         for (property, prop) in animated {
             match prop {
-                Prop::Static(value) => apply_static(property, value, &mut visual, &mut text_style, &mut scroll, &mut style),
+                Prop::Static(value) => {
+                    apply_static(property, value, &mut visual, &mut text_style, &mut scroll, &mut style)
+                }
                 dynamic => bound.push((property, dynamic)),
             }
         }

@@ -7,7 +7,9 @@
 use std::cell::RefCell;
 
 use touchline_abi::event::EVENT_SIZE;
-use touchline_abi::{ABI_VERSION, Event, FRAME_FLAG_UNCHANGED, FrameOutput, MAX_EVENT_BATCH_BYTES, RequestBuffer, Status};
+use touchline_abi::{
+    ABI_VERSION, Event, FRAME_FLAG_UNCHANGED, FrameOutput, MAX_EVENT_BATCH_BYTES, RequestBuffer, Status,
+};
 
 use crate::app::App;
 use crate::view::View;
@@ -42,8 +44,7 @@ pub fn init(width: i32, height: i32, root: fn() -> View) -> i32 {
         }
         match App::new(width as u32, height as u32, root) {
             Ok(app) => {
-                *state =
-                    Some(BundleState {
+                *state = Some(BundleState {
                     app,
                     input: Vec::new(),
                     events: Vec::new(),

@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use touchline_engine::style::{Direction, parse_template};
 use touchline_engine::{
-    Align, Color, Display, Edges, FocusRing, FontWeight, GridFlow, GridPlacement, Gradient, ImageContent, ImageFit,
-    Length, Overflow, Position, Property, Shadow, Style, TextAlign, TextStyle, Track, Transition, Value, Visual, Wrap,
+    Align, Color, Display, Edges, FocusRing, FontWeight, Gradient, GridFlow, GridPlacement, ImageContent,
+    ImageFit, Length, Overflow, Position, Property, Shadow, Style, TextAlign, TextStyle, Track, Transition,
+    Value, Visual, Wrap,
 };
 
 use crate::prop::{IntoProp, Prop};

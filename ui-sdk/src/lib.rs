@@ -24,8 +24,8 @@ pub use elements::Element;
 pub use prop::{IntoProp, Prop};
 pub use reactive::{Signal, effect, signal};
 pub use touchline_engine::{
-    Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, Length, Overflow, Shadow, Spring, TextAlign,
-    Transition,
+    Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, Length, Overflow, Shadow, Spring,
+    TextAlign, Transition,
 };
 pub use touchline_macros::view;
 pub use view::{Children, IntoView, View};
@@ -33,7 +33,7 @@ pub use view::{Children, IntoView, View};
 /// What page code usually needs.
 pub mod prelude {
     pub use crate::{
-        Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, IntoView, Length, Overflow, Shadow,
-        Signal, Spring, TextAlign, Transition, View, effect, signal, view,
+        Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, IntoView, Length, Overflow,
+        Shadow, Signal, Spring, TextAlign, Transition, View, effect, signal, view,
     };
 }

@@ -7,7 +7,10 @@
 //!
 //! Each frame: `touchline_input_buffer(len)`, write the events there, `touchline_frame`, read
 //! the `FrameOutput`, check its pointer and length against linear memory and
-//! `MAX_DISPLAY_LIST_BYTES`, check the list header, and copy the bytes out.
+//! `MAX_DISPLAY_LIST_BYTES`, check the list header, and copy the bytes out. Then, when the
+//! bundle exports `touchline_requests` (ABI 1.1), call it, check the `RequestBuffer` it points
+//! at the same way (and its length against `MAX_REQUEST_BYTES`), and copy the records out for
+//! [`FrameSource::requests`].
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,10 +19,11 @@ use std::time::{Duration, Instant};
 
 use touchline_abi::display_list::DISPLAY_LIST_HEADER_SIZE;
 use touchline_abi::event::EVENT_SIZE;
+use touchline_abi::request::MAX_REQUEST_BYTES;
 use touchline_abi::{
     ABI_VERSION_MAJOR, DisplayListReader, EXPORT_ABI_VERSION, EXPORT_FRAME, EXPORT_INIT, EXPORT_INPUT_BUFFER,
-    EXPORT_WASI_INITIALIZE, Event, HOST_MODULE, IMPORT_LOG, MAX_DISPLAY_LIST_BYTES, MAX_EVENT_BATCH_BYTES,
-    MAX_LOG_LINE_BYTES, split_abi_version,
+    EXPORT_REQUESTS, EXPORT_WASI_INITIALIZE, Event, HOST_MODULE, IMPORT_LOG, MAX_DISPLAY_LIST_BYTES,
+    MAX_EVENT_BATCH_BYTES, MAX_LOG_LINE_BYTES, split_abi_version,
 };
 use wasmtime::{Caller, Config, Engine, Extern, Instance, Linker, Memory, Module, Store, TypedFunc};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -31,14 +35,17 @@ use crate::frame_source::{FrameSource, SourceTimings};
 /// The `during` of a [`HostError::Trap`] raised by a frame (exit code 3, not 1).
 pub const FRAME_PHASE: &str = "touchline_frame";
 const INPUT_PHASE: &str = "touchline_input_buffer";
+const REQUESTS_PHASE: &str = EXPORT_REQUESTS;
 
 /// True when a trap's `during` is a per-frame export (exit code 3 rather than 1).
 pub fn is_frame_phase(during: &str) -> bool {
-    during == FRAME_PHASE || during == INPUT_PHASE
+    during == FRAME_PHASE || during == INPUT_PHASE || during == REQUESTS_PHASE
 }
 
 /// Size of `FrameOutput` in bytes.
 const FRAME_OUTPUT_SIZE: usize = 16;
+/// Size of `RequestBuffer` in bytes.
+const REQUEST_BUFFER_SIZE: usize = 16;
 /// How often the watchdog advances the engine's epoch.
 const EPOCH_TICK: Duration = Duration::from_millis(100);
 
@@ -106,7 +113,7 @@ impl Drop for Watchdog {
 }
 
 /// Per-instance state of the store.
-struct HostState {
+pub(crate) struct HostState {
     wasi: WasiP1Ctx,
 }
 
@@ -116,12 +123,16 @@ pub struct Bundle {
     memory: Memory,
     input_buffer: TypedFunc<i32, i32>,
     frame: TypedFunc<(i64, i32), i32>,
+    /// `touchline_requests`, when exported (ABI 1.1).
+    requests: Option<TypedFunc<(), i32>>,
     width: u32,
     height: u32,
     abi_version: (u32, u32),
     timings: SourceTimings,
     /// The last frame's display list, copied out of linear memory.
     list: Vec<u8>,
+    /// The last frame's request records, copied out of linear memory.
+    request_bytes: Vec<u8>,
     /// Set after a trap: the instance is dead.
     dead: bool,
     /// Epoch ticks each call may run.
@@ -143,10 +154,7 @@ impl std::fmt::Debug for Bundle {
 impl Bundle {
     /// Reads, compiles, instantiates and initialises the bundle at `path`.
     pub fn load(path: &Path, options: BundleOptions) -> Result<Self, HostError> {
-        let bytes = std::fs::read(path)
-            .map_err(|source| HostError::MissingFile { path: path.to_path_buf(), source })?;
-        check_wasm_header(&bytes)
-            .map_err(|reason| HostError::NotWasm { path: path.to_path_buf(), reason })?;
+        let bytes = read_module(path)?;
         // Name the file when its bytes are the problem.
         Self::from_bytes(&bytes, options).map_err(|e| match e {
             HostError::Compile(message) => HostError::Compile(format!("{}: {message}", path.display())),
@@ -156,34 +164,11 @@ impl Bundle {
 
     /// Like [`Self::load`], from the module's bytes (binary; the header is checked by `load`).
     pub fn from_bytes(bytes: &[u8], options: BundleOptions) -> Result<Self, HostError> {
-        let engine = make_engine(options.engine)?;
-        let budget_ticks = options.call_timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64;
-
+        let compiled = Compiled::new(bytes, options.engine, options.call_timeout)?;
         let started = Instant::now();
-        let module = Module::from_binary(&engine, bytes).map_err(|e| HostError::Compile(format!("{e:#}")))?;
-        let compile_ms = ms_since(started);
-
-        let started = Instant::now();
-        let mut linker: Linker<HostState> = Linker::new(&engine);
-        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
-            .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
-        linker
-            .func_wrap(HOST_MODULE, IMPORT_LOG, host_log)
-            .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
-        let wasi = WasiCtxBuilder::new().inherit_stdout().inherit_stderr().build_p1();
-        let mut store = Store::new(&engine, HostState { wasi });
-        let watchdog = Watchdog::start(&engine);
-        store.set_epoch_deadline(budget_ticks);
-        let instance = linker
-            .instantiate(&mut store, &module)
-            .map_err(|e| trap_or(e, "instantiation", HostError::Instantiate))?;
-
         // Every export first, then the version, and only then anything that runs bundle code.
-        let memory = match instance.get_export(&mut store, "memory") {
-            Some(Extern::Memory(memory)) => memory,
-            Some(_) => return Err(missing("memory", "is not a memory")),
-            None => return Err(missing("memory", "is missing")),
-        };
+        let (mut store, instance, memory) = compiled.instantiate()?;
+        let Compiled { compile_ms, budget_ticks, watchdog, .. } = compiled;
         let abi_version: TypedFunc<(), i32> = typed(&instance, &mut store, EXPORT_ABI_VERSION, "() -> i32")?;
         let init: TypedFunc<(i32, i32), i32> =
             typed(&instance, &mut store, EXPORT_INIT, "(i32, i32) -> i32")?;
@@ -191,6 +176,12 @@ impl Bundle {
             typed(&instance, &mut store, EXPORT_INPUT_BUFFER, "(i32) -> i32")?;
         let frame: TypedFunc<(i64, i32), i32> =
             typed(&instance, &mut store, EXPORT_FRAME, "(i64, i32) -> i32")?;
+        let requests: Option<TypedFunc<(), i32>> = match instance.get_func(&mut store, EXPORT_REQUESTS) {
+            Some(f) => {
+                Some(f.typed(&store).map_err(|_| missing(EXPORT_REQUESTS, "does not have type () -> i32"))?)
+            }
+            None => None,
+        };
         let initialize: Option<TypedFunc<(), ()>> =
             match instance.get_func(&mut store, EXPORT_WASI_INITIALIZE) {
                 Some(f) => Some(
@@ -232,11 +223,13 @@ impl Bundle {
             memory,
             input_buffer,
             frame,
+            requests,
             width,
             height,
             abi_version: (major, minor),
             timings: SourceTimings { compile_ms, instantiate_ms, init_ms },
             list: Vec::new(),
+            request_bytes: Vec::new(),
             dead: false,
             budget_ticks,
             _watchdog: watchdog,
@@ -249,6 +242,7 @@ impl Bundle {
     }
 
     fn run_frame(&mut self, time_us: u64, events: &[Event]) -> Result<(), HostError> {
+        self.request_bytes.clear();
         let batch_len = events.len() * EVENT_SIZE;
         if batch_len > MAX_EVENT_BATCH_BYTES as usize {
             return Err(HostError::Source(format!(
@@ -269,7 +263,7 @@ impl Bundle {
             for event in events {
                 bytes.extend_from_slice(&event.to_bytes());
             }
-            let at = self.checked_range(ptr, batch_len, "the input buffer")?;
+            let at = self.checked_range(ptr, batch_len, "the input buffer", HostError::BadOutput)?;
             self.memory.data_mut(&mut self.store)[at].copy_from_slice(&bytes);
         }
 
@@ -281,7 +275,7 @@ impl Bundle {
         if out == 0 {
             return Err(HostError::BadOutput("touchline_frame returned 0 (failure)".into()));
         }
-        let at = self.checked_range(out, FRAME_OUTPUT_SIZE, "the FrameOutput")?;
+        let at = self.checked_range(out, FRAME_OUTPUT_SIZE, "the FrameOutput", HostError::BadOutput)?;
         let data = self.memory.data(&self.store);
         let word = |i: usize| {
             let b = &data[at.start + i * 4..at.start + i * 4 + 4];
@@ -298,22 +292,62 @@ impl Bundle {
                 "display list is {list_len} bytes, shorter than its {DISPLAY_LIST_HEADER_SIZE}-byte header"
             )));
         }
-        let at = self.checked_range(list_ptr as i32, list_len as usize, "the display list")?;
+        let at =
+            self.checked_range(list_ptr as i32, list_len as usize, "the display list", HostError::BadOutput)?;
         self.list.clear();
         self.list.extend_from_slice(&self.memory.data(&self.store)[at]);
         DisplayListReader::new(&self.list).map_err(|e| HostError::BadOutput(e.to_string()))?;
+        self.fetch_requests()
+    }
+
+    /// Copies the frame's request records out, when the bundle exports `touchline_requests`.
+    /// A null pointer or an empty buffer means no requests.
+    fn fetch_requests(&mut self) -> Result<(), HostError> {
+        let Some(requests) = &self.requests else { return Ok(()) };
+        self.store.set_epoch_deadline(self.budget_ticks);
+        let ptr =
+            requests.call(&mut self.store, ()).map_err(|e| trap_or(e, REQUESTS_PHASE, HostError::Source))?;
+        if ptr == 0 {
+            return Ok(());
+        }
+        let at = self.checked_range(ptr, REQUEST_BUFFER_SIZE, "the RequestBuffer", HostError::BadRequests)?;
+        let data = self.memory.data(&self.store);
+        let word = |i: usize| {
+            let b = &data[at.start + i * 4..at.start + i * 4 + 4];
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        };
+        let (records_ptr, records_len) = (word(0), word(1));
+        if records_len > MAX_REQUEST_BYTES {
+            return Err(HostError::BadRequests(format!(
+                "requests are {records_len} bytes, more than the {MAX_REQUEST_BYTES} allowed"
+            )));
+        }
+        if records_len == 0 {
+            return Ok(());
+        }
+        let at = self.checked_range(
+            records_ptr as i32,
+            records_len as usize,
+            "the request list",
+            HostError::BadRequests,
+        )?;
+        self.request_bytes.extend_from_slice(&self.memory.data(&self.store)[at]);
         Ok(())
     }
 
-    /// `ptr .. ptr + len` as a range of linear memory, or a [`HostError::BadOutput`].
-    fn checked_range(&self, ptr: i32, len: usize, what: &str) -> Result<std::ops::Range<usize>, HostError> {
+    /// `ptr .. ptr + len` as a range of linear memory, or the error `bad` makes.
+    fn checked_range(
+        &self,
+        ptr: i32,
+        len: usize,
+        what: &str,
+        bad: fn(String) -> HostError,
+    ) -> Result<std::ops::Range<usize>, HostError> {
         let size = self.memory.data_size(&self.store);
         let start = ptr as u32 as usize;
         match start.checked_add(len) {
             Some(end) if end <= size => Ok(start..end),
-            _ => Err(HostError::BadOutput(format!(
-                "{what} at {start:#x}..+{len} is outside linear memory ({size} bytes)"
-            ))),
+            _ => Err(bad(format!("{what} at {start:#x}..+{len} is outside linear memory ({size} bytes)"))),
         }
     }
 }
@@ -344,6 +378,10 @@ impl FrameSource for Bundle {
     fn timings(&self) -> SourceTimings {
         self.timings
     }
+
+    fn requests(&self) -> &[u8] {
+        &self.request_bytes
+    }
 }
 
 /// Checks the 8-byte preamble of a core wasm module.
@@ -358,6 +396,64 @@ fn check_wasm_header(bytes: &[u8]) -> Result<(), String> {
     }
 }
 
+/// Reads a module file and checks its header.
+pub(crate) fn read_module(path: &Path) -> Result<Vec<u8>, HostError> {
+    let bytes =
+        std::fs::read(path).map_err(|source| HostError::MissingFile { path: path.to_path_buf(), source })?;
+    check_wasm_header(&bytes).map_err(|reason| HostError::NotWasm { path: path.to_path_buf(), reason })?;
+    Ok(bytes)
+}
+
+/// A module compiled the way bundles run, with the watchdog that bounds each call into its
+/// instances; shared by [`Bundle`] and the bench harness ([`crate::bench`]), so both run wasm
+/// on the same configuration.
+pub(crate) struct Compiled {
+    module: Module,
+    /// How long compiling took.
+    pub(crate) compile_ms: f64,
+    /// Epoch ticks each call may run (set it with `Store::set_epoch_deadline` before a call).
+    pub(crate) budget_ticks: u64,
+    watchdog: Watchdog,
+}
+
+impl Compiled {
+    /// Compiles `bytes` for `kind` and starts the watchdog (one per engine).
+    pub(crate) fn new(bytes: &[u8], kind: EngineKind, call_timeout: Duration) -> Result<Self, HostError> {
+        let engine = make_engine(kind)?;
+        let budget_ticks = call_timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64;
+        let started = Instant::now();
+        let module = Module::from_binary(&engine, bytes).map_err(|e| HostError::Compile(format!("{e:#}")))?;
+        let compile_ms = ms_since(started);
+        let watchdog = Watchdog::start(&engine);
+        Ok(Self { module, compile_ms, budget_ticks, watchdog })
+    }
+
+    /// A new instance with WASI preview 1 (stdout and stderr inherited, no preopened
+    /// directories) and `touchline_host.log`, and its `memory` export. Only the module's start
+    /// function (if any) has run in it.
+    pub(crate) fn instantiate(&self) -> Result<(Store<HostState>, Instance, Memory), HostError> {
+        let engine = self.module.engine();
+        let mut linker: Linker<HostState> = Linker::new(engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
+            .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
+        linker
+            .func_wrap(HOST_MODULE, IMPORT_LOG, host_log)
+            .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
+        let wasi = WasiCtxBuilder::new().inherit_stdout().inherit_stderr().build_p1();
+        let mut store = Store::new(engine, HostState { wasi });
+        store.set_epoch_deadline(self.budget_ticks);
+        let instance = linker
+            .instantiate(&mut store, &self.module)
+            .map_err(|e| trap_or(e, "instantiation", HostError::Instantiate))?;
+        let memory = match instance.get_export(&mut store, "memory") {
+            Some(Extern::Memory(memory)) => memory,
+            Some(_) => return Err(missing("memory", "is not a memory")),
+            None => return Err(missing("memory", "is missing")),
+        };
+        Ok((store, instance, memory))
+    }
+}
+
 fn make_engine(kind: EngineKind) -> Result<Engine, HostError> {
     let mut config = Config::new();
     config.parallel_compilation(true);
@@ -368,7 +464,7 @@ fn make_engine(kind: EngineKind) -> Result<Engine, HostError> {
     Engine::new(&config).map_err(|e| HostError::Compile(format!("{e:#}")))
 }
 
-fn typed<P, R>(
+pub(crate) fn typed<P, R>(
     instance: &Instance,
     store: &mut Store<HostState>,
     name: &'static str,
@@ -387,7 +483,11 @@ fn missing(name: &'static str, problem: &str) -> HostError {
 }
 
 /// A wasmtime call error as a [`HostError::Trap`] when it is a trap or `proc_exit`, else `other`.
-fn trap_or(error: wasmtime::Error, during: &'static str, other: fn(String) -> HostError) -> HostError {
+pub(crate) fn trap_or(
+    error: wasmtime::Error,
+    during: &'static str,
+    other: fn(String) -> HostError,
+) -> HostError {
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return HostError::Trap { during, message: format!("the bundle called proc_exit({})", exit.0) };
     }

@@ -3,7 +3,8 @@
 //! ```text
 //! touchline-desktop run BUNDLE.wasm [--headless] [--size WxH] [--keys right,right,enter]
 //!     [--key-interval N] [--frames N] [--screenshot out.png] [--dump-display-list DIR]
-//!     [--quiet] [--engine cranelift|pulley]
+//!     [--quiet] [--assets DIR] [--engine cranelift|pulley]
+//! touchline-desktop bench BENCH.wasm [--engine cranelift|pulley] [--iterations N] [--quick]
 //! ```
 //!
 //! and the same flags, minus the bundle, for natively compiled apps ([`run_native`]).
@@ -49,6 +50,9 @@ pub struct CommonArgs {
     /// No per-frame lines.
     #[arg(long)]
     pub quiet: bool,
+    /// Where relative image URLs resolve (`images/crest.png` is DIR/images/crest.png).
+    #[arg(long, value_name = "DIR", default_value = "assets")]
+    pub assets: PathBuf,
 }
 
 impl CommonArgs {
@@ -63,6 +67,7 @@ impl CommonArgs {
             screenshot: self.screenshot.clone(),
             dump_dir: self.dump_dir.clone(),
             quiet: self.quiet,
+            assets: self.assets.clone(),
         }
     }
 }
@@ -82,6 +87,9 @@ struct Cli {
 enum Cmd {
     /// Run a bundle (a wasm32-wasip1 reactor module).
     Run(RunArgs),
+    /// Run the engine benchmarks of a bench module (`touchline-bench` built for wasm32-wasip1)
+    /// and print each figure against its target.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -126,7 +134,10 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
-    let Cmd::Run(run) = cli.command;
+    let run = match cli.command {
+        Cmd::Run(run) => run,
+        Cmd::Bench(bench) => return crate::bench::run(&bench),
+    };
     let options = run.common.options();
     let bundle_options = BundleOptions {
         width: options.size.0,
@@ -263,11 +274,13 @@ mod tests {
             "--dump-display-list",
             "d",
             "--quiet",
+            "--assets",
+            "res",
             "--engine",
             "pulley",
         ])
         .expect("valid command line");
-        let Cmd::Run(run) = cli.command;
+        let Cmd::Run(run) = cli.command else { panic!("a run command") };
         assert_eq!(run.bundle, PathBuf::from("b.wasm"));
         assert_eq!(run.engine, EngineKind::Pulley);
         let o = run.common.options();
@@ -277,6 +290,10 @@ mod tests {
         assert_eq!((o.key_interval, o.frames), (4, Some(9)));
         assert_eq!(o.screenshot, Some(PathBuf::from("o.png")));
         assert_eq!(o.dump_dir, Some(PathBuf::from("d")));
+        assert_eq!(o.assets, PathBuf::from("res"));
+        let default = Cli::try_parse_from(["t", "run", "b.wasm"]).expect("valid");
+        let Cmd::Run(run) = default.command else { panic!("a run command") };
+        assert_eq!(run.common.options().assets, PathBuf::from("assets"), "the default asset root");
     }
 
     #[test]
@@ -303,5 +320,7 @@ mod tests {
             .expect("program name first");
         assert_eq!(a, b);
         assert_eq!(a.frames, Some(3));
+        let c = parse_native(["--assets=art".to_string()]).expect("--assets");
+        assert_eq!(c.assets, PathBuf::from("art"));
     }
 }

@@ -69,6 +69,10 @@ pub enum HostError {
     /// The bundle returned a pointer, length or display list the host refuses.
     #[error("bundle returned a bad frame: {0}")]
     BadOutput(String),
+    /// `touchline_requests` returned a `RequestBuffer` pointer or length the host refuses
+    /// (outside linear memory, or more than `MAX_REQUEST_BYTES`).
+    #[error("bundle returned a bad request buffer: {0}")]
+    BadRequests(String),
     /// The display list could not be rendered.
     #[error("display list could not be rendered: {0}")]
     Render(#[from] RenderError),

@@ -32,6 +32,14 @@ pub trait FrameSource {
     fn timings(&self) -> SourceTimings {
         SourceTimings::default()
     }
+
+    /// The requests the last [`FrameSource::frame`] made (ABI 1.1): encoded request records,
+    /// as `touchline_abi::read_requests` decodes them, borrowed until the next frame. The host
+    /// reads them after every frame and answers them as events with the next frame's. The
+    /// default is none; a bundle hands over what its `touchline_requests` export points at.
+    fn requests(&self) -> &[u8] {
+        &[]
+    }
 }
 
 impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
@@ -43,5 +51,8 @@ impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
     }
     fn timings(&self) -> SourceTimings {
         (**self).timings()
+    }
+    fn requests(&self) -> &[u8] {
+        (**self).requests()
     }
 }

@@ -9,10 +9,12 @@
 //! Examples that run the engine natively call [`run_native`] (or [`run_native_with`]) from
 //! `main`.
 
+pub mod bench;
 pub mod bundle;
 pub mod cli;
 pub mod error;
 pub mod frame_source;
+pub mod images;
 pub mod renderer;
 pub mod screenshot;
 pub mod session;

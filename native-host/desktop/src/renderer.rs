@@ -13,18 +13,31 @@
 //! * `PushClip`: intersect the clip (an anti-aliased mask) with a rounded rectangle;
 //! * `PushOpacity`: draw into a transparent layer and composite it with that alpha on pop;
 //! * `PushTransform`: concatenate an affine transform;
-//! * `Image` and `VideoSurface` are not drawn yet; unknown opcodes are skipped.
+//! * `LinearGradient`: the rounded rectangle filled with a linear gradient (tiny-skia's shader,
+//!   pad spread, straight-alpha interpolation), stops normalised by [`normalize_stops`];
+//! * `Shadow`: an A8 coverage mask computed with the ABI's formula on a pixel grid in local
+//!   coordinates (aligned to device pixels when the transform is a pure translation), painted
+//!   with the colour through the current transform ([`shadow_mask`]);
+//! * `Image`: the decoded image held under the handle ([`crate::images`]), placed by its fit,
+//!   sampled bilinearly (snapped to whole pixels when it maps 1:1 onto the device); an unknown
+//!   handle draws nothing;
+//! * `VideoSurface` is not drawn yet; unknown opcodes are skipped.
 //!
 //! A malformed list is a [`RenderError`]; the previous frame stays the last good one.
 
 use std::collections::HashMap;
 
 use tiny_skia::{
-    Color, FillRule, FilterQuality, Mask, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke,
-    Transform,
+    Color, FillRule, FilterQuality, GradientStop, LinearGradient, Mask, Paint, Path, PathBuilder, Pattern,
+    Pixmap, PixmapPaint, Point, Rect, SpreadMode, Stroke, Transform,
 };
-use touchline_abi::display_list::{AtlasPageCmd, AtlasUploadCmd, ClipCmd, GlyphRunCmd, RectCmd, RectF};
+use touchline_abi::display_list::{
+    AtlasPageCmd, AtlasUploadCmd, ClipCmd, GlyphRunCmd, GradientStops, ImageCmd, ImageFit, LinearGradientCmd,
+    RectCmd, RectF, ShadowCmd,
+};
 use touchline_abi::{Command, DisplayListError, DisplayListReader, FRAME_FLAG_UNCHANGED, rgba_components};
+
+use crate::images::ImageStore;
 
 /// The largest atlas page side the renderer accepts, in pixels.
 pub const MAX_ATLAS_PAGE_SIDE: u32 = 8192;
@@ -32,6 +45,9 @@ pub const MAX_ATLAS_PAGE_SIDE: u32 = 8192;
 pub const MAX_ATLAS_PAGES: usize = 256;
 /// The deepest nesting of clip, opacity or transform pushes.
 pub const MAX_STACK_DEPTH: usize = 256;
+/// The most pixels a shadow's coverage mask may have (after clipping to the viewport); a
+/// larger shadow is not drawn.
+pub const MAX_SHADOW_MASK_PIXELS: u64 = 4096 * 4096;
 
 /// Why a display list could not be rendered.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -102,6 +118,7 @@ pub struct Renderer {
     back: Pixmap,
     has_frame: bool,
     pages: HashMap<u32, AtlasPage>,
+    images: ImageStore,
     spare_layers: Vec<Pixmap>,
 }
 
@@ -112,6 +129,7 @@ impl std::fmt::Debug for Renderer {
             .field("height", &self.height)
             .field("has_frame", &self.has_frame)
             .field("pages", &self.pages.len())
+            .field("images", &self.images)
             .finish()
     }
 }
@@ -133,6 +151,7 @@ impl Renderer {
             back,
             has_frame: false,
             pages: HashMap::new(),
+            images: ImageStore::default(),
             spare_layers: Vec::new(),
         })
     }
@@ -150,6 +169,16 @@ impl Renderer {
     /// True once a frame has been rendered successfully.
     pub fn has_frame(&self) -> bool {
         self.has_frame
+    }
+
+    /// The decoded images `Image` commands draw, by handle.
+    pub fn images(&self) -> &ImageStore {
+        &self.images
+    }
+
+    /// The images, to load into and free.
+    pub fn images_mut(&mut self) -> &mut ImageStore {
+        &mut self.images
     }
 
     /// Renders one display list. On success its pixels become [`Self::pixmap`]; on error the
@@ -314,8 +343,32 @@ impl Renderer {
                     .ok_or(RenderError::Unbalanced { index, reason: "PopTransform without PushTransform" })?;
                 Ok(())
             }
+            Command::LinearGradient(cmd, stops) => {
+                if st.drawing() {
+                    let clip = st.clips.last().and_then(Option::as_ref);
+                    draw_gradient(top_target(&mut st.groups, target), &cmd, &stops, st.transform, clip);
+                }
+                Ok(())
+            }
+            Command::Shadow(cmd) => {
+                if st.drawing() {
+                    let clip = st.clips.last().and_then(Option::as_ref);
+                    let viewport = (self.width, self.height);
+                    draw_shadow(top_target(&mut st.groups, target), &cmd, st.transform, clip, viewport);
+                }
+                Ok(())
+            }
+            Command::Image(cmd) => {
+                if st.drawing()
+                    && let Some(image) = self.images.get(cmd.handle)
+                {
+                    let clip = st.clips.last().and_then(Option::as_ref);
+                    draw_image(top_target(&mut st.groups, target), image, &cmd, st.transform, clip);
+                }
+                Ok(())
+            }
             // Drawn by a later issue; skipped like unknown opcodes.
-            Command::Image(_) | Command::VideoSurface(_) | Command::Unknown(_) => Ok(()),
+            Command::VideoSurface(_) | Command::Unknown(_) => Ok(()),
         }
     }
 
@@ -574,6 +627,259 @@ fn draw_glyphs(
     }
 }
 
+/// A gradient's stops as both hosts use them: offsets clamped to `[0, 1]` and to at least the
+/// previous stop's (NaN counts as the previous offset), so both libraries see the same
+/// ascending list.
+pub fn normalize_stops(
+    stops: impl Iterator<Item = touchline_abi::display_list::GradientStop>,
+) -> Vec<(f32, u32)> {
+    let mut prev = 0.0f32;
+    stops
+        .map(|stop| {
+            let offset = if stop.offset.is_nan() { prev } else { stop.offset.clamp(prev, 1.0) };
+            prev = offset;
+            (offset, stop.color)
+        })
+        .collect()
+}
+
+/// Gradient end points closer than this are degenerate: the shape is filled with the last
+/// stop's colour.
+pub const DEGENERATE_GRADIENT_LENGTH: f32 = 1.0 / 1024.0;
+
+fn draw_gradient(
+    target: &mut Pixmap,
+    cmd: &LinearGradientCmd,
+    stops: &GradientStops<'_>,
+    transform: Transform,
+    clip: Option<&Mask>,
+) {
+    let RectF { w, h, .. } = cmd.rect;
+    let Some(path) = rounded_rect(&cmd.rect, clamp_radius(w, h, cmd.corner_radius)) else { return };
+    let points = [cmd.x0, cmd.y0, cmd.x1, cmd.y1];
+    if !points.iter().all(|v| v.is_finite()) {
+        return;
+    }
+    let stops = normalize_stops(stops.iter());
+    let Some(&(_, last)) = stops.last() else { return };
+    if stops.iter().all(|&(_, color)| rgba_components(color)[3] == 0) {
+        return;
+    }
+    let (dx, dy) = (cmd.x1 - cmd.x0, cmd.y1 - cmd.y0);
+    let mut paint = paint(last);
+    if (dx * dx + dy * dy).sqrt() >= DEGENERATE_GRADIENT_LENGTH {
+        let color = |c: u32| {
+            let [r, g, b, a] = rgba_components(c);
+            Color::from_rgba8(r, g, b, a)
+        };
+        let stops = stops.iter().map(|&(offset, c)| GradientStop::new(offset, color(c))).collect();
+        let shader = LinearGradient::new(
+            Point::from_xy(cmd.x0, cmd.y0),
+            Point::from_xy(cmd.x1, cmd.y1),
+            stops,
+            SpreadMode::Pad,
+            Transform::identity(),
+        );
+        match shader {
+            Some(shader) => paint.shader = shader,
+            None => return,
+        }
+    }
+    target.fill_path(&path, &paint, FillRule::Winding, transform, clip);
+}
+
+/// `smoothstep(t)` for `t` in `[0, 1]`.
+fn smoothstep(t: f64) -> f64 {
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// Signed distance from `(px, py)` to the rounded rectangle `(x, y, w, h)` with radius `r`
+/// (already clamped), negative inside.
+fn rounded_rect_distance(px: f64, py: f64, x: f64, y: f64, w: f64, h: f64, r: f64) -> f64 {
+    let (hw, hh) = (w / 2.0, h / 2.0);
+    let qx = (px - (x + hw)).abs() - hw + r;
+    let qy = (py - (y + hh)).abs() - hh + r;
+    let outside = qx.max(0.0).hypot(qy.max(0.0));
+    outside + qx.max(qy).min(0.0) - r
+}
+
+/// The A8 coverage of a shadow: `columns × rows` bytes, the pixel at `(i, j)` sampled at
+/// `(x0 + i + 0.5, y0 + j + 0.5)` in the shadow's local coordinates, rounded to 0..=255.
+/// The C++ host computes the same numbers (`shadow_mask` in `renderer.cc`).
+pub fn shadow_mask(cmd: &ShadowCmd, x0: f64, y0: f64, columns: usize, rows: usize) -> Vec<u8> {
+    let RectF { x, y, w, h } = cmd.rect;
+    let (x, y, w, h) = (f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+    let r = f64::from(clamp_radius(cmd.rect.w, cmd.rect.h, cmd.corner_radius));
+    let blur = shadow_blur(cmd.blur);
+    let mut mask = vec![0u8; columns * rows];
+    for (j, row) in mask.chunks_exact_mut(columns.max(1)).enumerate() {
+        let py = y0 + j as f64 + 0.5;
+        for (i, out) in row.iter_mut().enumerate() {
+            let px = x0 + i as f64 + 0.5;
+            let d = rounded_rect_distance(px, py, x, y, w, h, r);
+            let coverage = smoothstep((0.5 - d / blur).clamp(0.0, 1.0));
+            *out = (coverage * 255.0 + 0.5).floor() as u8;
+        }
+    }
+    mask
+}
+
+/// The blur used: at least 1 (NaN counts as 1).
+fn shadow_blur(blur: f32) -> f64 {
+    if blur >= 1.0 { f64::from(blur) } else { 1.0 }
+}
+
+/// `Some((tx, ty))` when the transform is a pure translation (within float noise).
+fn translation_only(t: &Transform) -> Option<(f32, f32)> {
+    const EPS: f32 = 1e-6;
+    let unit = (t.sx - 1.0).abs() < EPS && (t.sy - 1.0).abs() < EPS && t.kx.abs() < EPS && t.ky.abs() < EPS;
+    unit.then_some((t.tx, t.ty))
+}
+
+fn draw_shadow(
+    target: &mut Pixmap,
+    cmd: &ShadowCmd,
+    transform: Transform,
+    clip: Option<&Mask>,
+    viewport: (u32, u32),
+) {
+    let RectF { x, y, w, h } = cmd.rect;
+    // An infinite blur has no edge to draw; a NaN one counts as 1, a NaN radius as 0.
+    let shape = [x, y, w, h].iter().all(|v| v.is_finite()) && w > 0.0 && h > 0.0;
+    if !shape || cmd.blur == f32::INFINITY {
+        return;
+    }
+    let [r, g, b, a] = rgba_components(cmd.color);
+    if a == 0 {
+        return;
+    }
+    let half = shadow_blur(cmd.blur) / 2.0;
+    let (x, y, w, h) = (f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+    let (vw, vh) = (f64::from(viewport.0), f64::from(viewport.1));
+    // The mask's pixel grid, as whole numbers in the space the mask is drawn in, and what to
+    // add to a grid position to get local coordinates.
+    let (grid, draw_transform, quality, to_local) = match translation_only(&transform) {
+        Some((tx, ty)) => {
+            // Device pixels: the grid is the device's, clipped to the viewport.
+            let (tx, ty) = (f64::from(tx), f64::from(ty));
+            let grid = [
+                (x - half + tx).floor().max(0.0),
+                (y - half + ty).floor().max(0.0),
+                (x + w + half + tx).ceil().min(vw),
+                (y + h + half + ty).ceil().min(vh),
+            ];
+            (grid, Transform::identity(), FilterQuality::Nearest, (-tx, -ty))
+        }
+        None => {
+            // Local pixels, with a margin of one empty pixel for bilinear sampling, clipped to
+            // what the viewport covers in local coordinates.
+            let Some(inverse) = transform.invert() else { return };
+            let mut corners = [
+                Point::from_xy(0.0, 0.0),
+                Point::from_xy(viewport.0 as f32, 0.0),
+                Point::from_xy(0.0, viewport.1 as f32),
+                Point::from_xy(viewport.0 as f32, viewport.1 as f32),
+            ];
+            inverse.map_points(&mut corners);
+            let (mut lx0, mut ly0, mut lx1, mut ly1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+            for p in corners {
+                lx0 = lx0.min(f64::from(p.x));
+                ly0 = ly0.min(f64::from(p.y));
+                lx1 = lx1.max(f64::from(p.x));
+                ly1 = ly1.max(f64::from(p.y));
+            }
+            let grid = [
+                ((x - half).floor() - 1.0).max((lx0 - 2.0).floor()),
+                ((y - half).floor() - 1.0).max((ly0 - 2.0).floor()),
+                ((x + w + half).ceil() + 1.0).min((lx1 + 2.0).ceil()),
+                ((y + h + half).ceil() + 1.0).min((ly1 + 2.0).ceil()),
+            ];
+            (grid, transform, FilterQuality::Bilinear, (0.0, 0.0))
+        }
+    };
+    let [gx0, gy0, gx1, gy1] = grid;
+    if !(gx1 > gx0 && gy1 > gy0) || gx0.abs() > 1e7 || gy0.abs() > 1e7 {
+        return;
+    }
+    let (columns, rows) = ((gx1 - gx0) as u64, (gy1 - gy0) as u64);
+    if columns * rows > MAX_SHADOW_MASK_PIXELS {
+        return;
+    }
+    let mask = shadow_mask(cmd, gx0 + to_local.0, gy0 + to_local.1, columns as usize, rows as usize);
+    let Some(mut pixmap) = Pixmap::new(columns as u32, rows as u32) else { return };
+    let premul = |c: u8| mul_div255(c, a);
+    let (pr, pg, pb) = (premul(r), premul(g), premul(b));
+    for (px, &cov) in pixmap.data_mut().chunks_exact_mut(4).zip(&mask) {
+        px.copy_from_slice(&[
+            mul_div255(pr, cov),
+            mul_div255(pg, cov),
+            mul_div255(pb, cov),
+            mul_div255(a, cov),
+        ]);
+    }
+    let paint = PixmapPaint { quality, ..PixmapPaint::default() };
+    target.draw_pixmap(gx0 as i32, gy0 as i32, pixmap.as_ref(), &paint, draw_transform, clip);
+}
+
+/// Where an image goes in `rect` for a fit: `(x, y, scale_x, scale_y)`, the image's top-left
+/// corner and scale in local coordinates, and the rectangle to fill (the image's own for
+/// `Fill` and `Contain`, `rect` for `Cover`). Unknown fits are `Fill`. `None` when nothing
+/// shows.
+pub fn image_placement(rect: &RectF, fit: u32, width: u32, height: u32) -> Option<([f64; 4], RectF)> {
+    let RectF { x, y, w, h } = *rect;
+    let shape = [x, y, w, h].iter().all(|v| v.is_finite()) && w > 0.0 && h > 0.0;
+    if !shape || width == 0 || height == 0 {
+        return None;
+    }
+    let (x, y, w, h) = (f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+    let (iw, ih) = (f64::from(width), f64::from(height));
+    let (sx, sy) = (w / iw, h / ih);
+    let fit = match fit {
+        1 => ImageFit::Cover,
+        2 => ImageFit::Contain,
+        _ => ImageFit::Fill,
+    };
+    let scale = match fit {
+        ImageFit::Fill => return Some(([x, y, sx, sy], *rect)),
+        ImageFit::Cover => sx.max(sy),
+        ImageFit::Contain => sx.min(sy),
+    };
+    let (dw, dh) = (iw * scale, ih * scale);
+    let (dx, dy) = (x + (w - dw) / 2.0, y + (h - dh) / 2.0);
+    let area = match fit {
+        ImageFit::Contain => RectF { x: dx as f32, y: dy as f32, w: dw as f32, h: dh as f32 },
+        _ => *rect,
+    };
+    Some(([dx, dy, scale, scale], area))
+}
+
+fn draw_image(
+    target: &mut Pixmap,
+    image: &Pixmap,
+    cmd: &ImageCmd,
+    transform: Transform,
+    clip: Option<&Mask>,
+) {
+    let Some(([dx, dy, sx, sy], area)) = image_placement(&cmd.rect, cmd.fit, image.width(), image.height())
+    else {
+        return;
+    };
+    let placement = Transform::from_row(sx as f32, 0.0, 0.0, sy as f32, dx as f32, dy as f32);
+    let mut transform = transform;
+    // Mapped 1:1 onto device pixels: snap the image to whole pixels (moving the filled area
+    // with it), so both hosts copy pixels instead of resampling them at half-pixel offsets.
+    if let Some((tx, ty)) = translation_only(&transform.pre_concat(placement)) {
+        transform = Transform::from_translate(tx.round() - tx, ty.round() - ty).pre_concat(transform);
+    }
+    let Some(area) = Rect::from_xywh(area.x, area.y, area.w, area.h) else { return };
+    let paint = Paint {
+        shader: Pattern::new(image.as_ref(), SpreadMode::Pad, FilterQuality::Bilinear, 1.0, placement),
+        anti_alias: true,
+        ..Paint::default()
+    };
+    target.fill_rect(area, &paint, transform, clip);
+}
+
 /// `a * b / 255`, rounded.
 fn mul_div255(a: u8, b: u8) -> u8 {
     let t = u32::from(a) * u32::from(b) + 128;
@@ -592,7 +898,10 @@ pub fn to_rgba(pixmap: &Pixmap) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use touchline_abi::display_list::{AtlasPageCmd, AtlasUploadCmd, ClipCmd, RectCmd, RectF, TransformCmd};
+    use touchline_abi::display_list::{
+        AtlasPageCmd, AtlasUploadCmd, ClipCmd, GradientStop, ImageCmd, LinearGradientCmd, RectCmd, RectF,
+        ShadowCmd, TransformCmd,
+    };
     use touchline_abi::{DisplayListWriter, GlyphQuad, Opcode};
 
     use super::*;
@@ -824,10 +1133,291 @@ mod tests {
         assert_eq!(px(&r, 1, 1), [255, 0, 0, 255]);
     }
 
+    fn gradient(rect: RectF, from: (f32, f32), to: (f32, f32), stops: &[(f32, u32)]) -> Vec<u8> {
+        list(|w| {
+            let cmd = LinearGradientCmd {
+                rect,
+                corner_radius: 0.0,
+                x0: from.0,
+                y0: from.1,
+                x1: to.0,
+                y1: to.1,
+                stop_count: stops.len() as u32,
+            };
+            let stops: Vec<_> = stops.iter().map(|&(offset, color)| GradientStop { offset, color }).collect();
+            w.linear_gradient(&cmd, &stops);
+        })
+    }
+
+    const FULL: RectF = RectF { x: 0.0, y: 0.0, w: W as f32, h: H as f32 };
+
+    #[test]
+    fn gradient_runs_between_its_points_and_pads() {
+        let r = render(&gradient(FULL, (8.0, 0.0), (56.0, 0.0), &[(0.0, 0xff00_00ff), (1.0, 0x0000_ffff)]));
+        assert_eq!(px(&r, 2, 10), [255, 0, 0, 255], "before the start: the first stop");
+        assert!(close(px(&r, 8, 10), [254, 0, 1, 255], 2), "at the start: {:?}", px(&r, 8, 10));
+        // Pixel 31's centre is at 31.5: t = 23.5 / 48.
+        let t = 23.5 / 48.0;
+        let mid = [(255.0 * (1.0 - t)) as u8, 0, (255.0 * t) as u8, 255];
+        assert!(close(px(&r, 31, 10), mid, 2), "middle: {:?}, expected {mid:?}", px(&r, 31, 10));
+        assert!(close(px(&r, 55, 40), [1, 0, 254, 255], 2), "at the end: {:?}", px(&r, 55, 40));
+        assert_eq!(px(&r, 62, 40), [0, 0, 255, 255], "past the end: the last stop");
+    }
+
+    #[test]
+    fn gradient_interpolates_straight_alpha_and_fills_the_rounded_rect() {
+        // Opaque red to transparent blue: half way is (127, 0, 127) at alpha 127 over black, so
+        // blue shows (premultiplied interpolation would give no blue).
+        let r = render(&gradient(FULL, (0.0, 0.0), (64.0, 0.0), &[(0.0, 0xff00_00ff), (1.0, 0x0000_ff00)]));
+        let [red, green, blue, _] = px(&r, 31, 20);
+        assert!(red.abs_diff(65) <= 3 && green == 0 && blue.abs_diff(62) <= 3, "{:?}", px(&r, 31, 20));
+        // Inside a rounded rect only, and clipped.
+        let bytes = list(|w| {
+            w.push_clip(&ClipCmd { rect: RectF { x: 0.0, y: 0.0, w: 40.0, h: 48.0 }, corner_radius: 0.0 });
+            let cmd = LinearGradientCmd {
+                rect: RectF { x: 10.0, y: 10.0, w: 40.0, h: 20.0 },
+                corner_radius: 10.0,
+                x0: 0.0,
+                y0: 10.0,
+                x1: 0.0,
+                y1: 30.0,
+                stop_count: 2,
+            };
+            w.linear_gradient(
+                &cmd,
+                &[
+                    GradientStop { offset: 0.0, color: 0xffff_ffff },
+                    GradientStop { offset: 1.0, color: 0xffff_ffff },
+                ],
+            );
+            w.pop(Opcode::PopClip);
+        });
+        let r = render(&bytes);
+        assert_eq!(px(&r, 20, 20), [255; 4]);
+        assert_eq!(px(&r, 10, 10), [0, 0, 0, 255], "rounded corner");
+        assert_eq!(px(&r, 45, 20), [0, 0, 0, 255], "clipped");
+        assert_eq!(px(&r, 20, 35), [0, 0, 0, 255], "outside the rect");
+    }
+
+    #[test]
+    fn gradient_under_a_transform_and_degenerate_gradients() {
+        // Scaled 2x: the gradient's points scale with the shape.
+        let bytes = list(|w| {
+            w.push_transform(&TransformCmd { m: [2.0, 0.0, 0.0, 2.0, 0.0, 0.0] });
+            let cmd = LinearGradientCmd {
+                rect: RectF { x: 0.0, y: 0.0, w: 32.0, h: 24.0 },
+                corner_radius: 0.0,
+                x0: 0.0,
+                y0: 0.0,
+                x1: 32.0,
+                y1: 0.0,
+                stop_count: 2,
+            };
+            w.linear_gradient(
+                &cmd,
+                &[
+                    GradientStop { offset: 0.0, color: 0x0000_00ff },
+                    GradientStop { offset: 1.0, color: 0xffff_ffff },
+                ],
+            );
+            w.pop(Opcode::PopTransform);
+        });
+        let r = render(&bytes);
+        assert!(close(px(&r, 31, 10), [125, 125, 125, 255], 3), "{:?}", px(&r, 31, 10));
+        // Equal end points: the last colour. Stops out of order are clamped to ascending.
+        let r = render(&gradient(FULL, (5.0, 5.0), (5.0, 5.0), &[(0.0, 0xff00_00ff), (1.0, 0x00ff_00ff)]));
+        assert_eq!(px(&r, 30, 30), [0, 255, 0, 255]);
+        let stops = [(0.5, 0xff00_00ff), (0.2, 0x00ff_00ff), (f32::NAN, 0x0000_ffff), (2.0, 0xffff_ffff)];
+        let got = normalize_stops(stops.iter().map(|&(offset, color)| GradientStop { offset, color }));
+        assert_eq!(got, vec![(0.5, 0xff00_00ff), (0.5, 0x00ff_00ff), (0.5, 0x0000_ffff), (1.0, 0xffff_ffff)]);
+    }
+
+    fn shadow(rect: RectF, radius: f32, blur: f32, color: u32) -> ShadowCmd {
+        ShadowCmd { rect, corner_radius: radius, blur, color }
+    }
+
+    #[test]
+    fn shadow_coverage_follows_the_formula() {
+        // The left edge at x = 15.5 runs through the centres of column 15.
+        let rect = RectF { x: 15.5, y: 11.5, w: 32.0, h: 24.0 };
+        let r = render(&list(|w| w.shadow(&shadow(rect, 0.0, 8.0, 0xffff_ffff))));
+        let row = 23;
+        let level = |x| px(&r, x, row)[0];
+        assert!(level(15).abs_diff(128) <= 1, "half coverage at the edge: {}", level(15));
+        assert_eq!(level(11), 0, "nothing blur / 2 beyond the edge");
+        assert_eq!(level(10), 0);
+        assert!(level(12) > 0 && level(12) < 20, "the tail: {}", level(12));
+        assert_eq!(level(20), 255, "full blur / 2 inside");
+        assert_eq!(level(31), 255);
+        // Column 16's centre is at 16.5: d = -1, t = 0.5 + 1 / 8.
+        let t: f64 = 0.625;
+        let want = (t * t * (3.0 - 2.0 * t) * 255.0).round() as u8;
+        assert!(level(16).abs_diff(want) <= 1, "{} vs {want}", level(16));
+        // The numbers themselves, as the device host computes them.
+        assert_eq!(shadow_mask(&shadow(rect, 0.0, 8.0, 0xffff_ffff), 14.0, 23.0, 3, 1), [0x51, 0x80, 0xae]);
+        // Colour and alpha: a half-transparent red shadow is half red inside.
+        let r = render(&list(|w| w.shadow(&shadow(rect, 0.0, 8.0, 0xff00_0080))));
+        assert!(close(px(&r, 30, 23), [128, 0, 0, 255], 1), "{:?}", px(&r, 30, 23));
+    }
+
+    #[test]
+    fn shadow_corners_blur_less_and_transforms_apply() {
+        let rect = RectF { x: 16.0, y: 12.0, w: 32.0, h: 24.0 };
+        let square = render(&list(|w| w.shadow(&shadow(rect, 0.0, 6.0, 0xffff_ffff))));
+        let round = render(&list(|w| w.shadow(&shadow(rect, 10.0, 6.0, 0xffff_ffff))));
+        assert!(px(&round, 17, 13)[0] < px(&square, 17, 13)[0], "a rounded corner is fainter");
+        assert_eq!(px(&round, 32, 24), [255; 4]);
+        // A sub-1 blur counts as 1: a crisp edge.
+        let crisp = render(&list(|w| w.shadow(&shadow(rect, 0.0, 0.0, 0xffff_ffff))));
+        assert_eq!(px(&crisp, 16, 20)[0], 255);
+        assert_eq!(px(&crisp, 15, 20)[0], 0);
+        // Translated by half a pixel: the mask follows device pixels, so the edge is at 16.5.
+        let moved = render(&list(|w| {
+            w.push_transform(&TransformCmd { m: [1.0, 0.0, 0.0, 1.0, 0.5, 0.0] });
+            w.shadow(&shadow(RectF { x: 15.0, y: 12.0, w: 32.0, h: 24.0 }, 0.0, 8.0, 0xffff_ffff));
+            w.pop(Opcode::PopTransform);
+        }));
+        assert!(px(&moved, 15, 20)[0].abs_diff(128) <= 1, "{:?}", px(&moved, 15, 20));
+        // Scaled 2x about the origin: the shadow covers (32, 24)-(96, 72) and is full inside.
+        let scaled = render(&list(|w| {
+            w.push_transform(&TransformCmd { m: [2.0, 0.0, 0.0, 2.0, 0.0, 0.0] });
+            w.shadow(&shadow(RectF { x: 8.0, y: 6.0, w: 16.0, h: 12.0 }, 0.0, 2.0, 0xffff_ffff));
+            w.pop(Opcode::PopTransform);
+        }));
+        assert_eq!(px(&scaled, 30, 24), [255; 4]);
+        assert_eq!(px(&scaled, 12, 24), [0, 0, 0, 255]);
+        assert!(px(&scaled, 15, 24)[0] > 60 && px(&scaled, 15, 24)[0] < 200, "{:?}", px(&scaled, 15, 24));
+        // In a half-opacity group.
+        let faded = render(&list(|w| {
+            w.push_opacity(0.5);
+            w.shadow(&shadow(rect, 0.0, 4.0, 0xffff_ffff));
+            w.pop(Opcode::PopOpacity);
+        }));
+        assert!(close(px(&faded, 32, 24), [128, 128, 128, 255], 1));
+        // Huge shadows are clipped to the viewport, not allocated whole.
+        let huge = render(&list(|w| {
+            w.shadow(&shadow(RectF { x: -1e6, y: -1e6, w: 2e6, h: 2e6 }, 0.0, 4.0, 0x00ff_00ff))
+        }));
+        assert_eq!(px(&huge, 10, 10), [0, 255, 0, 255]);
+    }
+
+    /// A `w × h` image: red in the left half, blue in the right.
+    fn two_tone(w: u32, h: u32) -> Pixmap {
+        let mut rgba = Vec::new();
+        for _ in 0..h {
+            for x in 0..w {
+                rgba.extend_from_slice(if x < w / 2 { &[255, 0, 0, 255] } else { &[0, 0, 255, 255] });
+            }
+        }
+        crate::images::pixmap_from_rgba(w, h, rgba).expect("pixmap")
+    }
+
+    fn render_images(bytes: &[u8], images: Vec<(u32, Pixmap)>) -> Renderer {
+        let mut r = Renderer::new(W, H).expect("renderer");
+        for (handle, pixmap) in images {
+            r.images_mut().insert(handle, pixmap).expect("fits");
+        }
+        r.render(bytes).expect("renders");
+        r
+    }
+
+    fn image(handle: u32, fit: ImageFit, rect: RectF) -> ImageCmd {
+        ImageCmd { handle, fit: fit as u32, rect }
+    }
+
+    const BOX: RectF = RectF { x: 8.0, y: 8.0, w: 48.0, h: 32.0 };
+    const RED: [u8; 4] = [255, 0, 0, 255];
+    const BLUE: [u8; 4] = [0, 0, 255, 255];
+    const BLACK: [u8; 4] = [0, 0, 0, 255];
+
+    #[test]
+    fn image_fill_stretches() {
+        let r = render_images(&list(|w| w.image(&image(1, ImageFit::Fill, BOX))), vec![(1, two_tone(4, 2))]);
+        assert_eq!(px(&r, 9, 9), RED);
+        assert_eq!(px(&r, 9, 38), RED);
+        assert_eq!(px(&r, 54, 38), BLUE);
+        assert_eq!(px(&r, 7, 9), BLACK, "nothing outside the rect");
+        assert_eq!(px(&r, 56, 20), BLACK);
+        // Bilinear: the seam between the halves is blended.
+        let [red, _, blue, _] = px(&r, 31, 20);
+        assert!(red > 60 && blue > 60, "{:?}", px(&r, 31, 20));
+    }
+
+    #[test]
+    fn image_contain_letterboxes() {
+        // 4x2 into 48x32: scale 12, 48x24, centred: rows 12..36; bars 8..12 and 36..40.
+        let r =
+            render_images(&list(|w| w.image(&image(1, ImageFit::Contain, BOX))), vec![(1, two_tone(4, 2))]);
+        for y in [8, 9, 10, 11, 36, 37, 38, 39] {
+            for x in [9, 30, 54] {
+                assert_eq!(px(&r, x, y), BLACK, "bar pixel ({x}, {y}) untouched");
+            }
+        }
+        assert_eq!(px(&r, 9, 12), RED);
+        assert_eq!(px(&r, 54, 35), BLUE);
+        // A tall box letterboxes left and right instead.
+        let tall = RectF { x: 20.0, y: 0.0, w: 20.0, h: 40.0 };
+        let r =
+            render_images(&list(|w| w.image(&image(1, ImageFit::Contain, tall))), vec![(1, two_tone(4, 2))]);
+        // 20x10 centred: rows 15..25.
+        assert_eq!(px(&r, 25, 14), BLACK);
+        assert_eq!(px(&r, 21, 15), RED);
+        assert_eq!(px(&r, 38, 24), BLUE);
+        assert_eq!(px(&r, 25, 25), BLACK);
+    }
+
+    #[test]
+    fn image_cover_crops() {
+        // 4x2 into 48x32: scale 16, 64x32 at x = 0: columns 0..8 and 56..64 are cropped.
+        let r = render_images(&list(|w| w.image(&image(1, ImageFit::Cover, BOX))), vec![(1, two_tone(4, 2))]);
+        assert_eq!(px(&r, 4, 20), BLACK, "cropped: outside the rect");
+        assert_eq!(px(&r, 60, 20), BLACK, "cropped: outside the rect");
+        assert_eq!(px(&r, 8, 8), RED);
+        assert_eq!(px(&r, 55, 39), BLUE);
+        assert_eq!(px(&r, 20, 7), BLACK);
+        assert_eq!(px(&r, 20, 40), BLACK);
+        // Cropped symmetrically: column 8 shows image x = 8.5 / 16, still in column 0.
+        assert_eq!(
+            image_placement(&BOX, ImageFit::Cover as u32, 4, 2).map(|p| p.0),
+            Some([0.0, 8.0, 16.0, 16.0])
+        );
+    }
+
+    #[test]
+    fn images_honour_handles_transforms_clips_and_opacity() {
+        let bytes = list(|w| w.image(&image(9, ImageFit::Fill, BOX)));
+        let r = render_images(&bytes, vec![(1, two_tone(4, 2))]);
+        assert_eq!(px(&r, 20, 20), BLACK, "an unknown handle draws nothing");
+        let bytes = list(|w| {
+            w.push_clip(&ClipCmd { rect: RectF { x: 0.0, y: 0.0, w: 20.0, h: 48.0 }, corner_radius: 0.0 });
+            w.push_opacity(0.5);
+            w.push_transform(&TransformCmd { m: [1.0, 0.0, 0.0, 1.0, 4.0, 2.0] });
+            w.image(&image(1, ImageFit::Fill, BOX));
+            w.pop(Opcode::PopTransform);
+            w.pop(Opcode::PopOpacity);
+            w.pop(Opcode::PopClip);
+        });
+        let r = render_images(&bytes, vec![(1, two_tone(4, 2))]);
+        assert!(close(px(&r, 13, 11), [128, 0, 0, 255], 1), "{:?}", px(&r, 13, 11));
+        assert_eq!(px(&r, 11, 11), BLACK, "moved by the transform");
+        assert_eq!(px(&r, 21, 11), BLACK, "clipped");
+        // 1:1 at a fractional position: snapped to whole pixels, no blending.
+        let bytes = list(|w| w.image(&image(1, ImageFit::Fill, RectF { x: 10.4, y: 20.0, w: 2.0, h: 1.0 })));
+        let r = render_images(&bytes, vec![(1, two_tone(2, 1))]);
+        assert_eq!((px(&r, 10, 20), px(&r, 11, 20), px(&r, 12, 20)), (RED, BLUE, BLACK));
+        // Unloading frees it.
+        let mut r =
+            render_images(&list(|w| w.image(&image(1, ImageFit::Fill, BOX))), vec![(1, two_tone(4, 2))]);
+        assert!(r.images_mut().remove(1));
+        r.render(&list(|w| w.image(&image(1, ImageFit::Fill, BOX)))).expect("renders");
+        assert_eq!(px(&r, 20, 20), BLACK);
+    }
+
     #[test]
     fn garbage_never_panics() {
         // A valid header followed by every possible byte pattern in a short command stream.
         let mut r = Renderer::new(W, H).expect("renderer");
+        r.images_mut().insert(1, Pixmap::new(3, 2).expect("pixmap")).expect("fits");
         let mut seed = 0x1234_5678u32;
         for _ in 0..2000 {
             let mut bytes = list(|w| {
@@ -836,6 +1426,28 @@ mod tests {
                 w.glyph_run(0, 0xffff_ffff, &[GlyphQuad { x: 1.0, y: 1.0, u: 0, v: 0, w: 2, h: 2 }]);
                 w.push_clip(&ClipCmd { rect: RectF { x: 0.0, y: 0.0, w: 9.0, h: 9.0 }, corner_radius: 2.0 });
                 w.push_transform(&TransformCmd { m: [1.0, 0.0, 0.0, 1.0, 3.0, 3.0] });
+                w.image(&ImageCmd { handle: 1, fit: 1, rect: RectF { x: 1.0, y: 1.0, w: 20.0, h: 9.0 } });
+                w.shadow(&ShadowCmd {
+                    rect: RectF { x: 2.0, y: 2.0, w: 8.0, h: 8.0 },
+                    corner_radius: 3.0,
+                    blur: 6.0,
+                    color: 0x0000_00ff,
+                });
+                w.linear_gradient(
+                    &LinearGradientCmd {
+                        rect: RectF { x: 0.0, y: 0.0, w: 9.0, h: 9.0 },
+                        corner_radius: 1.0,
+                        x0: 0.0,
+                        y0: 0.0,
+                        x1: 9.0,
+                        y1: 9.0,
+                        stop_count: 2,
+                    },
+                    &[
+                        GradientStop { offset: 0.0, color: 0xff00_00ff },
+                        GradientStop { offset: 1.0, color: 0xff },
+                    ],
+                );
             });
             for _ in 0..4 {
                 seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);

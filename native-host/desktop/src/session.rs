@@ -1,14 +1,25 @@
-//! The frame loop shared by headless and window runs: step a [`FrameSource`], render, report.
+//! The frame loop shared by headless and window runs: step a [`FrameSource`], render, answer
+//! its requests, report.
+//!
+//! Requests (ABI 1.1) are read after the frame is rendered, so an image loaded for a frame is
+//! drawn from the next one on, and answered synchronously: each `LoadImage` is resolved,
+//! decoded and answered with an `ImageLoaded` or `ImageFailed` event that goes out with the
+//! next frame's events, after that frame's input events, in request order.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use touchline_abi::{Event, Key};
+use touchline_abi::event::EVENT_SIZE;
+use touchline_abi::{Event, Key, MAX_EVENT_BATCH_BYTES, Request, read_requests};
 
 use crate::frame_source::FrameSource;
 use crate::renderer::Renderer;
-use crate::{HostError, screenshot};
+use crate::{HostError, images, screenshot};
+
+/// The most events one frame can carry.
+const MAX_EVENTS_PER_FRAME: usize = MAX_EVENT_BATCH_BYTES as usize / EVENT_SIZE;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -38,6 +49,8 @@ pub struct RunOptions {
     pub dump_dir: Option<PathBuf>,
     /// No per-frame lines.
     pub quiet: bool,
+    /// The asset root relative image URLs resolve under (`--assets`, default `assets`).
+    pub assets: PathBuf,
 }
 
 impl Default for RunOptions {
@@ -51,6 +64,7 @@ impl Default for RunOptions {
             screenshot: None,
             dump_dir: None,
             quiet: false,
+            assets: PathBuf::from("assets"),
         }
     }
 }
@@ -142,6 +156,10 @@ pub struct Session {
     engine_us: Vec<u64>,
     render_us: Vec<u64>,
     first_frame_ms: Option<f64>,
+    /// Answers to requests, for the next frames' events.
+    answers: VecDeque<Event>,
+    images_loaded: u64,
+    images_failed: u64,
 }
 
 impl std::fmt::Debug for Session {
@@ -177,6 +195,9 @@ impl Session {
             engine_us: Vec::new(),
             render_us: Vec::new(),
             first_frame_ms: None,
+            answers: VecDeque::new(),
+            images_loaded: 0,
+            images_failed: 0,
         })
     }
 
@@ -195,12 +216,20 @@ impl Session {
         self.next_index
     }
 
-    /// Runs frame [`Self::next_index`]: the source, the dump, the renderer, the frame line.
+    /// Answers to requests not yet delivered.
+    pub fn pending_answers(&self) -> usize {
+        self.answers.len()
+    }
+
+    /// Runs frame [`Self::next_index`]: the source over `events` and the answers to earlier
+    /// requests, the dump, the renderer, the frame's requests, the frame line.
     pub fn step(&mut self, time_us: u64, events: &[Event]) -> Result<FrameReport, HostError> {
         let index = self.next_index;
         self.next_index += 1;
+        let room = MAX_EVENTS_PER_FRAME.saturating_sub(events.len()).min(self.answers.len());
+        let batch: Vec<Event> = events.iter().copied().chain(self.answers.drain(..room)).collect();
         let started = Instant::now();
-        let list = self.source.frame(time_us, events)?;
+        let list = self.source.frame(time_us, &batch)?;
         let engine_us = started.elapsed().as_micros() as u64;
         if let Some(dir) = &self.options.dump_dir {
             let path = dir.join(format!("frame-{index:04}.tldl"));
@@ -209,12 +238,14 @@ impl Session {
         let started = Instant::now();
         let stats = self.renderer.render(list)?;
         let render_us = started.elapsed().as_micros() as u64;
+        let bytes = list.len();
+        self.answer_requests(index);
         let report = FrameReport {
             index,
             time_us,
-            events: events.len(),
+            events: batch.len(),
             commands: stats.commands,
-            bytes: list.len(),
+            bytes,
             engine_us,
             render_us,
             unchanged: stats.unchanged,
@@ -228,6 +259,45 @@ impl Session {
             println!("{report}");
         }
         Ok(report)
+    }
+
+    /// Carries out the requests of frame `index`: loads and frees images, queues the answers.
+    /// A malformed record is reported on stderr and ends the reading; the frame stands.
+    fn answer_requests(&mut self, index: u64) {
+        let bytes = self.source.requests();
+        if bytes.is_empty() {
+            return;
+        }
+        for request in read_requests(bytes) {
+            match request {
+                Ok(Request::LoadImage { handle, url }) => {
+                    let loaded = images::load(&self.options.assets, url).and_then(|pixmap| {
+                        let size = (pixmap.width() as i32, pixmap.height() as i32);
+                        self.renderer.images_mut().insert(handle, pixmap).map(|()| size)
+                    });
+                    match loaded {
+                        Ok((width, height)) => {
+                            self.images_loaded += 1;
+                            self.answers.push_back(Event::image_loaded(handle, width, height));
+                        }
+                        Err(error) => {
+                            self.images_failed += 1;
+                            eprintln!(
+                                "warning: frame {index:04}: image {handle} ({}): {}",
+                                printable(url),
+                                images::error_name(error)
+                            );
+                            self.answers.push_back(Event::image_failed(handle, error));
+                        }
+                    }
+                }
+                Ok(Request::UnloadImage { handle }) => {
+                    self.renderer.images_mut().remove(handle);
+                }
+                Ok(Request::Unknown(_)) => {}
+                Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
+            }
+        }
     }
 
     /// Writes the last good frame as a PNG.
@@ -249,12 +319,14 @@ impl Session {
         format!(
             "summary: frames={} launch_to_first_frame_ms={:.1} compile_ms={:.1} instantiate_ms={:.1} \
              init_ms={:.1} engine_us_mean={mean} engine_us_p50={p50} engine_us_max={max} \
-             render_us_mean={render_mean} render_us_max={render_max}",
+             render_us_mean={render_mean} render_us_max={render_max} images_loaded={} images_failed={}",
             self.engine_us.len(),
             self.first_frame_ms.unwrap_or(0.0),
             timings.compile_ms,
             timings.instantiate_ms,
             timings.init_ms,
+            self.images_loaded,
+            self.images_failed,
         )
     }
 
@@ -315,6 +387,11 @@ pub fn exit_code_for_frame_error(error: &HostError) -> u8 {
         HostError::Output { .. } => EXIT_USAGE,
         _ => EXIT_FRAME_FAILED,
     }
+}
+
+/// `text` with control characters replaced by `?`, safe to print on a terminal.
+fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }
 
 /// `(mean, p50, max)` of the samples, 0s when empty.

@@ -31,6 +31,13 @@ static_assert(sizeof(abi::ImageCmd) == 24, "ImageCmd layout");
 static_assert(sizeof(abi::ClipCmd) == 20, "ClipCmd layout");
 static_assert(sizeof(abi::OpacityCmd) == 4, "OpacityCmd layout");
 static_assert(sizeof(abi::TransformCmd) == 24, "TransformCmd layout");
+static_assert(sizeof(abi::LinearGradientCmd) == 40, "LinearGradientCmd layout");
+static_assert(sizeof(abi::GradientStop) == abi::GRADIENT_STOP_SIZE, "GradientStop layout");
+static_assert(sizeof(abi::ShadowCmd) == 28, "ShadowCmd layout");
+static_assert(sizeof(abi::RequestBuffer) == 16, "RequestBuffer layout");
+static_assert(sizeof(abi::RequestHeader) == abi::REQUEST_HEADER_SIZE, "RequestHeader layout");
+static_assert(sizeof(abi::LoadImageRequest) == 8, "LoadImageRequest layout");
+static_assert(sizeof(abi::UnloadImageRequest) == 4, "UnloadImageRequest layout");
 static_assert(offsetof(abi::DisplayListHeader, byte_len) == 20, "header layout");
 static_assert(offsetof(abi::GlyphQuad, u) == 8, "GlyphQuad layout");
 

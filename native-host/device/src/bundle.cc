@@ -176,6 +176,8 @@ struct Bundle::Impl {
   std::optional<wasmtime::Memory> memory;
   std::optional<wasmtime::TypedFunc<int32_t, int32_t>> input_buffer;
   std::optional<wasmtime::TypedFunc<std::tuple<int64_t, int32_t>, int32_t>> frame;
+  std::optional<wasmtime::TypedFunc<std::monostate, int32_t>> requests;  // ABI 1.1, optional
+  std::vector<uint8_t> request_bytes;  // the last frame's records
   bool dead = false;  // trapped: the instance must not be entered again
 };
 
@@ -272,6 +274,12 @@ Result<std::unique_ptr<Bundle>> Bundle::load(const LoadOptions &options) {
   if (!frame) return frame.error();
   impl->input_buffer = input.value();
   impl->frame = frame.value();
+  if (instance.get(store, abi::EXPORT_REQUESTS)) {
+    auto requests = typed_export<std::monostate, int32_t>(store, instance, abi::EXPORT_REQUESTS,
+                                                          "() -> i32");
+    if (!requests) return requests.error();
+    impl->requests = requests.value();
+  }
 
   start = Clock::now();
   if (instance.get(store, abi::EXPORT_WASI_INITIALIZE)) {
@@ -314,6 +322,7 @@ bool Bundle::frame(int64_t time_us, const std::vector<abi::Event> &events, Frame
     return false;
   };
   if (impl.dead) return fail(FrameFailure::Trap, "the bundle already trapped");
+  impl.request_bytes.clear();
 
   const size_t event_bytes = events.size() * sizeof(abi::Event);
   if (event_bytes > abi::MAX_EVENT_BATCH_BYTES) {
@@ -365,8 +374,49 @@ bool Bundle::frame(int64_t time_us, const std::vector<abi::Event> &events, Frame
                     " bytes) is outside linear memory of " + std::to_string(memory.size()) +
                     " bytes");
   }
-  out = FrameView{memory.data() + list_at, output.display_list_len, output.flags};
+
+  if (impl.requests) {
+    // Bundle code runs again and may grow (and so move) linear memory: nothing read above
+    // is used through a pointer after this; memory only grows, so the list stays in bounds.
+    auto requested = impl.requests->call(impl.store, std::monostate());
+    if (!requested) {
+      const Message m = describe(requested.err());
+      return fail(FrameFailure::Trap, m.line, m.detail);
+    }
+    const uint64_t buffer_at = static_cast<uint32_t>(requested.ok());
+    const auto mem = impl.memory->data(impl.store);
+    if (buffer_at != 0) {  // null: no requests
+      if (buffer_at > mem.size() || sizeof(abi::RequestBuffer) > mem.size() - buffer_at) {
+        return fail(FrameFailure::BadRequests,
+                    "RequestBuffer at " + std::to_string(buffer_at) +
+                        " is outside linear memory of " + std::to_string(mem.size()) + " bytes");
+      }
+      abi::RequestBuffer buffer;
+      std::memcpy(&buffer, mem.data() + buffer_at, sizeof buffer);
+      if (buffer.len > abi::MAX_REQUEST_BYTES) {
+        return fail(FrameFailure::BadRequests,
+                    "requests of " + std::to_string(buffer.len) +
+                        " bytes are larger than MAX_REQUEST_BYTES (" +
+                        std::to_string(abi::MAX_REQUEST_BYTES) + ")");
+      }
+      const uint64_t records_at = buffer.ptr;
+      if (buffer.len > 0) {
+        if (records_at > mem.size() || buffer.len > mem.size() - records_at) {
+          return fail(FrameFailure::BadRequests,
+                      "request list at " + std::to_string(records_at) + " (" +
+                          std::to_string(buffer.len) + " bytes) is outside linear memory of " +
+                          std::to_string(mem.size()) + " bytes");
+        }
+        impl.request_bytes.assign(mem.data() + records_at, mem.data() + records_at + buffer.len);
+      }
+    }
+  }
+
+  const auto final_memory = impl.memory->data(impl.store);
+  out = FrameView{final_memory.data() + list_at, output.display_list_len, output.flags};
   return true;
 }
+
+const std::vector<uint8_t> &Bundle::requests() const { return impl_->request_bytes; }
 
 }  // namespace touchline::host

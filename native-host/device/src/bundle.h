@@ -1,5 +1,6 @@
 // A Touchline bundle (a wasm32-wasip1 reactor) loaded into wasmtime: compile, link WASI and
-// `touchline_host.log`, check the ABI version, initialise, and run frames. Every number the
+// `touchline_host.log`, check the ABI version, initialise, and run frames (and, when the
+// bundle exports `touchline_requests`, collect each frame's requests). Every number the
 // bundle hands back is checked against its linear memory before anything is read.
 #pragma once
 
@@ -40,8 +41,9 @@ struct FrameView {
 
 // Why a frame failed.
 enum class FrameFailure {
-  Trap,       // the bundle trapped (or exited); the instance is dead
-  Malformed,  // it returned a pointer/length/list that does not hold up
+  Trap,         // the bundle trapped (or exited); the instance is dead
+  Malformed,    // it returned a pointer/length/list that does not hold up
+  BadRequests,  // touchline_requests returned a RequestBuffer that does not hold up
 };
 
 struct FrameError {
@@ -60,11 +62,16 @@ class Bundle {
   Bundle(const Bundle &) = delete;
   Bundle &operator=(const Bundle &) = delete;
 
-  // Runs one frame over `events` (at most MAX_EVENT_BATCH_BYTES of them) at `time_us`.
-  // On success the returned view points at the display list in the bundle's memory; its
-  // header has not been checked yet (DisplayListReader does that).
+  // Runs one frame over `events` (at most MAX_EVENT_BATCH_BYTES of them) at `time_us`, then
+  // calls `touchline_requests` if exported. On success the returned view points at the
+  // display list in the bundle's memory; its header has not been checked yet
+  // (DisplayListReader does that).
   bool frame(int64_t time_us, const std::vector<abi::Event> &events, FrameView &out,
              FrameError &error);
+
+  // The request records of the last successful frame (ABI 1.1), copied out of the bundle's
+  // memory; empty when it made none or does not export `touchline_requests`.
+  const std::vector<uint8_t> &requests() const;
 
   const LoadTimings &timings() const { return timings_; }
   uint32_t abi_version() const { return abi_version_; }

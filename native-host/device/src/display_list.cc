@@ -25,6 +25,10 @@ abi::GlyphQuad GlyphRun::quad(uint32_t i) const {
   return load<abi::GlyphQuad>(quads + static_cast<size_t>(i) * abi::GLYPH_QUAD_SIZE);
 }
 
+abi::GradientStop LinearGradient::stop(uint32_t i) const {
+  return load<abi::GradientStop>(stops + static_cast<size_t>(i) * abi::GRADIENT_STOP_SIZE);
+}
+
 Result<DisplayListReader> DisplayListReader::open(const uint8_t *bytes, size_t len) {
   if (bytes == nullptr || len < abi::DISPLAY_LIST_HEADER_SIZE) {
     return Error{"display list is " + std::to_string(bytes == nullptr ? 0 : len) +
@@ -122,6 +126,21 @@ Status DisplayListReader::decode(std::vector<Command> &out) const {
         break;
       case abi::Opcode::PopTransform:
         out.emplace_back(PopTransform{});
+        break;
+      case abi::Opcode::LinearGradient: {
+        if (!need(sizeof(abi::LinearGradientCmd))) return too_short();
+        const auto cmd = load<abi::LinearGradientCmd>(payload);
+        if (cmd.stop_count < 2 || cmd.stop_count > abi::MAX_GRADIENT_STOPS) {
+          return bad_command(index, offset, "gradient needs 2 to 16 stops");
+        }
+        const size_t stop_bytes = static_cast<size_t>(cmd.stop_count) * abi::GRADIENT_STOP_SIZE;
+        if (!need(sizeof(abi::LinearGradientCmd) + stop_bytes)) return too_short();
+        out.emplace_back(LinearGradient{cmd, payload + sizeof(abi::LinearGradientCmd)});
+        break;
+      }
+      case abi::Opcode::Shadow:
+        if (!need(sizeof(abi::ShadowCmd))) return too_short();
+        out.emplace_back(load<abi::ShadowCmd>(payload));
         break;
       default:
         out.emplace_back(UnknownCommand{head.opcode});

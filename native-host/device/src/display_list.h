@@ -25,6 +25,13 @@ struct AtlasUpload {
   const uint8_t *pixels;
 };
 
+// A linear gradient and its stops (still in the list's bytes).
+struct LinearGradient {
+  abi::LinearGradientCmd cmd;
+  const uint8_t *stops;  // cmd.stop_count * GRADIENT_STOP_SIZE bytes
+  abi::GradientStop stop(uint32_t i) const;
+};
+
 struct VideoSurface {
   abi::RectF rect;
 };
@@ -39,7 +46,7 @@ struct UnknownCommand {
 using Command = std::variant<abi::RectCmd, GlyphRun, abi::AtlasPageCmd, AtlasUpload,
                              abi::ImageCmd, VideoSurface, abi::ClipCmd, PopClip,
                              abi::OpacityCmd, PopOpacity, abi::TransformCmd, PopTransform,
-                             UnknownCommand>;
+                             LinearGradient, abi::ShadowCmd, UnknownCommand>;
 
 // A validated view of a display list's bytes.
 class DisplayListReader {

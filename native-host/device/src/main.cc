@@ -27,6 +27,7 @@ const char kUsage[] =
     "  --screenshot out.png      PNG of the last frame (window mode: read back from the window)\n"
     "  --dump-display-list DIR   DIR/frame-NNNN.tldl, the exact bytes of each frame's list\n"
     "  --quiet                   no per-frame lines\n"
+    "  --assets DIR              where relative image URLs resolve, default ./assets\n"
     "  --engine cranelift|pulley compile with Cranelift (default) or run on the Pulley interpreter\n"
     "  --help                    this text\n";
 
@@ -153,6 +154,9 @@ Parsed parse(int argc, char **argv) {
     } else if (arg == "--dump-display-list") {
       if (!take(v) || v.empty()) return fail("--dump-display-list wants a directory");
       o.dump_dir = std::string(v);
+    } else if (arg == "--assets") {
+      if (!take(v) || v.empty()) return fail("--assets wants a directory");
+      o.assets = std::string(v);
     } else if (arg == "--engine") {
       if (!take(v)) return fail("--engine wants cranelift or pulley");
       if (v == "cranelift") {

@@ -1,14 +1,17 @@
 // Renders display list commands with cairo into an ARGB32 image surface, following the rules
-// in docs/host-abi.md. Glyph atlas pages are A8 surfaces that live across frames.
+// in docs/host-abi.md. Glyph atlas pages are A8 surfaces that live across frames; decoded
+// images (ABI 1.1) live in the renderer's ImageStore until unloaded.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "cairo_ptr.h"
 #include "display_list.h"
+#include "images.h"
 #include "result.h"
 
 namespace touchline::host {
@@ -19,6 +22,9 @@ class Renderer {
   // refused with a warning (a bundle must not make the host allocate without bound).
   static constexpr uint32_t kMaxPageSide = 8192;
   static constexpr uint64_t kMaxAtlasBytes = 256ull * 1024 * 1024;
+  // The most pixels a shadow's coverage mask may have (after clipping to the viewport); a
+  // larger shadow is not drawn.
+  static constexpr uint64_t kMaxShadowMaskPixels = 4096ull * 4096;
 
   static Result<Renderer> create(int width, int height);
 
@@ -32,6 +38,10 @@ class Renderer {
   int width() const { return width_; }
   int height() const { return height_; }
 
+  // The decoded images Image commands draw, by handle.
+  ImageStore &images() { return images_; }
+  const ImageStore &images() const { return images_; }
+
  private:
   Renderer(CairoSurface target, int width, int height)
       : target_(std::move(target)), width_(width), height_(height) {}
@@ -44,6 +54,26 @@ class Renderer {
   int width_;
   int height_;
   std::unordered_map<uint32_t, CairoSurface> pages_;
+  ImageStore images_;
 };
+
+// Gradient stops as both hosts use them: offsets clamped to [0, 1] and to at least the
+// previous stop's (NaN counts as the previous offset). `.first` offset, `.second` colour.
+std::vector<std::pair<float, abi::Rgba>> normalize_stops(const LinearGradient &gradient);
+
+// The A8 coverage of a shadow, `columns` x `rows` bytes (rows `stride` apart): the pixel at
+// (i, j) sampled at (x0 + i + 0.5, y0 + j + 0.5) in the shadow's local coordinates, by the
+// formula in ShadowCmd's documentation; the same numbers as shadow_mask in the desktop host.
+void shadow_mask(const abi::ShadowCmd &cmd, double x0, double y0, int columns, int rows,
+                 int stride, unsigned char *out);
+
+// Where an image goes in `rect` for a fit (unknown fits are Fill): the image's top-left
+// corner and scale in local coordinates, and the rectangle to fill (the image's own for Fill
+// and Contain, `rect` for Cover). False when nothing shows.
+struct ImagePlacement {
+  double x, y, scale_x, scale_y;
+  abi::RectF area;
+};
+bool place_image(const abi::RectF &rect, uint32_t fit, int width, int height, ImagePlacement &out);
 
 }  // namespace touchline::host

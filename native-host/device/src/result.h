@@ -13,12 +13,13 @@ struct Error {
   std::string message;
 };
 
-// A value of T, or an Error. `ok()` before `value()`; `error()` otherwise.
-template <typename T>
+// A value of T, or an error of type E (an Error unless a caller needs a code instead).
+// `ok()` before `value()`; `error()` otherwise.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(E error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -26,10 +27,10 @@ class [[nodiscard]] Result {
   T &value() & { return std::get<0>(data_); }
   const T &value() const & { return std::get<0>(data_); }
   T &&value() && { return std::get<0>(std::move(data_)); }
-  const Error &error() const { return std::get<1>(data_); }
+  const E &error() const { return std::get<1>(data_); }
 
  private:
-  std::variant<T, Error> data_;
+  std::variant<T, E> data_;
 };
 
 // A Result without a value.

@@ -6,14 +6,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <thread>
 
 #include "display_list.h"
+#include "images.h"
 #include "png.h"
 #include "renderer.h"
+#include "requests.h"
 #include "window.h"
 
 namespace touchline::host {
@@ -82,6 +85,67 @@ class WarningLog {
   bool capped_ = false;
 };
 
+// `text` with control characters replaced by '?', safe to print on a terminal.
+std::string printable(const std::string &text) {
+  std::string out = text;
+  for (char &c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+// Carries out the requests a frame made, loading and freeing images, and queues the answers
+// (ImageLoaded / ImageFailed) for the next frames' events.
+struct RequestHandler {
+  const std::string &assets;
+  Renderer &renderer;
+  std::deque<abi::Event> answers;
+  std::vector<Request> requests;
+  uint64_t images_loaded = 0;
+  uint64_t images_failed = 0;
+
+  void handle(uint64_t frame, const std::vector<uint8_t> &bytes) {
+    if (bytes.empty()) return;
+    // The records before a malformed one still count.
+    const Status read = read_requests(bytes.data(), bytes.size(), requests);
+    for (const Request &request : requests) {
+      if (const auto *load = std::get_if<LoadImage>(&request)) {
+        this->load(frame, *load);
+      } else if (const auto *unload = std::get_if<UnloadImage>(&request)) {
+        renderer.images().remove(unload->handle);
+      }
+    }
+    if (!read) {
+      std::fprintf(stderr, "error: bundle made a malformed request in frame %" PRIu64 ": %s\n",
+                   frame, read.error().message.c_str());
+    }
+  }
+
+  void load(uint64_t frame, const LoadImage &request) {
+    auto image = load_image(assets, request.url);
+    abi::ImageError error = abi::ImageError::Other;
+    if (image) {
+      const int w = cairo_image_surface_get_width(image.value().get());
+      const int h = cairo_image_surface_get_height(image.value().get());
+      auto kept = renderer.images().insert(request.handle, std::move(image.value()));
+      if (kept) {
+        ++images_loaded;
+        answers.push_back(abi::Event{static_cast<uint32_t>(abi::EventKind::ImageLoaded),
+                                     request.handle, w, h});
+        return;
+      }
+      error = kept.error();
+    } else {
+      error = image.error();
+    }
+    ++images_failed;
+    std::fprintf(stderr, "warning: frame %04" PRIu64 ": image %u (%s): %s\n", frame, request.handle,
+                 printable(request.url).c_str(), image_error_name(error));
+    answers.push_back(abi::Event{static_cast<uint32_t>(abi::EventKind::ImageFailed),
+                                 request.handle, static_cast<int32_t>(error), 0});
+  }
+};
+
 bool touches_atlas(const std::vector<Command> &commands) {
   for (const auto &c : commands) {
     if (std::holds_alternative<abi::AtlasPageCmd>(c) || std::holds_alternative<AtlasUpload>(c)) {
@@ -147,6 +211,7 @@ int run(const Options &options, Clock::time_point launched) {
   std::vector<double> engine_us;
   std::vector<double> render_us;
   WarningLog warning_log;
+  RequestHandler request_handler{options.assets, renderer, {}, {}, 0, 0};
   double launch_to_first_frame_ms = -1;
   bool have_frame = false;  // a good frame was rendered (and, with a window, presented)
   int exit_code = kExitOk;
@@ -175,6 +240,11 @@ int run(const Options &options, Clock::time_point launched) {
       if (!window_open) break;
       if (events.size() > max_events) events.resize(max_events);
     }
+    // Answers to earlier requests go out after the frame's input events, in request order.
+    while (!request_handler.answers.empty() && events.size() < max_events) {
+      events.push_back(request_handler.answers.front());
+      request_handler.answers.pop_front();
+    }
     const int64_t time_us =
         live ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - loop_start)
                    .count()
@@ -189,6 +259,9 @@ int run(const Options &options, Clock::time_point launched) {
       if (frame_error.kind == FrameFailure::Trap) {
         std::fprintf(stderr, "error: bundle trapped in frame %" PRIu64 ": %s\n", i,
                      frame_error.message.c_str());
+      } else if (frame_error.kind == FrameFailure::BadRequests) {
+        std::fprintf(stderr, "error: bundle returned a bad request buffer in frame %" PRIu64 ": %s\n",
+                     i, frame_error.message.c_str());
       } else {
         std::fprintf(stderr,
                      "error: bundle returned a malformed display list in frame %" PRIu64 ": %s\n", i,
@@ -234,6 +307,8 @@ int run(const Options &options, Clock::time_point launched) {
     } else if (live) {
       window->present(nullptr);  // nothing new, but keep the display's pace
     }
+    // After the frame is drawn: an image loaded now is drawn from the next frame on.
+    request_handler.handle(i, bundle.requests());
     have_frame = true;
     if (launch_to_first_frame_ms < 0) launch_to_first_frame_ms = ms_between(launched, Clock::now());
 
@@ -281,10 +356,12 @@ int run(const Options &options, Clock::time_point launched) {
   std::printf(
       "summary: frames=%zu launch_to_first_frame_ms=%.1f compile_ms=%.1f instantiate_ms=%.1f "
       "init_ms=%.1f engine_us_mean=%.0f engine_us_p50=%.0f engine_us_max=%.0f "
-      "render_us_mean=%.0f render_us_max=%.0f engine=%s\n",
+      "render_us_mean=%.0f render_us_max=%.0f engine=%s images_loaded=%" PRIu64
+      " images_failed=%" PRIu64 "\n",
       engine_us.size(), launch_to_first_frame_ms, t.compile_ms, t.instantiate_ms, t.init_ms,
       engine.mean, engine.p50, engine.max, render.mean, render.max,
-      options.engine == EngineKind::Pulley ? "pulley" : "cranelift");
+      options.engine == EngineKind::Pulley ? "pulley" : "cranelift",
+      request_handler.images_loaded, request_handler.images_failed);
   std::fflush(stdout);
   return exit_code;
 }

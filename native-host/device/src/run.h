@@ -1,5 +1,6 @@
-// One run of a bundle: load it, drive frames (scripted or live), print per-frame lines and
-// the summary, write the screenshot. Returns the process exit code.
+// One run of a bundle: load it, drive frames (scripted or live), answer its requests (images
+// are loaded between frames, and the answers go out with the next frame's events), print
+// per-frame lines and the summary, write the screenshot. Returns the process exit code.
 #pragma once
 
 #include <chrono>
@@ -33,6 +34,7 @@ struct Options {
   std::string dump_dir;
   bool quiet = false;
   EngineKind engine = EngineKind::Cranelift;
+  std::string assets = "assets";  // where relative image URLs resolve
 };
 
 // `launched` is when the process started, for launch_to_first_frame_ms.

@@ -78,6 +78,103 @@ host_test(log_is_bounded_and_sanitised
   REJECT "${LOG_LINE_4096}a"
   PIXELS "@WORK@/out.png 32 24 ff0000")
 
+# ---- ABI 1.1: gradients, shadows, images and image requests ----
+# The request fixtures load @FIXTURES@/assets/images/crest.png (8x6, left half red, right half
+# blue) and garbage.png (text), written by touchline-make-test-assets. The desktop host's tests
+# run the same fixtures (and compare both hosts' screenshots of new_commands.wat).
+set(ASSETS --assets @FIXTURES@/assets)
+set(NEW --headless --size 200x150 ${ASSETS})
+
+# new_commands.wat: values as the desktop host renders them (see that fixture for the list).
+host_test(gradient_runs_between_its_stops
+  ARGS @FIXTURES@/new_commands.wasm ${NEW} --screenshot @WORK@/out.png
+  PIXELS "@WORK@/out.png 12 24 ef1000" "@WORK@/out.png 80 24 00fd02" "@WORK@/out.png 148 24 000cf3"
+         "@WORK@/out.png 7 24 000000"
+         # half opacity over a gradient to a translucent stop (straight-alpha interpolation)
+         "@WORK@/out.png 40 106 7a7208" "@WORK@/out.png 40 140 280425")
+
+host_test(shadow_follows_the_formula
+  ARGS @FIXTURES@/new_commands.wasm ${NEW} --screenshot @WORK@/out.png
+  # c0c0ff at coverage smoothstep(0.5 - 2.5 / 12) at x 13.5, nothing 6 px out, the box on top
+  PIXELS "@WORK@/out.png 13 76 272734 1" "@WORK@/out.png 8 76 000000 0" "@WORK@/out.png 40 76 303030"
+         # rotated and scaled: full inside
+         "@WORK@/out.png 184 35 80ff80")
+
+host_test(images_fit_contain_and_cover
+  ARGS @FIXTURES@/new_commands.wasm ${NEW} --screenshot @WORK@/out.png
+  EXPECT "frame 0001 [^\n]*events=1 " "images_loaded=1 images_failed=0"
+  REJECT "warning"
+  # contain: bars left and right of the image untouched; cover: cropped to its box
+  PIXELS "@WORK@/out.png 85 60 000000 0" "@WORK@/out.png 100 60 ff0000" "@WORK@/out.png 128 60 0000ff"
+         "@WORK@/out.png 78 100 000000 0" "@WORK@/out.png 82 100 ff0000" "@WORK@/out.png 140 100 0000ff"
+         # fill, rotated, in a rounded clip; and an image never loaded draws nothing
+         "@WORK@/out.png 176 62 0000ff" "@WORK@/out.png 170 120 000000 0")
+
+# images.wat: five loads in frame 0, answered in frame 1 (the fixture traps on anything else).
+host_test(image_requests_are_answered_in_the_next_frame
+  ARGS @FIXTURES@/images.wasm ${SMALL} ${ASSETS} --screenshot @WORK@/out.png
+  EXPECT "frame 0000 t=0\\.000ms events=0 " "frame 0001 t=16\\.666ms events=5 "
+         "warning: frame 0000: image 2 \\(\\.\\./secret\\.png\\): bad URL"
+         "warning: frame 0000: image 3 \\(images/missing\\.png\\): not found"
+         "warning: frame 0000: image 4 \\(images/garbage\\.png\\): cannot decode"
+         "warning: frame 0000: image 5 \\(http://example\\.com/a\\.png\\): bad URL"
+         "bundle info: image 1 loaded 8x6" "bundle info: image 2 failed: bad URL"
+         "bundle info: image 3 failed: not found" "bundle info: image 4 failed: cannot decode"
+         "bundle info: image 5 failed: bad URL"
+         "engine=cranelift images_loaded=1 images_failed=4"
+  PIXELS "@WORK@/out.png 20 20 ff0000" "@WORK@/out.png 44 30 0000ff" "@WORK@/out.png 10 10 000000")
+
+host_test(unloaded_images_are_not_drawn
+  ARGS @FIXTURES@/images.wasm ${SMALL} ${ASSETS} --frames 4 --screenshot @WORK@/out.png
+  EXPECT "summary: frames=4 "
+  PIXELS "@WORK@/out.png 20 20 000000")
+
+host_test(image_requests_on_pulley
+  ARGS @FIXTURES@/images.wasm ${SMALL} ${ASSETS} --engine pulley --screenshot @WORK@/out.png
+  EXPECT "bundle info: image 1 loaded 8x6" "engine=pulley images_loaded=1 images_failed=4"
+  PIXELS "@WORK@/out.png 20 20 ff0000")
+
+# No --assets: `assets` in the current directory (the case's work directory).
+host_test(default_asset_root_is_assets
+  COPY "@FIXTURES@/assets=@WORK@"
+  ARGS @FIXTURES@/images.wasm ${SMALL} --screenshot @WORK@/out.png
+  EXPECT "bundle info: image 1 loaded 8x6"
+  PIXELS "@WORK@/out.png 20 20 ff0000")
+
+host_test(missing_asset_root_means_not_found EXIT 3
+  ARGS @FIXTURES@/images.wasm ${SMALL} --assets @WORK@/nowhere
+  EXPECT "warning: frame 0000: image 1 \\(images/crest\\.png\\): not found"
+         "error: bundle trapped in frame 1: [^\n]*unreachable")
+
+host_test(malformed_requests_are_reported
+  ARGS @FIXTURES@/requests_malformed.wasm ${SMALL} ${ASSETS} --frames 8
+  EXPECT "error: bundle made a malformed request in frame 0: request 1 at byte 32 is malformed: length is not a multiple of 4 of at least 8"
+         "error: bundle made a malformed request in frame 1: request 0 at byte 0 is malformed: URL runs past the record"
+         "error: bundle made a malformed request in frame 2: request 0 at byte 0 is malformed: URL is not UTF-8"
+         "error: bundle made a malformed request in frame 3: request 0 at byte 0 is malformed: URL longer than 2048 bytes"
+         "error: bundle made a malformed request in frame 4: request 0 at byte 0 is malformed: header runs past the end"
+         "error: bundle made a malformed request in frame 5: request 0 at byte 0 is malformed: payload too short"
+         "error: bundle made a malformed request in frame 6: request 0 at byte 0 is malformed: runs past the end"
+         "bundle info: image 1 loaded 8x6" "summary: frames=8 ")
+
+host_test(request_buffer_out_of_bounds EXIT 3
+  ARGS @FIXTURES@/requests_oob.wasm ${SMALL} --frames 3 --screenshot @WORK@/out.png
+  EXPECT "error: bundle returned a bad request buffer in frame 1: RequestBuffer at 2147483632 is outside linear memory of 131072 bytes"
+         "summary: frames=1 "
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(request_buffer_too_big EXIT 3
+  ARGS @FIXTURES@/requests_too_big.wasm ${SMALL} --frames 3
+  EXPECT "error: bundle returned a bad request buffer in frame 1: requests of 1048580 bytes are larger than MAX_REQUEST_BYTES \\(1048576\\)")
+
+host_test(request_records_out_of_bounds EXIT 3
+  ARGS @FIXTURES@/requests_records_oob.wasm ${SMALL} --frames 3
+  EXPECT "error: bundle returned a bad request buffer in frame 1: request list at 131040 \\(64 bytes\\) is outside linear memory of 131072 bytes")
+
+host_test(requests_export_of_the_wrong_type EXIT 1
+  ARGS @FIXTURES@/requests_wrong_type.wasm --headless
+  EXPECT "error: the bundle's export `touchline_requests` has the wrong type \\(expected \\(\\) -> i32\\)")
+
 # ---- bundles that cannot be used: exit 1 ----
 host_test(missing_file EXIT 1
   ARGS @WORK@/no-such-bundle.wasm --headless
@@ -178,7 +275,7 @@ host_test(proc_exit_ends_the_bundle EXIT 3
   EXPECT "stdout through WASI" "error: bundle trapped in frame 0: the bundle exited with proc_exit\\(7\\)")
 
 # ---- command line: exit 2 ----
-host_test(help EXIT 0 ARGS --help EXPECT "usage: touchline-host BUNDLE\\.wasm")
+host_test(help EXIT 0 ARGS --help EXPECT "usage: touchline-host BUNDLE\\.wasm" "--assets DIR")
 host_test(no_bundle EXIT 2 ARGS --headless EXPECT "error: no bundle given" "usage:")
 host_test(unknown_flag EXIT 2 ARGS @FIXTURES@/minimal.wasm --bogus EXPECT "unknown flag `--bogus`")
 host_test(bad_size EXIT 2 ARGS @FIXTURES@/minimal.wasm --size 64 EXPECT "--size wants WxH")
@@ -188,6 +285,7 @@ host_test(bad_frames EXIT 2 ARGS @FIXTURES@/minimal.wasm --frames -1 EXPECT "--f
 host_test(bad_engine EXIT 2 ARGS @FIXTURES@/minimal.wasm --engine v8 EXPECT "--engine wants cranelift or pulley")
 host_test(zero_key_interval EXIT 2 ARGS @FIXTURES@/minimal.wasm --key-interval 0 EXPECT "--key-interval wants")
 host_test(missing_flag_value EXIT 2 ARGS @FIXTURES@/minimal.wasm --screenshot EXPECT "--screenshot wants a file name")
+host_test(missing_assets_value EXIT 2 ARGS @FIXTURES@/minimal.wasm --assets EXPECT "--assets wants a directory")
 host_test(two_bundles EXIT 2 ARGS @FIXTURES@/minimal.wasm @FIXTURES@/keys.wasm EXPECT "one bundle only")
 host_test(equals_form
   ARGS @FIXTURES@/minimal.wasm --headless --size=64x48 --frames=1 --screenshot=@WORK@/out.png

@@ -8,6 +8,7 @@
 #   SIZES     "file=bytes" pairs
 #   PIXELS    "file x y RRGGBB" probes of PNG files
 #   UNSET_ENV environment variables to remove;  WRAPPER: a command to run the host under
+#   COPY      "from=dir": a file or directory copied into directory dir before the run
 # A host killed by a signal (RESULT_VARIABLE is then not a number) always fails.
 cmake_minimum_required(VERSION 3.20)
 include("${CASE}")
@@ -20,6 +21,11 @@ endfunction()
 
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
+foreach(pair IN LISTS COPY)
+  expand(pair "${pair}")
+  string(REGEX MATCH "^(.*)=(.*)$" _ "${pair}")
+  file(COPY "${CMAKE_MATCH_1}" DESTINATION "${CMAKE_MATCH_2}")
+endforeach()
 foreach(name IN LISTS UNSET_ENV)
   unset(ENV{${name}})
 endforeach()

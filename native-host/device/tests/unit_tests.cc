@@ -3,19 +3,25 @@
 // Lists are built from the generated ABI structs, never from hand-copied layouts.
 
 #include <cairo.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <stb/stb_image_write.h>
+
 #include "display_list.h"
+#include "images.h"
 #include "renderer.h"
+#include "requests.h"
 
 using namespace touchline::host;
 
@@ -388,6 +394,12 @@ void render_clip_and_transform() {
   CHECK_PIXEL(rounded, 10, 10, 0xffffff);
 }
 
+std::vector<uint8_t> stop_bytes(const std::vector<abi::GradientStop> &stops) {
+  std::vector<uint8_t> out(stops.size() * sizeof(abi::GradientStop));
+  if (!stops.empty()) std::memcpy(out.data(), stops.data(), out.size());
+  return out;
+}
+
 void render_survives_nonsense() {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
@@ -419,6 +431,15 @@ void render_survives_nonsense() {
                       .cmd(abi::Opcode::AtlasUpload, abi::AtlasUploadCmd{2, 3, 3, 8, 8}, std::vector<uint8_t>(64, 9))
                       .cmd(abi::Opcode::Image, abi::ImageCmd{1, 0, {0, 0, 10, 10}})
                       .cmd(abi::Opcode::VideoSurface, abi::RectF{0, 0, 10, 10})
+                      .cmd(abi::Opcode::Shadow, abi::ShadowCmd{{nan, 0, 10, 10}, 0, 4, 0xffffffff})
+                      .cmd(abi::Opcode::Shadow, abi::ShadowCmd{{20, 20, 10, 10}, nan, inf, 0xffffffff})
+                      .cmd(abi::Opcode::Shadow, abi::ShadowCmd{{20, 20, 10, -10}, 0, 4, 0xffffffff})
+                      .cmd(abi::Opcode::LinearGradient,
+                           abi::LinearGradientCmd{{20, 20, 10, 10}, 0, nan, 0, 1, 1, 2},
+                           stop_bytes({{0, 0xffffffff}, {1, 0xffffffff}}))
+                      .cmd(abi::Opcode::LinearGradient,
+                           abi::LinearGradientCmd{{20, 20, inf, 10}, 0, 0, 0, 1, 1, 2},
+                           stop_bytes({{0, 0xffffffff}, {1, 0xffffffff}}))
                       .raw(777, nullptr, 0, {})
                       .cmd(abi::Opcode::Rect, rect(50, 40, 4, 4, 0x00ff00ff))
                       .finish(),
@@ -437,6 +458,426 @@ void render_survives_nonsense() {
   CHECK(all.find("reaches past the page") != std::string::npos);
 }
 
+// ---- ABI 1.1: gradients, shadows, images, requests ----
+
+
+std::vector<uint8_t> gradient_list(abi::RectF r, float x0, float y0, float x1, float y1,
+                                   const std::vector<abi::GradientStop> &stops, float radius = 0) {
+  return ListBuilder()
+      .cmd(abi::Opcode::LinearGradient,
+           abi::LinearGradientCmd{r, radius, x0, y0, x1, y1, static_cast<uint32_t>(stops.size())},
+           stop_bytes(stops))
+      .finish();
+}
+
+void reader_decodes_gradients_and_shadows() {
+  const std::vector<abi::GradientStop> stops = {{0, 0xff0000ff}, {0.5f, 0x00ff00ff}, {1, 0x0000ffff}};
+  const auto list = ListBuilder()
+                        .cmd(abi::Opcode::LinearGradient,
+                             abi::LinearGradientCmd{{1, 2, 3, 4}, 2, 0, 0, 0, 4, 3}, stop_bytes(stops))
+                        .cmd(abi::Opcode::Shadow, abi::ShadowCmd{{1, 2, 3, 4}, 3, 12, 0x00000080})
+                        .finish();
+  auto cmds = decode(list);
+  CHECK(cmds.ok());
+  if (!cmds || cmds.value().size() != 2) return;
+  const auto *g = std::get_if<LinearGradient>(&cmds.value()[0]);
+  CHECK(g && g->cmd.stop_count == 3 && g->cmd.y1 == 4 && g->stop(1).offset == 0.5f &&
+        g->stop(2).color == 0x0000ffff);
+  const auto *sh = std::get_if<abi::ShadowCmd>(&cmds.value()[1]);
+  CHECK(sh && sh->blur == 12 && sh->color == 0x00000080 && sh->corner_radius == 3);
+  // Too few or too many stops, and stops missing from the payload.
+  for (uint32_t count : {0u, 1u, 17u}) {
+    const auto bad = ListBuilder()
+                         .cmd(abi::Opcode::LinearGradient,
+                              abi::LinearGradientCmd{{0, 0, 1, 1}, 0, 0, 0, 1, 1, count},
+                              std::vector<uint8_t>(count * 8, 0))
+                         .finish();
+    CHECK_EQ_STR(decode_error(bad), "command 0 at byte 24 is malformed: gradient needs 2 to 16 stops");
+  }
+  const auto short_stops = ListBuilder()
+                               .cmd(abi::Opcode::LinearGradient,
+                                    abi::LinearGradientCmd{{0, 0, 1, 1}, 0, 0, 0, 1, 1, 3},
+                                    std::vector<uint8_t>(16, 0))
+                               .finish();
+  CHECK_EQ_STR(decode_error(short_stops), "command 0 at byte 24 is malformed: payload too short");
+  const auto short_shadow = ListBuilder().raw(14, "0123456789abcdef", 16, {}).finish();
+  CHECK_EQ_STR(decode_error(short_shadow), "command 0 at byte 24 is malformed: payload too short");
+}
+
+void render_gradient() {
+  const abi::RectF full{0, 0, 64, 48};
+  auto r = render(gradient_list(full, 8, 0, 56, 0, {{0, 0xff0000ff}, {1, 0x0000ffff}}));
+  CHECK_PIXEL(r, 2, 10, 0xff0000);   // before the start: the first stop
+  CHECK_PIXEL(r, 62, 40, 0x0000ff);  // past the end: the last stop
+  // Pixel 31's centre is at 31.5: t = 23.5 / 48.
+  const double t = 23.5 / 48;
+  const auto mid = static_cast<uint32_t>(255 * (1 - t)) << 16 | static_cast<uint32_t>(255 * t);
+  CHECK_PIXEL(r, 31, 10, mid);
+  // Straight-alpha interpolation: half way from opaque red to transparent blue is
+  // (127, 0, 127) at alpha 127, so blue shows over black.
+  auto straight = render(gradient_list(full, 0, 0, 64, 0, {{0, 0xff0000ff}, {1, 0x0000ff00}}));
+  const uint32_t p = pixel(straight, 31, 20);
+  CHECK(std::abs(static_cast<int>(p >> 16) - 65) <= 3 && std::abs(static_cast<int>(p & 0xff) - 62) <= 3);
+  // A rounded rect, clipped; degenerate points give the last colour; stops are normalised.
+  auto rounded = render(ListBuilder()
+                            .cmd(abi::Opcode::PushClip, abi::ClipCmd{{0, 0, 40, 48}, 0})
+                            .cmd(abi::Opcode::LinearGradient,
+                                 abi::LinearGradientCmd{{10, 10, 40, 20}, 10, 0, 10, 0, 30, 2},
+                                 stop_bytes({{0, 0xffffffff}, {1, 0xffffffff}}))
+                            .pop(abi::Opcode::PopClip)
+                            .finish());
+  CHECK_PIXEL(rounded, 20, 20, 0xffffff);
+  CHECK_PIXEL(rounded, 10, 10, 0x000000);
+  CHECK_PIXEL(rounded, 45, 20, 0x000000);
+  auto degenerate = render(gradient_list(full, 5, 5, 5, 5, {{0, 0xff0000ff}, {1, 0x00ff00ff}}));
+  CHECK_PIXEL(degenerate, 30, 30, 0x00ff00);
+  const auto list = gradient_list(full, 0, 0, 1, 0,
+                                  {{0.5f, 0xff0000ff}, {0.2f, 0x00ff00ff},
+                                   {std::numeric_limits<float>::quiet_NaN(), 0x0000ffff}, {2, 0xffffffff}});
+  auto cmds = decode(list);
+  const auto normalized = normalize_stops(std::get<LinearGradient>(cmds.value()[0]));
+  CHECK(normalized.size() == 4 && normalized[0].first == 0.5f && normalized[1].first == 0.5f &&
+        normalized[2].first == 0.5f && normalized[3].first == 1.0f);
+  // Under a 2x scale the points scale with the shape.
+  auto scaled = render(ListBuilder()
+                           .cmd(abi::Opcode::PushTransform, abi::TransformCmd{{2, 0, 0, 2, 0, 0}})
+                           .cmd(abi::Opcode::LinearGradient,
+                                abi::LinearGradientCmd{{0, 0, 32, 24}, 0, 0, 0, 32, 0, 2},
+                                stop_bytes({{0, 0x000000ff}, {1, 0xffffffff}}))
+                           .pop(abi::Opcode::PopTransform)
+                           .finish());
+  CHECK(near(pixel(scaled, 31, 10), 0x7d7d7d, 3));
+}
+
+std::vector<uint8_t> shadow_list(abi::RectF r, float radius, float blur, abi::Rgba color) {
+  return ListBuilder().cmd(abi::Opcode::Shadow, abi::ShadowCmd{r, radius, blur, color}).finish();
+}
+
+void render_shadow() {
+  // The left edge at x = 15.5 runs through the centres of column 15.
+  const abi::RectF r{15.5f, 11.5f, 32, 24};
+  auto s = render(shadow_list(r, 0, 8, 0xffffffff));
+  const auto level = [&](int x) { return static_cast<int>(pixel(s, x, 23) >> 16); };
+  CHECK(std::abs(level(15) - 128) <= 1);  // half coverage at the edge
+  CHECK(level(11) == 0);                   // nothing blur / 2 beyond it
+  CHECK(level(10) == 0);
+  CHECK(level(12) > 0 && level(12) < 20);
+  CHECK(level(20) == 255);  // full blur / 2 inside
+  const double t = 0.625;   // column 16: d = -1
+  CHECK(std::abs(level(16) - static_cast<int>(std::round(t * t * (3 - 2 * t) * 255))) <= 1);
+  auto red = render(shadow_list(r, 0, 8, 0xff000080));
+  CHECK_PIXEL(red, 30, 23, 0x800000);
+  // The numbers themselves, as the desktop host computes them.
+  unsigned char mask[3];
+  shadow_mask(abi::ShadowCmd{r, 0, 8, 0xffffffff}, 14, 23, 3, 1, 3, mask);
+  CHECK(mask[0] == 0x51 && mask[1] == 0x80 && mask[2] == 0xae);
+
+  const abi::RectF box{16, 12, 32, 24};
+  auto square = render(shadow_list(box, 0, 6, 0xffffffff));
+  auto round = render(shadow_list(box, 10, 6, 0xffffffff));
+  CHECK(pixel(round, 17, 13) < pixel(square, 17, 13));  // a rounded corner is fainter
+  auto crisp = render(shadow_list(box, 0, 0, 0xffffffff));  // blur below 1 counts as 1
+  CHECK_PIXEL(crisp, 16, 20, 0xffffff);
+  CHECK_PIXEL(crisp, 15, 20, 0x000000);
+  // Half a pixel to the right: the mask follows device pixels, the edge is at 16.5.
+  auto moved = render(ListBuilder()
+                          .cmd(abi::Opcode::PushTransform, abi::TransformCmd{{1, 0, 0, 1, 0.5f, 0}})
+                          .cmd(abi::Opcode::Shadow, abi::ShadowCmd{{15, 12, 32, 24}, 0, 8, 0xffffffff})
+                          .pop(abi::Opcode::PopTransform)
+                          .finish());
+  CHECK(near(pixel(moved, 15, 20), 0x808080, 1));
+  auto scaled = render(ListBuilder()
+                           .cmd(abi::Opcode::PushTransform, abi::TransformCmd{{2, 0, 0, 2, 0, 0}})
+                           .cmd(abi::Opcode::Shadow, abi::ShadowCmd{{8, 6, 16, 12}, 0, 2, 0xffffffff})
+                           .pop(abi::Opcode::PopTransform)
+                           .finish());
+  CHECK_PIXEL(scaled, 30, 24, 0xffffff);
+  CHECK_PIXEL(scaled, 12, 24, 0x000000);
+  const int edge = static_cast<int>(pixel(scaled, 15, 24) >> 16);
+  CHECK(edge > 60 && edge < 200);
+  auto faded = render(ListBuilder()
+                          .cmd(abi::Opcode::PushOpacity, abi::OpacityCmd{0.5f})
+                          .cmd(abi::Opcode::Shadow, abi::ShadowCmd{box, 0, 4, 0xffffffff})
+                          .pop(abi::Opcode::PopOpacity)
+                          .finish());
+  CHECK_PIXEL(faded, 32, 24, 0x808080);
+  // Huge shadows are clipped to the viewport, not allocated whole.
+  auto huge = render(shadow_list({-1e6f, -1e6f, 2e6f, 2e6f}, 0, 4, 0x00ff00ff));
+  CHECK_PIXEL(huge, 10, 10, 0x00ff00);
+}
+
+// A w x h image: red in the left half, blue in the right.
+CairoSurface two_tone(int w, int h) {
+  CairoSurface s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
+  cairo_surface_flush(s.get());
+  unsigned char *data = cairo_image_surface_get_data(s.get());
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const uint32_t argb = x < w / 2 ? 0xffff0000u : 0xff0000ffu;
+      std::memcpy(data + y * cairo_image_surface_get_stride(s.get()) + x * 4, &argb, 4);
+    }
+  }
+  cairo_surface_mark_dirty(s.get());
+  return s;
+}
+
+Renderer render_images(const std::vector<uint8_t> &list, int image_w = 4, int image_h = 2) {
+  auto created = Renderer::create(64, 48);
+  Renderer r = std::move(created.value());
+  CHECK(r.images().insert(1, two_tone(image_w, image_h)).ok());
+  auto commands = decode(list);
+  CHECK(commands.ok());
+  std::vector<std::string> warnings;
+  if (commands) r.render(commands.value(), warnings);
+  CHECK(warnings.empty());
+  return r;
+}
+
+std::vector<uint8_t> image_list(uint32_t handle, abi::ImageFit fit, abi::RectF rect) {
+  return ListBuilder().cmd(abi::Opcode::Image, abi::ImageCmd{handle, static_cast<uint32_t>(fit), rect}).finish();
+}
+
+void render_image_fits() {
+  const abi::RectF box{8, 8, 48, 32};
+  // Fill stretches; bilinear blends the seam.
+  auto fill = render_images(image_list(1, abi::ImageFit::Fill, box));
+  CHECK_PIXEL(fill, 9, 9, 0xff0000);
+  CHECK_PIXEL(fill, 9, 38, 0xff0000);
+  CHECK_PIXEL(fill, 54, 38, 0x0000ff);
+  CHECK_PIXEL(fill, 7, 9, 0x000000);
+  CHECK_PIXEL(fill, 56, 20, 0x000000);
+  const uint32_t seam = pixel(fill, 31, 20);
+  CHECK((seam >> 16) > 60 && (seam & 0xff) > 60);
+  // Contain: 4x2 into 48x32 is 48x24 at rows 12..36; the bars stay untouched.
+  auto contain = render_images(image_list(1, abi::ImageFit::Contain, box));
+  for (int y : {8, 9, 10, 11, 36, 37, 38, 39}) {
+    for (int x : {9, 30, 54}) CHECK_PIXEL(contain, x, y, 0x000000);
+  }
+  CHECK_PIXEL(contain, 9, 12, 0xff0000);
+  CHECK_PIXEL(contain, 54, 35, 0x0000ff);
+  auto tall = render_images(image_list(1, abi::ImageFit::Contain, {20, 0, 20, 40}));
+  CHECK_PIXEL(tall, 25, 14, 0x000000);
+  CHECK_PIXEL(tall, 21, 15, 0xff0000);
+  CHECK_PIXEL(tall, 38, 24, 0x0000ff);
+  CHECK_PIXEL(tall, 25, 25, 0x000000);
+  // Cover: 64x32 from x = 0, cropped to the box.
+  auto cover = render_images(image_list(1, abi::ImageFit::Cover, box));
+  CHECK_PIXEL(cover, 4, 20, 0x000000);
+  CHECK_PIXEL(cover, 60, 20, 0x000000);
+  CHECK_PIXEL(cover, 8, 8, 0xff0000);
+  CHECK_PIXEL(cover, 55, 39, 0x0000ff);
+  CHECK_PIXEL(cover, 20, 7, 0x000000);
+  CHECK_PIXEL(cover, 20, 40, 0x000000);
+  ImagePlacement p;
+  CHECK(place_image(box, static_cast<uint32_t>(abi::ImageFit::Cover), 4, 2, p));
+  CHECK(p.x == 0 && p.y == 8 && p.scale_x == 16 && p.scale_y == 16);
+  CHECK(place_image(box, 99, 4, 2, p) && p.scale_x == 12 && p.scale_y == 16);  // unknown: Fill
+  CHECK(!place_image({0, 0, 0, 10}, 0, 4, 2, p));
+  // An unknown handle draws nothing.
+  auto unknown = render_images(image_list(9, abi::ImageFit::Fill, box));
+  CHECK_PIXEL(unknown, 20, 20, 0x000000);
+}
+
+void render_image_transforms_and_snapping() {
+  const abi::RectF box{8, 8, 48, 32};
+  auto r = render_images(ListBuilder()
+                             .cmd(abi::Opcode::PushClip, abi::ClipCmd{{0, 0, 20, 48}, 0})
+                             .cmd(abi::Opcode::PushOpacity, abi::OpacityCmd{0.5f})
+                             .cmd(abi::Opcode::PushTransform, abi::TransformCmd{{1, 0, 0, 1, 4, 2}})
+                             .cmd(abi::Opcode::Image, abi::ImageCmd{1, 0, box})
+                             .pop(abi::Opcode::PopTransform)
+                             .pop(abi::Opcode::PopOpacity)
+                             .pop(abi::Opcode::PopClip)
+                             .finish());
+  CHECK_PIXEL(r, 13, 11, 0x800000);
+  CHECK_PIXEL(r, 11, 11, 0x000000);  // moved by the transform
+  CHECK_PIXEL(r, 21, 11, 0x000000);  // clipped
+  // 1:1 at a fractional position: snapped to whole pixels, no blending.
+  auto snapped = render_images(image_list(1, abi::ImageFit::Fill, {10.4f, 20, 2, 1}), 2, 1);
+  CHECK(pixel(snapped, 10, 20) == 0xff0000 && pixel(snapped, 11, 20) == 0x0000ff &&
+        pixel(snapped, 12, 20) == 0x000000);
+  // Unloading frees it.
+  auto created = Renderer::create(64, 48);
+  Renderer u = std::move(created.value());
+  CHECK(u.images().insert(1, two_tone(4, 2)).ok());
+  CHECK(u.images().remove(1));
+  CHECK(!u.images().remove(1));
+  std::vector<std::string> w;
+  auto cmds = decode(image_list(1, abi::ImageFit::Fill, box));
+  u.render(cmds.value(), w);
+  CHECK_PIXEL(u, 20, 20, 0x000000);
+}
+
+// Request records as RequestWriter writes them.
+std::vector<uint8_t> load_record(uint32_t handle, const std::string &url) {
+  const auto len = static_cast<uint32_t>(url.size());
+  const uint32_t total = (16 + len + 3) / 4 * 4;
+  std::vector<uint8_t> out(total, 0);
+  const uint16_t kind = 1;
+  std::memcpy(out.data(), &kind, 2);
+  std::memcpy(out.data() + 4, &total, 4);
+  std::memcpy(out.data() + 8, &handle, 4);
+  std::memcpy(out.data() + 12, &len, 4);
+  if (len > 0) std::memcpy(out.data() + 16, url.data(), len);
+  return out;
+}
+
+std::vector<uint8_t> concat(std::vector<uint8_t> a, const std::vector<uint8_t> &b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string requests_error(const std::vector<uint8_t> &bytes) {
+  std::vector<Request> out;
+  const Status s = read_requests(bytes.data(), bytes.size(), out);
+  return s ? std::string("(no error)") : s.error().message;
+}
+
+void requests_round_trip() {
+  const std::vector<uint8_t> unload = {2, 0, 0, 0, 12, 0, 0, 0, 3, 0, 0, 0};
+  const std::vector<uint8_t> unknown = {99, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0};
+  const auto bytes = concat(concat(load_record(7, "images/crest \xc3\xa9.png"), unknown), unload);
+  std::vector<Request> out;
+  CHECK(read_requests(bytes.data(), bytes.size(), out).ok());
+  CHECK(out.size() == 3);
+  if (out.size() != 3) return;
+  const auto *load = std::get_if<LoadImage>(&out[0]);
+  CHECK(load && load->handle == 7 && load->url == "images/crest \xc3\xa9.png");
+  const auto *skipped = std::get_if<UnknownRequest>(&out[1]);
+  CHECK(skipped && skipped->kind == 99);
+  const auto *free = std::get_if<UnloadImage>(&out[2]);
+  CHECK(free && free->handle == 3);
+  CHECK(read_requests(nullptr, 0, out).ok() && out.empty());
+}
+
+void requests_reject_malformed_records() {
+  const auto good = load_record(1, "a.png");
+  auto long_url = good;
+  long_url[12] = 200;
+  CHECK_EQ_STR(requests_error(long_url), "request 0 at byte 0 is malformed: URL runs past the record");
+  auto bad_utf8 = good;
+  bad_utf8[16] = 0xff;
+  CHECK_EQ_STR(requests_error(bad_utf8), "request 0 at byte 0 is malformed: URL is not UTF-8");
+  auto too_long = good;
+  too_long[12] = 0x01;
+  too_long[13] = 0x08;  // 2049
+  CHECK_EQ_STR(requests_error(too_long), "request 0 at byte 0 is malformed: URL longer than 2048 bytes");
+  CHECK_EQ_STR(requests_error(std::vector<uint8_t>(good.begin(), good.begin() + 6)),
+               "request 0 at byte 0 is malformed: header runs past the end");
+  auto odd = concat(good, {1, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0});
+  std::vector<Request> out;
+  CHECK_EQ_STR(requests_error(odd), "request 1 at byte 24 is malformed: length is not a multiple of 4 of at least 8");
+  CHECK(!read_requests(odd.data(), odd.size(), out).ok() && out.size() == 1);  // the good one stays
+  CHECK_EQ_STR(requests_error({2, 0, 0, 0, 8, 0, 0, 0}), "request 0 at byte 0 is malformed: payload too short");
+  CHECK_EQ_STR(requests_error({2, 0, 0, 0, 64, 0, 0, 0, 1, 0, 0, 0}), "request 0 at byte 0 is malformed: runs past the end");
+  const std::vector<uint8_t> huge(abi::MAX_REQUEST_BYTES + 4, 0);
+  CHECK_EQ_STR(requests_error(huge), "request buffer is 1048580 bytes, more than the 1 MiB limit");
+  // UTF-8 as Rust judges it: no overlong forms, surrogates or code points past U+10FFFF.
+  const auto utf8 = [](std::vector<uint8_t> b) { return valid_utf8(b.data(), b.size()); };
+  CHECK(utf8({'a', 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80}));
+  CHECK(!utf8({0xc0, 0xaf}) && !utf8({0xe0, 0x80, 0xaf}) && !utf8({0xed, 0xa0, 0x80}));
+  CHECK(!utf8({0xf4, 0x90, 0x80, 0x80}) && !utf8({0xe2, 0x82}) && !utf8({0x80}) && !utf8({0xff}));
+}
+
+void image_urls_resolve() {
+  const auto ok = [](const std::string &url, const std::string &want) {
+    auto r = resolve_image_url("/srv/assets", url);
+    if (!r || r.value() != want) {
+      std::fprintf(stderr, "resolve_image_url(%s) is %s, expected %s\n", url.c_str(),
+                   r ? r.value().c_str() : image_error_name(r.error()), want.c_str());
+      ++g_failures;
+    }
+  };
+  ok("images/crest.png", "/srv/assets/images/crest.png");
+  ok("./a.png", "/srv/assets/./a.png");
+  ok("file:///tmp/x.png", "/tmp/x.png");
+  ok("FILE:///tmp/x.png", "/tmp/x.png");
+  ok("x/a:b.png", "/srv/assets/x/a:b.png");
+  for (const char *bad : {"", "/etc/passwd", "../secret.png", "images/../../secret.png", "images/..",
+                          "http://example.com/a.png", "https://example.com/a.png",
+                          "data:image/png;base64,AAAA", "file://host/tmp/x.png", "file:relative.png",
+                          "file:///"}) {
+    auto r = resolve_image_url("/srv/assets", bad);
+    if (r || r.error() != abi::ImageError::BadUrl) {
+      std::fprintf(stderr, "resolve_image_url(%s) should be BadUrl\n", bad);
+      ++g_failures;
+    }
+  }
+  auto nul = resolve_image_url("/srv/assets", std::string("a\0b.png", 7));
+  CHECK(!nul && nul.error() == abi::ImageError::BadUrl);
+}
+
+void images_decode_and_fit_the_budget() {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("touchline-unit-images-" + std::to_string(static_cast<long>(::getpid())));
+  std::filesystem::create_directories(dir / "sub");
+  const auto write_png = [&](const std::string &name, int w, int h) {
+    CairoSurface s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
+    cairo_surface_write_to_png(s.get(), (dir / name).c_str());
+  };
+  write_png("ok.png", 3, 2);
+  write_png("wide.png", 9000, 1);
+  write_png("limit.png", 8192, 1);
+  {
+    std::FILE *f = std::fopen((dir / "text.png").c_str(), "wb");
+    std::fputs("not an image", f);
+    std::fclose(f);
+  }
+  const std::string root = dir.string();
+  auto ok = load_image(root, "ok.png");
+  CHECK(ok.ok() && cairo_image_surface_get_width(ok.value().get()) == 3);
+  CHECK(load_image(root, "nothing.png").error() == abi::ImageError::NotFound);
+  CHECK(load_image(root, "sub").error() == abi::ImageError::NotFound);
+  CHECK(load_image(root, "nothing/inside.png").error() == abi::ImageError::NotFound);
+  CHECK(load_image(root, "file:///dev/zero").error() == abi::ImageError::NotFound);  // a device
+  CHECK(load_image(root, "text.png").error() == abi::ImageError::Decode);
+  CHECK(load_image(root, "wide.png").error() == abi::ImageError::TooLarge);
+  CHECK(load_image(root, "limit.png").ok());
+  CHECK(load_image("/nowhere", "file://" + (dir / "ok.png").string()).ok());
+  // Straight RGBA to premultiplied ARGB: a PNG pixel (255, 255, 255, 128) is 0x80808080.
+  {
+    CairoSurface s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
+    const uint32_t half_white = 0x80808080u;
+    std::memcpy(cairo_image_surface_get_data(s.get()), &half_white, 4);
+    cairo_surface_mark_dirty(s.get());
+    cairo_surface_write_to_png(s.get(), (dir / "half.png").c_str());
+    auto half = load_image(root, "half.png");
+    CHECK(half.ok());
+    if (half) {
+      uint32_t got;
+      std::memcpy(&got, cairo_image_surface_get_data(half.value().get()), 4);
+      CHECK(got == 0x80808080u);
+    }
+  }
+  // JPEG too (written by stb_image_write), and nothing else: a GIF is refused by its magic.
+  {
+    std::vector<uint8_t> gray(8 * 8 * 3, 200);
+    CHECK(stbi_write_jpg((dir / "gray.jpg").c_str(), 8, 8, 3, gray.data(), 90) != 0);
+    auto jpeg = load_image(root, "gray.jpg");
+    CHECK(jpeg.ok());
+    if (jpeg) {
+      uint32_t got;
+      std::memcpy(&got, cairo_image_surface_get_data(jpeg.value().get()), 4);
+      CHECK(got >> 24 == 0xff && std::abs(static_cast<int>(got & 0xff) - 200) <= 2);
+    }
+    const uint8_t gif[] = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0};
+    CHECK(decode_image(gif, sizeof gif).error() == abi::ImageError::Decode);
+    CHECK(decode_image(nullptr, 0).error() == abi::ImageError::Decode);
+  }
+  std::filesystem::remove_all(dir);
+  // The store's budget: two 8192 x 8192 images fit, a third does not; a replacement counts
+  // the bytes it frees.
+  ImageStore store;
+  const auto big = [] { return CairoSurface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8192, 8192)); };
+  CHECK(store.insert(1, big()).ok());
+  CHECK(store.insert(2, big()).ok());
+  auto third = store.insert(3, CairoSurface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)));
+  CHECK(!third.ok() && third.error() == abi::ImageError::TooLarge);
+  CHECK(store.insert(2, big()).ok());
+  CHECK(store.size() == 2 && store.bytes() == 2ull * 8192 * 8192 * 4);
+  CHECK(store.remove(1) && store.bytes() == 8192ull * 8192 * 4);
+}
+
 const std::map<std::string, std::function<void()>> &tests() {
   static const std::map<std::string, std::function<void()>> kTests = {
       {"reader_decodes_every_command", reader_decodes_every_command},
@@ -449,6 +890,15 @@ const std::map<std::string, std::function<void()>> &tests() {
       {"render_opacity_is_group_opacity", render_opacity_is_group_opacity},
       {"render_clip_and_transform", render_clip_and_transform},
       {"render_survives_nonsense", render_survives_nonsense},
+      {"reader_decodes_gradients_and_shadows", reader_decodes_gradients_and_shadows},
+      {"render_gradient", render_gradient},
+      {"render_shadow", render_shadow},
+      {"render_image_fits", render_image_fits},
+      {"render_image_transforms_and_snapping", render_image_transforms_and_snapping},
+      {"requests_round_trip", requests_round_trip},
+      {"requests_reject_malformed_records", requests_reject_malformed_records},
+      {"image_urls_resolve", image_urls_resolve},
+      {"images_decode_and_fit_the_budget", images_decode_and_fit_the_budget},
   };
   return kTests;
 }

@@ -1,0 +1,101 @@
+#include "requests.h"
+
+#include <cstring>
+
+namespace touchline::host {
+namespace {
+
+uint32_t word(const uint8_t *p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+Error bad_record(uint32_t index, size_t offset, const char *reason) {
+  return Error{"request " + std::to_string(index) + " at byte " + std::to_string(offset) +
+               " is malformed: " + reason};
+}
+
+}  // namespace
+
+bool valid_utf8(const uint8_t *bytes, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    const uint8_t b = bytes[i];
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    uint8_t lo = 0x80;
+    uint8_t hi = 0xbf;  // allowed range of the second byte
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 1;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      if (b == 0xe0) lo = 0xa0;  // no overlong forms
+      if (b == 0xed) hi = 0x9f;  // no surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      if (b == 0xf0) lo = 0x90;  // no overlong forms
+      if (b == 0xf4) hi = 0x8f;  // nothing past U+10FFFF
+    } else {
+      return false;
+    }
+    if (len - i <= n) return false;
+    if (bytes[i + 1] < lo || bytes[i + 1] > hi) return false;
+    for (size_t k = 2; k <= n; ++k) {
+      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out) {
+  out.clear();
+  if (len > abi::MAX_REQUEST_BYTES) {
+    return Error{"request buffer is " + std::to_string(len) + " bytes, more than the 1 MiB limit"};
+  }
+  size_t offset = 0;
+  for (uint32_t index = 0; offset < len; ++index) {
+    if (len - offset < abi::REQUEST_HEADER_SIZE) {
+      return bad_record(index, offset, "header runs past the end");
+    }
+    abi::RequestHeader head;
+    std::memcpy(&head, bytes + offset, sizeof head);
+    const size_t record_len = head.len;
+    if (record_len < abi::REQUEST_HEADER_SIZE || record_len % 4 != 0) {
+      return bad_record(index, offset, "length is not a multiple of 4 of at least 8");
+    }
+    if (record_len > len - offset) return bad_record(index, offset, "runs past the end");
+    const uint8_t *payload = bytes + offset + abi::REQUEST_HEADER_SIZE;
+    const size_t payload_len = record_len - abi::REQUEST_HEADER_SIZE;
+    switch (static_cast<abi::RequestKind>(head.kind)) {
+      case abi::RequestKind::LoadImage: {
+        if (payload_len < 8) return bad_record(index, offset, "payload too short");
+        const uint32_t handle = word(payload);
+        const uint32_t url_len = word(payload + 4);
+        if (url_len > abi::MAX_URL_BYTES) {
+          return bad_record(index, offset, "URL longer than 2048 bytes");
+        }
+        if (url_len > payload_len - 8) return bad_record(index, offset, "URL runs past the record");
+        const uint8_t *url = payload + 8;
+        if (!valid_utf8(url, url_len)) return bad_record(index, offset, "URL is not UTF-8");
+        out.emplace_back(LoadImage{handle, std::string(reinterpret_cast<const char *>(url), url_len)});
+        break;
+      }
+      case abi::RequestKind::UnloadImage:
+        if (payload_len < 4) return bad_record(index, offset, "payload too short");
+        out.emplace_back(UnloadImage{word(payload)});
+        break;
+      default:
+        out.emplace_back(UnknownRequest{head.kind});
+        break;
+    }
+    offset += record_len;
+  }
+  return ok_status();
+}
+
+}  // namespace touchline::host

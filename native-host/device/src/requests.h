@@ -1,0 +1,43 @@
+// Request records (ABI 1.1): what a bundle asks of its host in a frame, handed over through
+// `touchline_requests`. The reader validates every bound with the same rules (and the same
+// error messages) as read_requests in abi/src/request.rs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "abi.h"
+#include "result.h"
+
+namespace touchline::host {
+
+// Decode the image at `url` and keep it under `handle`; answered with ImageLoaded or
+// ImageFailed.
+struct LoadImage {
+  uint32_t handle;
+  std::string url;  // valid UTF-8, at most MAX_URL_BYTES
+};
+
+// Free the image under `handle`; not answered.
+struct UnloadImage {
+  uint32_t handle;
+};
+
+// A kind this reader does not know; skipped.
+struct UnknownRequest {
+  uint16_t kind;
+};
+
+using Request = std::variant<LoadImage, UnloadImage, UnknownRequest>;
+
+// Decodes `len` bytes of records into `out` (cleared first). Stops at the first malformed
+// record: the records before it are in `out`, and the error says what is wrong.
+Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out);
+
+// True when `bytes` are well-formed UTF-8 (as Rust's str::from_utf8 judges it).
+bool valid_utf8(const uint8_t *bytes, size_t len);
+
+}  // namespace touchline::host
