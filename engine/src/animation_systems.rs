@@ -6,6 +6,7 @@
 //! retarget mid-flight starts from the value (and, for springs, the velocity) on screen.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bevy_ecs::entity::EntityHashMap;
 use bevy_ecs::prelude::*;
@@ -242,17 +243,17 @@ fn write_property(
         (Property::Scroll, Value::Pair([x, y])) => *scroll = Some(ScrollOffset { x, y }),
         (Property::Grow, Value::Number(v)) => {
             if let Some(style) = style {
-                style.0.grow = v.max(0.0);
+                Arc::make_mut(&mut style.0).grow = v.max(0.0);
             }
         }
         (Property::Width, Value::Number(v)) => {
             if let Some(style) = style {
-                style.0.width = Length::Px(v.max(0.0));
+                Arc::make_mut(&mut style.0).width = Length::Px(v.max(0.0));
             }
         }
         (Property::Height, Value::Number(v)) => {
             if let Some(style) = style {
-                style.0.height = Length::Px(v.max(0.0));
+                Arc::make_mut(&mut style.0).height = Length::Px(v.max(0.0));
             }
         }
         _ => {}

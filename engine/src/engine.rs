@@ -1,5 +1,6 @@
 //! The engine: a world, its systems in a fixed order, and the frame entry points.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use bevy_ecs::prelude::*;
@@ -19,11 +20,12 @@ use crate::layout::{
     LayoutMoves, LayoutTree, SceneRoot, TextLayouts, Viewport, ZOrderedParents, compute_layout,
     sync_layout_tree,
 };
-use crate::render::{DisplayList, PaintCache, RenderStats, render_display_list};
+use crate::render::{DisplayList, PaintCaches, RenderStats, render_display_list};
 use crate::scene::{
     ComputedRect, FocusRing, Focusable, ImageContent, NodeBundle, NodeStyle, SceneChanges, ScrollOffset,
     TextContent, Visual,
 };
+use crate::shared_styles::SharedStyles;
 use crate::style::{Length, Style};
 use crate::text::{Fonts, GlyphAtlas};
 
@@ -75,7 +77,7 @@ pub struct FrameStats {
     pub images: ImageStats,
     /// Glyphs in the atlas.
     pub glyphs: u32,
-    /// Scene nodes.
+    /// Scene nodes (as of the last layout).
     pub nodes: u32,
 }
 
@@ -117,6 +119,7 @@ impl Engine {
     pub fn new(width: u32, height: u32) -> Result<Self, EngineError> {
         let mut world = World::new();
         world.init_resource::<SceneChanges>();
+        world.init_resource::<SharedStyles>();
         world.insert_resource(Fonts::load().map_err(EngineError::Font)?);
         world.insert_resource(Viewport { width, height });
         world.init_resource::<FrameInput>();
@@ -128,12 +131,13 @@ impl Engine {
         world.init_resource::<GlyphAtlas>();
         world.init_resource::<Images>();
         world.init_resource::<DisplayList>();
+        world.init_resource::<PaintCaches>();
         world.init_resource::<Animator>();
         world.init_resource::<AnimationClock>();
         world.init_resource::<Inspector>();
         let root_style =
             Style { width: Length::Percent(1.0), height: Length::Percent(1.0), ..Style::default() };
-        let root = world.spawn((NodeStyle(root_style), ComputedRect::default(), PaintCache::default())).id();
+        let root = world.spawn((NodeStyle(Arc::new(root_style)), ComputedRect::default())).id();
         world.insert_resource(SceneRoot(root));
 
         let mut input_schedule = single_threaded(InputSchedule);
@@ -179,13 +183,9 @@ impl Engine {
 
     /// Spawns a node as the last child of `parent`.
     pub fn spawn(&mut self, parent: Entity, node: NodeBundle) -> Entity {
-        let mut e = self.world.spawn((
-            NodeStyle(node.style),
-            node.visual,
-            ComputedRect::default(),
-            PaintCache::default(),
-            ChildOf(parent),
-        ));
+        let style = self.world.resource_mut::<SharedStyles>().share(node.style);
+        let mut e =
+            self.world.spawn((NodeStyle(style), node.visual, ComputedRect::default(), ChildOf(parent)));
         if let Some(text) = node.text {
             e.insert(text);
         }
@@ -238,6 +238,10 @@ impl Engine {
 
     /// Replaces a node's style (no-op when equal).
     pub fn set_style(&mut self, node: Entity, style: Style) {
+        if self.world.get::<NodeStyle>(node).is_some_and(|current| **current == style) {
+            return;
+        }
+        let style = self.world.resource_mut::<SharedStyles>().share(style);
         self.set_if_changed(node, NodeStyle(style));
     }
 
@@ -485,7 +489,7 @@ impl Engine {
             timings: self.timings,
             images: self.world.resource::<Images>().stats(),
             glyphs: self.world.resource::<GlyphAtlas>().glyph_count() as u32,
-            nodes: self.world.entities().len(),
+            nodes: self.world.get_non_send::<LayoutTree>().map_or(0, |tree| tree.len() as u32),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod inspector;
 pub mod layout;
 pub mod render;
 pub mod scene;
+pub mod shared_styles;
 pub mod style;
 pub mod text;
 

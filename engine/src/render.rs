@@ -7,6 +7,7 @@
 //! paint in `z_index` order (stable, so equal values keep tree order); opacity, transforms
 //! and overflow clips wrap a subtree in push/pop pairs.
 
+use bevy_ecs::entity::EntityHashMap;
 use bevy_ecs::prelude::*;
 use touchline_abi::FRAME_FLAG_UNCHANGED;
 use touchline_abi::display_list::{
@@ -23,8 +24,13 @@ use crate::scene::{
 use crate::style::Display;
 use crate::text::{Fonts, GlyphAtlas, TextLayout, TextLine, TextStyle};
 
+/// The nodes' own display commands, kept for the nodes that have been on screen: a node
+/// that never was (most of a long page) costs nothing here.
+#[derive(Resource, Debug, Default)]
+pub struct PaintCaches(EntityHashMap<PaintCache>);
+
 /// A node's own display commands, encoded once and reused until something about it changes.
-#[derive(Component, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct PaintCache {
     commands: EncodedCommands,
     /// The box the commands were encoded for.
@@ -164,11 +170,15 @@ pub fn render_display_list(
     nodes: Query<NodeParts>,
     z_of: Query<&NodeStyle>,
     contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>)>,
-    mut caches: Query<&mut PaintCache>,
+    mut caches: ResMut<PaintCaches>,
 ) {
     let list = &mut *list;
-    for &entity in &changes.repaint {
-        if let Ok(mut cache) = caches.get_mut(entity) {
+    let caches = &mut caches.0;
+    for entity in &changes.removed {
+        caches.remove(entity);
+    }
+    for entity in &changes.repaint {
+        if let Some(cache) = caches.get_mut(entity) {
             cache.valid = false;
         }
     }
@@ -222,7 +232,6 @@ pub fn render_display_list(
         let node_matrix = if local == IDENTITY { matrix } else { concat(&matrix, &local) };
 
         // Own commands, unless they fall outside the clip: culled nodes are not even encoded.
-        let Ok(mut cache) = caches.get_mut(entity) else { continue };
         let bounds = paint_bounds(&rect, &visual);
         let visible = map_rect(&node_matrix, &bounds).intersects(&clip);
         let clips = style.overflow.clips();
@@ -231,10 +240,13 @@ pub fn render_display_list(
             stats.culled += 1;
             continue;
         }
-        if visible && (!cache.valid || cache.rect != rect || stale(&cache, &atlas, &images)) {
+        let mut cache = visible.then(|| caches.entry(entity).or_default());
+        if let Some(cache) = cache.as_deref_mut()
+            && (!cache.valid || cache.rect != rect || stale(cache, &atlas, &images))
+        {
             let (text, image, _) = contents.get(entity).unwrap_or((None, None, None));
             encode_node(
-                &mut cache,
+                cache,
                 entity,
                 rect,
                 &visual,
@@ -257,20 +269,20 @@ pub fn render_display_list(
             pops.transform = true;
             matrix = node_matrix;
         }
-        if visible && !cache.commands.is_empty() {
-            for &(page, _) in &cache.glyph_pages {
-                atlas.mark_used(page);
+        match cache {
+            Some(cache) if !cache.commands.is_empty() => {
+                for &(page, _) in &cache.glyph_pages {
+                    atlas.mark_used(page);
+                }
+                if let Some((handle, _)) = cache.image {
+                    images.touch(handle);
+                }
+                body.extend_encoded(&cache.commands);
+                stats.emitted += 1;
+                list.paint_order.push(entity);
             }
-            if let Some((handle, _)) = cache.image {
-                images.touch(handle);
-            }
-            body.extend_encoded(&cache.commands);
-            stats.emitted += 1;
-            list.paint_order.push(entity);
-        } else if visible {
-            list.paint_order.push(entity);
-        } else {
-            stats.culled += 1;
+            Some(_) => list.paint_order.push(entity),
+            None => stats.culled += 1,
         }
         if focus.focused == Some(entity) {
             let ring = contents.get(entity).ok().and_then(|(_, _, r)| r.copied()).unwrap_or_default();

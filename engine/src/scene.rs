@@ -5,6 +5,8 @@
 //! that changed, and a frame where nothing changed is noticed in O(1), without scanning the
 //! scene for change ticks.
 
+use std::sync::Arc;
+
 use bevy_ecs::entity::EntityHashSet;
 use bevy_ecs::lifecycle::HookContext;
 use bevy_ecs::prelude::*;
@@ -97,9 +99,19 @@ fn on_scroll_insert(mut world: DeferredWorld, ctx: HookContext) {
 }
 
 /// A node's layout style. Every scene node has one.
+///
+/// Shared: nodes with equal styles hold the same [`Arc`] (see [`crate::shared_styles`]), so a
+/// style costs a pointer per node, and layout converts each distinct style once.
 #[derive(Component, Clone, Debug, Default, PartialEq)]
 #[component(immutable, on_insert = on_style_insert, on_remove = on_node_remove)]
-pub struct NodeStyle(pub Style);
+pub struct NodeStyle(pub Arc<Style>);
+
+impl std::ops::Deref for NodeStyle {
+    type Target = Style;
+    fn deref(&self) -> &Style {
+        &self.0
+    }
+}
 
 /// A linear gradient: colour stops along a line at an angle, as CSS `linear-gradient`.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -135,16 +135,21 @@ impl Face {
     }
 }
 
-/// The fonts, parsed once.
+/// The fonts, each weight parsed once, on first use.
+///
+/// A parsed weight costs about 1 MiB (fontdue expands the kerning classes into pairs), so a
+/// page that uses only one weight does not pay for the others.
 #[derive(Resource)]
 pub struct Fonts {
-    faces: [Face; 3],
+    regular: Face,
+    /// SemiBold and Bold; `None` inside if a weight failed to parse (Regular stands in).
+    heavier: [std::sync::OnceLock<Option<Face>>; 2],
 }
 
 impl Fonts {
-    /// Parses the shipped fonts.
+    /// Parses the regular weight (the others are parsed when first used).
     pub fn load() -> Result<Self, &'static str> {
-        Ok(Self { faces: [Face::new(INTER_REGULAR)?, Face::new(INTER_SEMIBOLD)?, Face::new(INTER_BOLD)?] })
+        Ok(Self { regular: Face::new(INTER_REGULAR)?, heavier: Default::default() })
     }
 
     /// The font for a weight.
@@ -153,7 +158,15 @@ impl Fonts {
     }
 
     pub(crate) fn face(&self, weight: FontWeight) -> &Face {
-        &self.faces[weight.slot()]
+        let bytes = match weight {
+            FontWeight::Regular => return &self.regular,
+            FontWeight::SemiBold => INTER_SEMIBOLD,
+            FontWeight::Bold => INTER_BOLD,
+        };
+        self.heavier[weight.slot() - 1]
+            .get_or_init(|| Face::new(bytes).ok())
+            .as_ref()
+            .unwrap_or(&self.regular)
     }
 }
 
@@ -167,6 +180,15 @@ mod tests {
 
     /// Characters the README promises, besides Basic Latin and Latin-1/Extended-A.
     const EXTRAS: &str = "ȘșȚțƒˆˇ˘˙˚˛˜˝‐‑‒–—―‘’‚‛“”„‟†‡•…‰′″‹›⁄€™−←↑→↓▶\u{2009}\u{200A}\u{202F}";
+
+    #[test]
+    fn every_weight_parses_on_first_use() {
+        let fonts = fonts();
+        assert!(fonts.heavier.iter().all(|face| face.get().is_none()), "only Regular is parsed at load");
+        for weight in [FontWeight::SemiBold, FontWeight::Bold] {
+            assert!(!std::ptr::eq(fonts.face(weight), &fonts.regular), "{weight:?} fell back to Regular");
+        }
+    }
 
     #[test]
     fn every_weight_covers_latin_1_and_extended_a() {
