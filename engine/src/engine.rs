@@ -184,17 +184,28 @@ impl Engine {
     /// Spawns a node as the last child of `parent`.
     pub fn spawn(&mut self, parent: Entity, node: NodeBundle) -> Entity {
         let style = self.world.resource_mut::<SharedStyles>().share(node.style);
-        let mut e =
-            self.world.spawn((NodeStyle(style), node.visual, ComputedRect::default(), ChildOf(parent)));
-        if let Some(text) = node.text {
-            e.insert(text);
-        }
-        if let Some(image) = node.image {
-            e.insert(image);
-        }
-        if node.focusable {
-            e.insert(Focusable);
-        }
+        let base = (NodeStyle(style), node.visual, ComputedRect::default(), ChildOf(parent));
+        // The common shapes (a box, a focusable box, a text, an image) in one spawn each: every
+        // later insert would move the node to another archetype table.
+        let mut e = match (node.text, node.image, node.focusable) {
+            (None, None, false) => self.world.spawn(base),
+            (None, None, true) => self.world.spawn((base, Focusable)),
+            (Some(text), None, false) => self.world.spawn((base, text)),
+            (None, Some(image), false) => self.world.spawn((base, image)),
+            (text, image, focusable) => {
+                let mut e = self.world.spawn(base);
+                if let Some(text) = text {
+                    e.insert(text);
+                }
+                if let Some(image) = image {
+                    e.insert(image);
+                }
+                if focusable {
+                    e.insert(Focusable);
+                }
+                e
+            }
+        };
         if let Some(ring) = node.focus_ring {
             e.insert(ring);
         }
