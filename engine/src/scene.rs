@@ -14,6 +14,7 @@ use bevy_ecs::world::DeferredWorld;
 use touchline_abi::display_list::ImageFit;
 
 use crate::color::Color;
+use crate::layout::LayoutTree;
 use crate::style::Style;
 pub use crate::text::TextStyle;
 
@@ -56,12 +57,20 @@ fn changes<'w>(world: &'w mut DeferredWorld) -> Option<Mut<'w, SceneChanges>> {
     world.get_resource_mut::<SceneChanges>()
 }
 
-fn on_style_insert(mut world: DeferredWorld, ctx: HookContext) {
+// Every insert means a frame must run. Only a node that existed before (one layout knows)
+// is marked for repaint or remeasuring: a new node has nothing cached yet, and a page of
+// 20,000 new nodes would otherwise fill those sets for nothing.
+
+fn existed(world: &mut DeferredWorld, entity: Entity) -> bool {
+    world.get_non_send_mut::<LayoutTree>().is_some_and(|tree| tree.contains(entity))
+}
+
+fn on_style_insert(mut world: DeferredWorld, _ctx: HookContext) {
+    // A style is not part of a node's own commands: it reaches them through the node's box.
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;
         c.structure = true;
-        c.repaint.insert(ctx.entity);
     }
 }
 
@@ -75,18 +84,24 @@ fn on_node_remove(mut world: DeferredWorld, ctx: HookContext) {
 }
 
 fn on_paint_insert(mut world: DeferredWorld, ctx: HookContext) {
+    let existed = existed(&mut world, ctx.entity);
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
-        c.repaint.insert(ctx.entity);
+        if existed {
+            c.repaint.insert(ctx.entity);
+        }
     }
 }
 
 fn on_measured_insert(mut world: DeferredWorld, ctx: HookContext) {
+    let existed = existed(&mut world, ctx.entity);
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;
-        c.repaint.insert(ctx.entity);
-        c.remeasure.insert(ctx.entity);
+        if existed {
+            c.repaint.insert(ctx.entity);
+            c.remeasure.insert(ctx.entity);
+        }
     }
 }
 
