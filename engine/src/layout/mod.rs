@@ -248,7 +248,7 @@ enum Leaf<'a> {
 #[allow(clippy::too_many_arguments)]
 pub fn compute_layout(
     mut tree: NonSendMut<LayoutTree>,
-    mut changes: ResMut<SceneChanges>,
+    changes: Res<SceneChanges>,
     mut moves: ResMut<LayoutMoves>,
     mut texts: ResMut<TextLayouts>,
     root: Res<SceneRoot>,
@@ -323,8 +323,9 @@ pub fn compute_layout(
             if from != ComputedRect::default() {
                 moves.0.push(LayoutMove { entity, from, to: rect, scrolled: scroll_only });
             }
+            // No repaint mark: the renderer re-encodes a node whose box differs from the
+            // one its commands were encoded for.
             *computed = rect;
-            changes.repaint.insert(entity);
         }
         if let Ok(kids) = child_lists.get(entity) {
             let own = scroll_of(entity);
