@@ -166,7 +166,7 @@ impl Animator {
 
 /// Reads a property's current value from a node.
 pub fn read_property(world: &World, entity: Entity, property: Property) -> Option<Value> {
-    let visual = || world.get::<Visual>(entity).copied().unwrap_or_default();
+    let visual = || world.get::<Visual>(entity).cloned().unwrap_or_default();
     Some(match property {
         Property::Opacity => Value::Number(visual().opacity),
         Property::Background => Value::Color(visual().background),
@@ -175,8 +175,10 @@ pub fn read_property(world: &World, entity: Entity, property: Property) -> Optio
         Property::CornerRadius => Value::Number(visual().corner_radius),
         Property::Translate => Value::Pair(visual().transform.translate),
         Property::Scale => Value::Pair(visual().transform.scale),
-        Property::ShadowColor => Value::Color(visual().shadow.map_or(Color::TRANSPARENT, |s| s.color)),
-        Property::GradientAngle => Value::Number(visual().gradient.map_or(0.0, |g| g.angle)),
+        Property::ShadowColor => {
+            Value::Color(visual().shadow.as_ref().map_or(Color::TRANSPARENT, |s| s.color))
+        }
+        Property::GradientAngle => Value::Number(visual().gradient.as_ref().map_or(0.0, |g| g.angle)),
         Property::TextColor => Value::Color(world.get::<TextContent>(entity)?.style.color),
         Property::Scroll => {
             let s = world.get::<ScrollOffset>(entity).copied().unwrap_or_default();
@@ -227,12 +229,12 @@ fn write_property(
         (Property::Scale, Value::Pair(p)) => visual.transform.scale = p,
         (Property::ShadowColor, Value::Color(c)) => {
             if let Some(shadow) = &mut visual.shadow {
-                shadow.color = c;
+                Arc::make_mut(shadow).color = c;
             }
         }
         (Property::GradientAngle, Value::Number(v)) => {
             if let Some(gradient) = &mut visual.gradient {
-                gradient.angle = v;
+                Arc::make_mut(gradient).angle = v;
             }
         }
         (Property::TextColor, Value::Color(c)) => {
@@ -282,8 +284,8 @@ pub fn animate(world: &mut World) {
     });
     for (entity, values) in by_node {
         let Ok(e) = world.get_entity(entity) else { continue };
-        let old_visual = e.get::<Visual>().copied();
-        let mut visual = old_visual.unwrap_or_default();
+        let old_visual = e.get::<Visual>().cloned();
+        let mut visual = old_visual.clone().unwrap_or_default();
         let old_text = e.get::<TextContent>().cloned();
         let mut text = old_text.clone();
         let old_scroll = e.get::<ScrollOffset>().copied();
@@ -294,7 +296,7 @@ pub fn animate(world: &mut World) {
             write_property(property, value, &mut visual, &mut text, &mut scroll, &mut style);
         }
         let mut e = world.entity_mut(entity);
-        if Some(visual) != old_visual {
+        if old_visual.as_ref() != Some(&visual) {
             e.insert(visual);
         }
         if text != old_text

@@ -219,7 +219,7 @@ pub fn render_display_list(
             continue;
         }
         stats.visited += 1;
-        let visual = visual.copied().unwrap_or_default();
+        let visual = visual.cloned().unwrap_or_default();
         if visual.opacity <= 0.0 {
             continue;
         }
@@ -353,7 +353,7 @@ pub fn render_display_list(
 
 /// What a node's own commands cover: its box, and its shadow.
 fn paint_bounds(rect: &ComputedRect, visual: &Visual) -> ComputedRect {
-    let Some(shadow) = visual.shadow.filter(|s| s.color.alpha() > 0) else { return *rect };
+    let Some(shadow) = visual.shadow.as_deref().filter(|s| s.color.alpha() > 0) else { return *rect };
     let reach = rect
         .translate(shadow.offset[0], shadow.offset[1])
         .inflate(shadow.spread + shadow.blur.max(1.0) / 2.0);
@@ -416,7 +416,7 @@ fn encode_node(
     let radius = visual.corner_radius;
     let commands = &mut cache.commands;
 
-    if let Some(shadow) = visual.shadow.filter(|s| s.color.alpha() > 0) {
+    if let Some(shadow) = visual.shadow.as_deref().filter(|s| s.color.alpha() > 0) {
         let shape = rect.translate(shadow.offset[0], shadow.offset[1]).inflate(shadow.spread);
         let blur = shadow.blur.max(1.0);
         commands.record(|w| {

@@ -212,13 +212,16 @@ impl Transform {
 }
 
 /// How a node's box is painted.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
+///
+/// The rare parts (gradient, shadow) are behind pointers: most nodes have neither, and every
+/// byte here is paid by every node.
+#[derive(Component, Clone, Debug, PartialEq)]
 #[component(immutable, on_insert = on_paint_insert)]
 pub struct Visual {
     /// Fill colour.
     pub background: Color,
     /// A gradient painted over the fill.
-    pub gradient: Option<Gradient>,
+    pub gradient: Option<Arc<Gradient>>,
     /// Border colour.
     pub border_color: Color,
     /// Border width in pixels, drawn inside the box.
@@ -230,7 +233,7 @@ pub struct Visual {
     /// Transform of the node and its subtree.
     pub transform: Transform,
     /// Drop shadow.
-    pub shadow: Option<Shadow>,
+    pub shadow: Option<Arc<Shadow>>,
 }
 
 impl Default for Visual {

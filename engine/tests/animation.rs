@@ -22,7 +22,7 @@ fn engine_with_box() -> (Engine, Entity) {
 }
 
 fn visual(engine: &Engine, node: Entity) -> Visual {
-    *engine.world().get::<Visual>(node).expect("visual")
+    engine.world().get::<Visual>(node).expect("visual").clone()
 }
 
 const MS: u64 = 1000;

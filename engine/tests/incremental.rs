@@ -48,7 +48,7 @@ fn a_frame_where_nothing_changed_is_a_bare_unchanged_header() {
     assert_eq!(u32::from(list.header().flags), FRAME_FLAG_UNCHANGED);
     // Setting a value equal to the current one changes nothing either.
     let (mut engine, _, tiles) = rail(5);
-    let same = *engine.world().get::<Visual>(tiles[0]).expect("visual");
+    let same = engine.world().get::<Visual>(tiles[0]).expect("visual").clone();
     engine.set_visual(tiles[0], same);
     engine.frame(16_667, &[]);
     assert!(engine.stats().idle);
@@ -59,7 +59,7 @@ fn a_change_re_encodes_only_the_node_it_touched() {
     let (mut engine, _, tiles) = rail(50);
     let visual = Visual {
         background: Color::hex(0xf04438),
-        ..*engine.world().get::<Visual>(tiles[1]).expect("visual")
+        ..engine.world().get::<Visual>(tiles[1]).expect("visual").clone()
     };
     engine.set_visual(tiles[1], visual);
     engine.frame(16_667, &[]);

@@ -239,13 +239,13 @@ impl Element {
 
     /// A linear gradient over the fill.
     pub fn gradient(mut self, gradient: Gradient) -> Self {
-        self.visual.gradient = Some(gradient);
+        self.visual.gradient = Some(std::sync::Arc::new(gradient));
         self
     }
 
     /// A drop shadow.
     pub fn shadow(mut self, shadow: Shadow) -> Self {
-        self.visual.shadow = Some(shadow);
+        self.visual.shadow = Some(std::sync::Arc::new(shadow));
         self
     }
 
