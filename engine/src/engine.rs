@@ -249,11 +249,13 @@ impl Engine {
 
     /// Replaces a node's style (no-op when equal).
     pub fn set_style(&mut self, node: Entity, style: Style) {
-        if self.world.get::<NodeStyle>(node).is_some_and(|current| **current == style) {
+        // Compared before sharing, so an unchanged style is not hashed.
+        let Some(current) = self.world.get::<NodeStyle>(node) else { return };
+        if **current == style {
             return;
         }
         let style = self.world.resource_mut::<SharedStyles>().share(style);
-        self.set_if_changed(node, NodeStyle(style));
+        self.world.entity_mut(node).insert(NodeStyle(style));
     }
 
     /// Replaces a node's image (no-op when equal).

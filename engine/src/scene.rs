@@ -25,8 +25,6 @@ pub struct SceneChanges {
     pub any: bool,
     /// A layout input changed (style, text, image size, tree shape): taffy must run.
     pub layout: bool,
-    /// Nodes were added, removed or reordered.
-    pub structure: bool,
     /// A scroll offset changed: absolute positions under it move, sizes do not.
     pub scrolled: bool,
     /// The scroll containers whose offset changed.
@@ -44,7 +42,6 @@ impl SceneChanges {
     pub fn clear(&mut self) {
         self.any = false;
         self.layout = false;
-        self.structure = false;
         self.scrolled = false;
         self.scrolled_nodes.clear();
         self.repaint.clear();
@@ -61,8 +58,8 @@ fn changes<'w>(world: &'w mut DeferredWorld) -> Option<Mut<'w, SceneChanges>> {
 // is marked for repaint or remeasuring: a new node has nothing cached yet, and a page of
 // 20,000 new nodes would otherwise fill those sets for nothing.
 
-fn existed(world: &mut DeferredWorld, entity: Entity) -> bool {
-    world.get_non_send_mut::<LayoutTree>().is_some_and(|tree| tree.contains(entity))
+fn existed(world: &DeferredWorld, entity: Entity) -> bool {
+    world.get_non_send::<LayoutTree>().is_some_and(|tree| tree.contains(entity))
 }
 
 fn on_style_insert(mut world: DeferredWorld, _ctx: HookContext) {
@@ -70,7 +67,6 @@ fn on_style_insert(mut world: DeferredWorld, _ctx: HookContext) {
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;
-        c.structure = true;
     }
 }
 
@@ -78,13 +74,12 @@ fn on_node_remove(mut world: DeferredWorld, ctx: HookContext) {
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;
-        c.structure = true;
         c.removed.push(ctx.entity);
     }
 }
 
 fn on_paint_insert(mut world: DeferredWorld, ctx: HookContext) {
-    let existed = existed(&mut world, ctx.entity);
+    let existed = existed(&world, ctx.entity);
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         if existed {
@@ -94,7 +89,7 @@ fn on_paint_insert(mut world: DeferredWorld, ctx: HookContext) {
 }
 
 fn on_measured_insert(mut world: DeferredWorld, ctx: HookContext) {
-    let existed = existed(&mut world, ctx.entity);
+    let existed = existed(&world, ctx.entity);
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;

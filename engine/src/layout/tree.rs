@@ -149,11 +149,6 @@ impl LayoutTree {
         self.len == 0
     }
 
-    /// Number of distinct styles held.
-    pub fn style_count(&self) -> usize {
-        self.style_by_source.len()
-    }
-
     fn acquire_style(&mut self, style: &Arc<Style>) -> u32 {
         let key = Arc::as_ptr(style) as usize;
         if let Some(&index) = self.style_by_source.get(&key) {
@@ -255,7 +250,7 @@ impl LayoutTree {
         if self.slot(index).children == kids {
             return;
         }
-        for &old in &self.slot(index).children.clone() {
+        for old in std::mem::take(&mut self.slot_mut(index).children) {
             if self.slot(old).parent == index {
                 self.slot_mut(old).parent = NO_PARENT;
             }
