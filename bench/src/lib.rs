@@ -17,10 +17,12 @@
 use std::fmt;
 
 use bevy_ecs::hierarchy::Children;
+use touchline_abi::{Event, Key};
 use touchline_engine::engine::EngineError;
+use touchline_engine::focus::FocusGraph;
 use touchline_engine::{
     Align, Color, Direction, Easing, Edges, Engine, Entity, FontWeight, Length, NodeBundle, NodeStyle,
-    Overflow, Property, Style, TextContent, TextStyle, Transition, Visual,
+    Overflow, Property, Style, TextContent, TextStyle, Transition, Visual, Wrap,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -78,6 +80,10 @@ pub enum ScenarioId {
     ScrollRail1000,
     /// Spawn the 20,000-node page and run its first frame; the figure is memory.
     Memory20000,
+    /// One arrow press among 1,000 focusable tiles.
+    FocusMove1000,
+    /// One arrow press among 10,000 focusable tiles.
+    FocusMove10000,
 }
 
 /// What a scenario is judged by.
@@ -130,7 +136,7 @@ pub struct Scenario {
 pub const MEMORY_TARGET_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Every scenario, in the order the runners run them.
-pub const SCENARIOS: [Scenario; 5] = [
+pub const SCENARIOS: [Scenario; 7] = [
     Scenario {
         id: ScenarioId::Create1000,
         name: "create_1000",
@@ -169,6 +175,21 @@ pub const SCENARIOS: [Scenario; 5] = [
                       16 MiB); the step time is the build + first frame",
         target: Target::LinearMemory { bytes: MEMORY_TARGET_BYTES },
     },
+    Scenario {
+        id: ScenarioId::FocusMove1000,
+        name: "focus_move_1000",
+        description: "one arrow press (key down and up, alternating right and left) among 1,000 focusable \
+                      tiles in one scope (a 40x25 grid): the move searches all of them; the step is the \
+                      input half of the frame (the focus tree is built once, untimed, as layout is \
+                      unchanged); the ring's repaint runs untimed after it",
+        target: Target::StepTime { micros: 50.0 },
+    },
+    Scenario {
+        id: ScenarioId::FocusMove10000,
+        name: "focus_move_10000",
+        description: "one arrow press as in focus_move_1000 among 10,000 focusable tiles (a 100x100 grid)",
+        target: Target::StepTime { micros: 500.0 },
+    },
 ];
 
 impl Scenario {
@@ -188,6 +209,7 @@ impl Scenario {
             animated: None,
             rail: None,
             scroll_index: 0,
+            move_right: false,
         };
         bench.prepare()?;
         Ok(bench)
@@ -234,6 +256,8 @@ pub struct Bench {
     rail: Option<Entity>,
     /// How many tiles the rail is scrolled by.
     scroll_index: usize,
+    /// Whether the last focus move went right.
+    move_right: bool,
 }
 
 impl Bench {
@@ -283,6 +307,16 @@ impl Bench {
                 self.rail = Some(spawn_scroll_rail(&mut self.engine, root, RAIL_TILES));
                 self.settle()?;
             }
+            ScenarioId::FocusMove1000 | ScenarioId::FocusMove10000 => {
+                let columns = if self.scenario == ScenarioId::FocusMove1000 { 40 } else { 100 };
+                let tiles = if self.scenario == ScenarioId::FocusMove1000 { 1_000 } else { 10_000 };
+                let root = self.engine.root();
+                self.page = Some(spawn_focus_grid(&mut self.engine, root, columns, tiles));
+                self.settle()?;
+                // The first press builds the focus tree; the timed ones reuse it.
+                self.step();
+                self.after_step()?;
+            }
         }
         Ok(())
     }
@@ -328,6 +362,15 @@ impl Bench {
                 self.page = Some(spawn_page(&mut self.engine, BIG_PAGE_RAILS));
             }
             ScenarioId::IdleFrame1000 | ScenarioId::AnimateOne1000 => {}
+            ScenarioId::FocusMove1000 | ScenarioId::FocusMove10000 => {
+                // Only the input half: the move. The frame that repaints the ring is untimed.
+                self.time_us += FRAME_US;
+                self.move_right = !self.move_right;
+                let key = if self.move_right { Key::Right } else { Key::Left };
+                let events =
+                    self.engine.begin_frame(self.time_us, &[Event::key_down(key), Event::key_up(key)]);
+                return events.len() as u32;
+            }
             ScenarioId::ScrollRail1000 => {
                 if let Some(rail) = self.rail {
                     self.scroll_index = (self.scroll_index + 1) % (max_scroll_steps(RAIL_TILES) + 1);
@@ -386,6 +429,24 @@ impl Bench {
                     return fail(format!("a scroll frame should change and draw tiles, got {stats:?}"));
                 }
             }
+            ScenarioId::FocusMove1000 | ScenarioId::FocusMove10000 => {
+                self.engine.end_frame();
+                // Right from the first tile lands on the second; left brings it back.
+                let expected = self.page.and_then(|grid| {
+                    let tiles = self.engine.world().get::<Children>(grid)?;
+                    tiles.get(usize::from(self.move_right)).copied()
+                });
+                let focused = self.engine.focused();
+                if focused.is_none() || focused != expected {
+                    return fail(format!(
+                        "the press should move focus to {expected:?}, it is on {focused:?}"
+                    ));
+                }
+                let builds = self.engine.world().resource::<FocusGraph>().builds;
+                if builds != 1 {
+                    return fail(format!("the focus tree should be built once, it was built {builds} times"));
+                }
+            }
         }
         Ok(())
     }
@@ -403,6 +464,42 @@ pub fn max_scroll_steps(tiles: usize) -> usize {
     let content = tiles as f32 * TILE_WIDTH + (tiles.saturating_sub(1)) as f32 * TILE_GAP;
     let overflow = (content - WIDTH as f32).max(0.0);
     (overflow / (TILE_WIDTH + TILE_GAP)) as usize
+}
+
+/// A grid of `tiles` small focusable tiles, `columns` to a row, all on screen, in one scope.
+fn spawn_focus_grid(engine: &mut Engine, parent: Entity, columns: usize, tiles: usize) -> Entity {
+    let cell = (WIDTH as f32 - 2.0 * PAGE_PADDING) / columns as f32;
+    let rows = tiles.div_ceil(columns);
+    let height = ((HEIGHT as f32 - 2.0 * PAGE_PADDING) / rows as f32).min(cell);
+    let grid = engine.spawn(
+        parent,
+        NodeBundle {
+            style: Style {
+                wrap: Wrap::Wrap,
+                padding: Edges::all(PAGE_PADDING),
+                width: Length::Percent(1.0),
+                ..Style::default()
+            },
+            ..NodeBundle::default()
+        },
+    );
+    for i in 0..tiles {
+        engine.spawn(
+            grid,
+            NodeBundle {
+                style: Style {
+                    width: Length::Px(cell - 2.0),
+                    height: Length::Px(height - 2.0),
+                    margin: Edges::all(Length::Px(1.0)),
+                    ..Style::default()
+                },
+                visual: Visual { background: Color::hex(HUES[i % HUES.len()]), ..Visual::default() },
+                focusable: true,
+                ..NodeBundle::default()
+            },
+        );
+    }
+    grid
 }
 
 const HUES: [u32; 6] = [0x155eef, 0x027a48, 0xb54708, 0x6941c6, 0xc11574, 0x0e9384];

@@ -115,6 +115,14 @@ impl AnyMotion {
         }
     }
 
+    fn target(&self) -> Value {
+        match self {
+            AnyMotion::Number(m) => Value::Number(m.target()),
+            AnyMotion::Color(m) => Value::Color(m.target()),
+            AnyMotion::Pair(m) => Value::Pair(m.target()),
+        }
+    }
+
     fn is_running(&self, now_us: u64) -> bool {
         match self {
             AnyMotion::Number(m) => m.is_running(now_us),
@@ -154,6 +162,15 @@ impl Animator {
     /// Number of running animations.
     pub fn running(&self) -> usize {
         self.properties.len() + self.layout.len()
+    }
+
+    /// Where a property is heading: the last retarget asked for, or the running motion's
+    /// target; `None` when it is not animated.
+    pub fn target(&self, entity: Entity, property: Property) -> Option<Value> {
+        let pending = self.pending.iter().rev().find(|(e, p, ..)| *e == entity && *p == property);
+        pending
+            .map(|(_, _, v, _)| *v)
+            .or_else(|| self.properties.get(&(entity, property)).map(AnyMotion::target))
     }
 
     /// Stops every animation of a node where it is.

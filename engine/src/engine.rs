@@ -12,7 +12,10 @@ use crate::animation_systems::{
     AnimationClock, Animator, LayoutTransition, Property, Value, animate, animate_property,
     start_layout_animations,
 };
-use crate::focus::{FocusState, UiEvent, ensure_focus, navigate_focus};
+use crate::focus::reveal::{Revealed, reveal_focus};
+use crate::focus::{
+    FocusGraph, FocusState, RevealDefaults, UiEvent, ensure_focus, invalidate_focus_tree, navigate_focus,
+};
 use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
 use crate::inspector::{Inspector, draw_inspector};
@@ -124,6 +127,9 @@ impl Engine {
         world.insert_resource(Viewport { width, height });
         world.init_resource::<FrameInput>();
         world.init_resource::<FocusState>();
+        world.init_resource::<FocusGraph>();
+        world.init_resource::<RevealDefaults>();
+        world.init_resource::<Revealed>();
         world.insert_non_send(LayoutTree::default());
         world.init_resource::<LayoutMoves>();
         world.init_resource::<TextLayouts>();
@@ -145,8 +151,17 @@ impl Engine {
         let mut animation_schedule = single_threaded(AnimationSchedule);
         animation_schedule.add_systems(animate);
         let mut layout_schedule = single_threaded(LayoutSchedule);
-        layout_schedule
-            .add_systems((sync_layout_tree, compute_layout, start_layout_animations, ensure_focus).chain());
+        layout_schedule.add_systems(
+            (
+                sync_layout_tree,
+                compute_layout,
+                start_layout_animations,
+                invalidate_focus_tree,
+                ensure_focus,
+                reveal_focus,
+            )
+                .chain(),
+        );
         let mut render_schedule = single_threaded(RenderSchedule);
         render_schedule.add_systems((draw_inspector, render_display_list).chain());
         Ok(Self {

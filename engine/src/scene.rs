@@ -288,6 +288,7 @@ pub struct ScrollOffset {
 
 /// Marks a node that can take focus.
 #[derive(Component, Clone, Copy, Debug, Default)]
+#[component(on_insert = crate::focus::on_focus_structure, on_remove = crate::focus::on_focus_structure)]
 pub struct Focusable;
 
 /// How the focus ring is drawn around a focused node.

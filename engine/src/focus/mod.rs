@@ -1,0 +1,312 @@
+//! Focus: which node has it, moving it with the D-pad, and the events the UI layer reacts to.
+//!
+//! The rules are in `docs/focus.md`: [`profile`] scores destinations (Android's FocusFinder
+//! by default, Chromium's spatial navigation as `web`), [`tree`] runs a move through scopes.
+
+pub mod geometry;
+pub mod profile;
+pub mod reveal;
+pub mod tree;
+
+pub use geometry::{Direction, DirectionSet, FocusRect};
+pub use profile::{Android, ScoringProfile, Web, profile_named};
+pub use reveal::{RevealDefaults, ScrollIntoView};
+pub use tree::{FocusMemory, FocusTree, FocusTreeBuilder, FocusTreeError, ScopeRules};
+
+use bevy_ecs::lifecycle::HookContext;
+use bevy_ecs::prelude::*;
+use bevy_ecs::world::DeferredWorld;
+use touchline_abi::Key;
+
+use crate::input::FrameInput;
+use crate::layout::SceneRoot;
+use crate::scene::{ComputedRect, Focusable, SceneChanges};
+
+/// What happened to a node, for the UI layer's handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UiEventKind {
+    /// The node gained focus.
+    Focus,
+    /// The node lost focus.
+    Blur,
+    /// OK was pressed on the focused node.
+    Select,
+    /// Back was pressed while the node had focus.
+    Back,
+}
+
+/// An event for the UI layer: a kind and the node it happened to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UiEvent {
+    /// What.
+    pub kind: UiEventKind,
+    /// The node.
+    pub target: Entity,
+}
+
+/// The focused node, and the events the frame produced so far.
+#[derive(Resource, Debug, Default)]
+pub struct FocusState {
+    /// The focused node, if any.
+    pub focused: Option<Entity>,
+    /// Events not yet taken by the UI layer.
+    pub events: Vec<UiEvent>,
+}
+
+impl FocusState {
+    /// Moves focus to `target`, emitting blur and focus events.
+    pub fn set(&mut self, target: Option<Entity>) {
+        if self.focused == target {
+            return;
+        }
+        if let Some(old) = self.focused {
+            self.events.push(UiEvent { kind: UiEventKind::Blur, target: old });
+        }
+        self.focused = target;
+        if let Some(new) = target {
+            self.events.push(UiEvent { kind: UiEventKind::Focus, target: new });
+        }
+    }
+}
+
+/// Makes a node a focus scope: its focusable descendants are searched together, with these
+/// rules (see `docs/focus.md`).
+#[derive(Component, Clone, Debug, Default, PartialEq)]
+#[component(immutable, on_insert = on_focus_structure, on_remove = on_focus_structure)]
+pub struct FocusScope {
+    /// Directions in which focus never leaves the scope (modals: all; side menus: some).
+    pub boundary: DirectionSet,
+    /// Entering again lands on the node that last had focus inside.
+    pub remember: bool,
+    /// The node entering lands on when nothing is remembered.
+    pub preferred: Option<Entity>,
+    /// Directions in which the search restarts from the scope's opposite edge.
+    pub wrap: DirectionSet,
+    /// Moving between index-aligned scopes (rails) keeps the visible index.
+    pub index_align: bool,
+    /// The scope is laid out right to left.
+    pub rtl: bool,
+}
+
+/// Per-direction destinations that replace the geometric search from this node (or, on a
+/// scope, when a search climbs out of it).
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+#[component(immutable, on_insert = on_focus_structure, on_remove = on_focus_structure)]
+pub struct FocusOverrides {
+    /// Destination per direction, indexed by [`Direction::index`].
+    pub targets: [Option<Entity>; 4],
+}
+
+impl FocusOverrides {
+    /// With `target` as the destination in `dir`.
+    pub fn with(mut self, dir: Direction, target: Entity) -> Self {
+        self.targets[dir.index()] = Some(target);
+        self
+    }
+}
+
+pub(crate) fn on_focus_structure(mut world: DeferredWorld, _ctx: HookContext) {
+    if let Some(mut graph) = world.get_resource_mut::<FocusGraph>() {
+        graph.tree = None;
+    }
+    if let Some(mut changes) = world.get_resource_mut::<SceneChanges>() {
+        changes.any = true;
+    }
+}
+
+/// The focus tree of the current layout (built on the first key press after a change) and
+/// what each remembering scope remembers.
+#[derive(Resource)]
+pub struct FocusGraph {
+    tree: Option<FocusTree<Entity>>,
+    memory: FocusMemory<Entity>,
+    profile: &'static dyn ScoringProfile,
+    /// How many times the tree was built, for tests and the inspector.
+    pub builds: u64,
+}
+
+impl Default for FocusGraph {
+    fn default() -> Self {
+        Self { tree: None, memory: FocusMemory::default(), profile: &Android, builds: 0 }
+    }
+}
+
+impl std::fmt::Debug for FocusGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FocusGraph")
+            .field("built", &self.tree.is_some())
+            .field("profile", &self.profile.name())
+            .field("builds", &self.builds)
+            .finish()
+    }
+}
+
+impl FocusGraph {
+    /// The scoring profile in use.
+    pub fn profile(&self) -> &'static dyn ScoringProfile {
+        self.profile
+    }
+
+    /// Switches the scoring profile.
+    pub fn set_profile(&mut self, profile: &'static dyn ScoringProfile) {
+        self.profile = profile;
+    }
+
+    /// Forgets the tree: the next move rebuilds it.
+    pub fn invalidate(&mut self) {
+        self.tree = None;
+    }
+
+    /// Records a focus change in the remembering scopes.
+    pub fn remember(&mut self, node: Entity) {
+        if let Some(tree) = &self.tree
+            && let Some(slot) = tree.slot(node)
+        {
+            self.memory.record(tree, slot);
+        }
+    }
+}
+
+/// Rebuilds nothing, but forgets the focus tree when rectangles may have moved.
+pub fn invalidate_focus_tree(changes: Res<SceneChanges>, mut graph: ResMut<FocusGraph>) {
+    if changes.layout || changes.scrolled {
+        graph.tree = None;
+    }
+}
+
+fn direction_of(key: Key) -> Option<Direction> {
+    Some(match key {
+        Key::Up => Direction::Up,
+        Key::Down => Direction::Down,
+        Key::Left => Direction::Left,
+        Key::Right => Direction::Right,
+        _ => return None,
+    })
+}
+
+/// The scene's focusables and scopes, as the focus engine sees them.
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct FocusScene<'w, 's> {
+    root: Res<'w, SceneRoot>,
+    children: Query<'w, 's, &'static Children>,
+    nodes: Query<
+        'w,
+        's,
+        (&'static ComputedRect, Has<Focusable>, Option<&'static FocusScope>, Option<&'static FocusOverrides>),
+    >,
+}
+
+impl FocusScene<'_, '_> {
+    /// Builds the focus tree: focusable nodes and scopes in tree order; other nodes are
+    /// transparent. Focusables with no area (hidden) are left out.
+    pub fn build_tree(&self) -> FocusTree<Entity> {
+        let mut builder = FocusTreeBuilder::new();
+        let mut pending: Vec<(Entity, Option<usize>)> = vec![(self.root.0, None)];
+        let mut scopes: Vec<(usize, &FocusScope)> = Vec::new();
+        let mut overrides: Vec<(usize, &FocusOverrides)> = Vec::new();
+        while let Some((entity, parent)) = pending.pop() {
+            let mut slot_for_children = parent;
+            if let Ok((rect, focusable, scope, over)) = self.nodes.get(entity) {
+                let focus_rect = FocusRect::from_f32(rect.x, rect.y, rect.width, rect.height);
+                let focusable = focusable && focus_rect.width() > 0 && focus_rect.height() > 0;
+                if focusable || scope.is_some() {
+                    // Depth-first order holds by construction, so push cannot fail.
+                    if let Ok(slot) = builder.push(entity, focus_rect, parent, focusable) {
+                        slot_for_children = Some(slot);
+                        if let Some(scope) = scope {
+                            scopes.push((slot, scope));
+                        }
+                        if let Some(over) = over {
+                            overrides.push((slot, over));
+                        }
+                    }
+                }
+            }
+            if let Ok(kids) = self.children.get(entity) {
+                pending.extend(kids.iter().rev().map(|k| (k, slot_for_children)));
+            }
+        }
+        // Entities become slots once every node is in.
+        let slot_of = |builder: &FocusTreeBuilder<Entity>, e: Entity| builder.slot(e);
+        for (slot, scope) in scopes {
+            let rules = ScopeRules {
+                boundary: scope.boundary,
+                remember: scope.remember,
+                preferred: scope.preferred.and_then(|e| slot_of(&builder, e)),
+                wrap: scope.wrap,
+                index_align: scope.index_align,
+                rtl: scope.rtl,
+            };
+            let _ = builder.set_scope(slot, rules);
+        }
+        for (slot, over) in overrides {
+            for dir in Direction::ALL {
+                if let Some(target) = over.targets[dir.index()].and_then(|e| slot_of(&builder, e)) {
+                    let _ = builder.set_override(slot, dir, target);
+                }
+            }
+        }
+        builder.build()
+    }
+}
+
+/// Handles the frame's keys: arrows move focus through the focus tree, OK selects, Back goes
+/// back.
+pub fn navigate_focus(
+    input: Res<FrameInput>,
+    mut focus: ResMut<FocusState>,
+    mut graph: ResMut<FocusGraph>,
+    scene: FocusScene,
+) {
+    for key in input.keys.iter().filter(|k| k.down) {
+        if let Some(dir) = direction_of(key.key) {
+            let Some(current) = focus.focused else { continue };
+            if graph.tree.is_none() {
+                graph.tree = Some(scene.build_tree());
+                graph.builds += 1;
+            }
+            let FocusGraph { tree, memory, profile, .. } = &mut *graph;
+            let Some(tree) = tree.as_ref() else { continue };
+            let Some(from) = tree.slot(current) else { continue };
+            if let Some(to) = tree.navigate(*profile, memory, from, dir) {
+                memory.record(tree, to);
+                focus.set(Some(tree.key(to)));
+            }
+        } else if let Some(target) = focus.focused.or(Some(scene.root.0)) {
+            let kind = match key.key {
+                Key::Select => UiEventKind::Select,
+                Key::Back => UiEventKind::Back,
+                _ => continue,
+            };
+            focus.events.push(UiEvent { kind, target });
+        }
+    }
+}
+
+/// Keeps focus on a live focusable node: the first in tree order when it has none.
+pub fn ensure_focus(
+    root: Res<SceneRoot>,
+    mut focus: ResMut<FocusState>,
+    children: Query<&Children>,
+    focusable: Query<(), With<Focusable>>,
+) {
+    if focus.focused.is_some_and(|e| focusable.contains(e)) {
+        return;
+    }
+    let mut first = None;
+    let mut stack = vec![root.0];
+    while let Some(entity) = stack.pop() {
+        if focusable.contains(entity) {
+            first = Some(entity);
+            break;
+        }
+        if let Ok(kids) = children.get(entity) {
+            stack.extend(kids.iter().rev());
+        }
+    }
+    if focus.focused.is_some() || first.is_some() {
+        // The old node is gone: no blur for it.
+        focus.focused = None;
+        focus.set(first);
+    }
+}
