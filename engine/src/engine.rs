@@ -14,7 +14,9 @@ use crate::animation_systems::{
 };
 use crate::focus::reveal::{Revealed, reveal_focus};
 use crate::focus::{
-    FocusGraph, FocusState, RevealDefaults, UiEvent, ensure_focus, invalidate_focus_tree, navigate_focus,
+    FocusGraph, FocusHooks, FocusMove, FocusOverrides, FocusScope, FocusState, HeldKeys, KeyAction,
+    KeyTiming, RevealDefaults, ScoringProfile, ScrollIntoView, UiEvent, ensure_focus, invalidate_focus_tree,
+    navigate_focus,
 };
 use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
@@ -129,6 +131,9 @@ impl Engine {
         world.init_resource::<FocusState>();
         world.init_resource::<FocusGraph>();
         world.init_resource::<RevealDefaults>();
+        world.init_resource::<KeyTiming>();
+        world.init_resource::<HeldKeys>();
+        world.insert_non_send(FocusHooks::default());
         world.init_resource::<Revealed>();
         world.insert_non_send(LayoutTree::default());
         world.init_resource::<LayoutMoves>();
@@ -298,6 +303,43 @@ impl Engine {
         self.world.resource::<FocusState>().focused
     }
 
+    /// Makes a node a focus scope with these rules (see `docs/focus.md`).
+    pub fn set_focus_scope(&mut self, node: Entity, scope: FocusScope) {
+        self.set_if_changed(node, scope);
+    }
+
+    /// Sets a node's per-direction focus overrides.
+    pub fn set_focus_overrides(&mut self, node: Entity, overrides: FocusOverrides) {
+        self.set_if_changed(node, overrides);
+    }
+
+    /// Sets how a scroll container reveals its focused descendants.
+    pub fn set_scroll_into_view(&mut self, node: Entity, reveal: ScrollIntoView) {
+        self.set_if_changed(node, reveal);
+    }
+
+    /// Switches the focus scoring profile (`android` by default; see [`crate::focus::profile_named`]).
+    pub fn set_focus_profile(&mut self, profile: &'static dyn ScoringProfile) {
+        self.world.resource_mut::<FocusGraph>().set_profile(profile);
+    }
+
+    /// Lets the UI layer see every key action (with the focused node) before the engine acts on
+    /// it; the hook returns true to consume it.
+    pub fn set_key_hook(&mut self, hook: impl FnMut(KeyAction, Option<Entity>) -> bool + 'static) {
+        self.world.non_send_mut::<FocusHooks>().on_key = Some(Box::new(hook));
+    }
+
+    /// Lets the UI layer cancel a focus move before it happens: the hook returns false to
+    /// keep focus where it is.
+    pub fn set_move_hook(&mut self, hook: impl FnMut(&FocusMove) -> bool + 'static) {
+        self.world.non_send_mut::<FocusHooks>().before_move = Some(Box::new(hook));
+    }
+
+    /// How held keys repeat and when OK becomes a long press.
+    pub fn set_key_timing(&mut self, timing: KeyTiming) {
+        *self.world.resource_mut::<KeyTiming>() = timing;
+    }
+
     /// Moves focus to a node.
     pub fn focus(&mut self, node: Entity) {
         self.world.resource_mut::<FocusState>().set(Some(node));
@@ -409,7 +451,8 @@ impl Engine {
             self.set_inspector(enabled);
         }
         self.apply_image_events(events);
-        if has_keys {
+        // Held keys repeat on frame time, so frames with a key held run input too.
+        if has_keys || self.world.resource::<HeldKeys>().any() {
             self.input_schedule.run(&mut self.world);
         }
         self.timings.input_us = micros(start);

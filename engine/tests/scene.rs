@@ -59,12 +59,17 @@ fn arrows_move_focus_and_select_is_reported_on_the_focused_node() {
     assert_eq!(engine.focused(), Some(a), "first focusable in tree order");
     engine.take_events();
 
-    engine.frame(16_667, &[Event::key_down(Key::Right)]);
+    let press = |key| [Event::key_down(key), Event::key_up(key)];
+    engine.frame(16_667, &press(Key::Right));
     assert_eq!(engine.focused(), Some(b));
-    engine.frame(33_333, &[Event::key_down(Key::Right)]);
+    engine.frame(33_333, &press(Key::Right));
     assert_eq!(engine.focused(), Some(b), "nothing further right: focus stays");
 
+    // OK selects when it comes up.
     let events = engine.begin_frame(50_000, &[Event::key_down(Key::Select)]);
+    engine.end_frame();
+    assert!(events.is_empty(), "no select while OK is down: {events:?}");
+    let events = engine.begin_frame(66_667, &[Event::key_up(Key::Select)]);
     engine.end_frame();
     assert!(events.iter().any(|e| e.target == b && e.kind == touchline_engine::UiEventKind::Select));
 }

@@ -89,14 +89,12 @@ impl App {
     }
 
     fn dispatch(&mut self, event: UiEvent) {
-        let bubbles = matches!(event.kind, UiEventKind::Select | UiEventKind::Back);
+        // Every event bubbles to the nearest ancestor with a handler for it (focus and blur
+        // too, as `focusin`/`focusout` do on the web), and stops there.
         let mut target = Some(event.target);
         while let Some(entity) = target {
             if let Some(handler) = self.handler(entity, event.kind) {
                 handler();
-                return;
-            }
-            if !bubbles {
                 return;
             }
             target = self.engine.world().get::<ChildOf>(entity).map(ChildOf::parent);
@@ -110,6 +108,8 @@ impl App {
             UiEventKind::Focus => h.on_focus.clone(),
             UiEventKind::Blur => h.on_blur.clone(),
             UiEventKind::Back => h.on_back.clone(),
+            // No long-select handler in the SDK yet: a long press falls back to select.
+            UiEventKind::LongSelect => h.on_select.clone(),
         }
     }
 

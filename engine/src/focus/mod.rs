@@ -4,11 +4,13 @@
 //! by default, Chromium's spatial navigation as `web`), [`tree`] runs a move through scopes.
 
 pub mod geometry;
+pub mod keys;
 pub mod profile;
 pub mod reveal;
 pub mod tree;
 
 pub use geometry::{Direction, DirectionSet, FocusRect};
+pub use keys::{HeldKeys, KeyAction, KeyPhase, KeyTiming};
 pub use profile::{Android, ScoringProfile, Web, profile_named};
 pub use reveal::{RevealDefaults, ScrollIntoView};
 pub use tree::{FocusMemory, FocusTree, FocusTreeBuilder, FocusTreeError, ScopeRules};
@@ -29,8 +31,10 @@ pub enum UiEventKind {
     Focus,
     /// The node lost focus.
     Blur,
-    /// OK was pressed on the focused node.
+    /// OK was pressed (and released before the long-press threshold) on the focused node.
     Select,
+    /// OK was held past the long-press threshold on the focused node.
+    LongSelect,
     /// Back was pressed while the node had focus.
     Back,
 }
@@ -250,16 +254,58 @@ impl FocusScene<'_, '_> {
     }
 }
 
-/// Handles the frame's keys: arrows move focus through the focus tree, OK selects, Back goes
-/// back.
+/// A move about to happen, as [`FocusHooks::before_move`] sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FocusMove {
+    /// The focused node.
+    pub from: Entity,
+    /// Where focus would go.
+    pub to: Entity,
+    /// The arrow.
+    pub direction: Direction,
+    /// Whether the arrow is held (a repeat), not a fresh press.
+    pub repeat: bool,
+}
+
+/// What the UI layer sees before the engine acts on a key. Hooks run inside the frame's
+/// input step, so they decide only; effects go through signals the UI reads afterwards.
+#[derive(Default)]
+pub struct FocusHooks {
+    /// Every key action, with the focused node; returning true consumes it: no move, select,
+    /// long select or back follows.
+    pub on_key: Option<Box<dyn FnMut(KeyAction, Option<Entity>) -> bool>>,
+    /// Every move before it happens; returning false cancels it (focus stays).
+    pub before_move: Option<Box<dyn FnMut(&FocusMove) -> bool>>,
+}
+
+impl std::fmt::Debug for FocusHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FocusHooks")
+            .field("on_key", &self.on_key.is_some())
+            .field("before_move", &self.before_move.is_some())
+            .finish()
+    }
+}
+
+/// Handles the frame's keys: arrows (and their repeats) move focus through the focus tree,
+/// OK selects on release or long-selects when held, Back goes back.
 pub fn navigate_focus(
     input: Res<FrameInput>,
+    timing: Res<KeyTiming>,
+    mut held: ResMut<HeldKeys>,
+    mut hooks: NonSendMut<FocusHooks>,
     mut focus: ResMut<FocusState>,
     mut graph: ResMut<FocusGraph>,
     scene: FocusScene,
 ) {
-    for key in input.keys.iter().filter(|k| k.down) {
-        if let Some(dir) = direction_of(key.key) {
+    for action in held.advance(&timing, input.time_us, &input.keys) {
+        if hooks.on_key.as_mut().is_some_and(|hook| hook(action, focus.focused)) {
+            continue;
+        }
+        if let Some(dir) = direction_of(action.key) {
+            if !matches!(action.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
+                continue;
+            }
             let Some(current) = focus.focused else { continue };
             if graph.tree.is_none() {
                 graph.tree = Some(scene.build_tree());
@@ -268,16 +314,26 @@ pub fn navigate_focus(
             let FocusGraph { tree, memory, profile, .. } = &mut *graph;
             let Some(tree) = tree.as_ref() else { continue };
             let Some(from) = tree.slot(current) else { continue };
-            if let Some(to) = tree.navigate(*profile, memory, from, dir) {
-                memory.record(tree, to);
-                focus.set(Some(tree.key(to)));
+            let Some(to) = tree.navigate(*profile, memory, from, dir) else { continue };
+            let proposed = FocusMove {
+                from: current,
+                to: tree.key(to),
+                direction: dir,
+                repeat: action.phase != KeyPhase::Down,
+            };
+            if hooks.before_move.as_mut().is_some_and(|hook| !hook(&proposed)) {
+                continue;
             }
-        } else if let Some(target) = focus.focused.or(Some(scene.root.0)) {
-            let kind = match key.key {
-                Key::Select => UiEventKind::Select,
-                Key::Back => UiEventKind::Back,
+            memory.record(tree, to);
+            focus.set(Some(proposed.to));
+        } else {
+            let kind = match (action.key, action.phase) {
+                (Key::Select, KeyPhase::Up { long: false }) => UiEventKind::Select,
+                (Key::Select, KeyPhase::LongPress) => UiEventKind::LongSelect,
+                (Key::Back, KeyPhase::Down) => UiEventKind::Back,
                 _ => continue,
             };
+            let target = focus.focused.unwrap_or(scene.root.0);
             focus.events.push(UiEvent { kind, target });
         }
     }
