@@ -20,12 +20,17 @@ pub use display_list::{
     DisplayListWriter, GlyphQuad, Opcode, command_summary,
 };
 pub use event::{Event, EventKind, ImageError, Key};
-pub use request::{Request, RequestBuffer, RequestError, RequestWriter, read_requests};
+pub use request::{MAX_ANNOUNCE_BYTES, Request, RequestBuffer, RequestError, RequestWriter, read_requests};
 
 /// Major version of the ABI. A host refuses a bundle whose major version differs.
 pub const ABI_VERSION_MAJOR: u32 = 1;
-/// Minor version of the ABI: additions that older hosts may ignore.
-pub const ABI_VERSION_MINOR: u32 = 1;
+/// Minor version of the ABI: additions that older hosts may ignore. Hosts check only the
+/// major version, so a 1.2 bundle runs on a 1.1 host and the other way round.
+///
+/// - 1.1: `LinearGradient` and `Shadow` commands, `Image` drawing, the `touchline_requests`
+///   export with `LoadImage` / `UnloadImage`, the `ImageLoaded` / `ImageFailed` events.
+/// - 1.2: the `Announce` request (a 1.1 host skips it as an unknown kind).
+pub const ABI_VERSION_MINOR: u32 = 2;
 /// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
 pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 

@@ -1,6 +1,7 @@
-//! Requests a bundle makes of its host (ABI 1.1): load or unload an image, and later fetch,
-//! video and bus messages. A frame's requests come out with the frame, through
-//! [`crate::EXPORT_REQUESTS`]; the host answers them as [`crate::Event`]s in a later frame.
+//! Requests a bundle makes of its host (ABI 1.1): load or unload an image, speak an
+//! accessibility announcement (ABI 1.2), and later fetch, video and bus messages. A frame's
+//! requests come out with the frame, through [`crate::EXPORT_REQUESTS`]; the host answers them
+//! as [`crate::Event`]s in a later frame (announcements are not answered).
 //!
 //! Layout: records one after another, each a [`RequestHeader`] (`kind`, `len` counting the
 //! header, a multiple of 4) and its payload, so a host can skip kinds it does not know.
@@ -11,6 +12,8 @@ use alloc::vec::Vec;
 pub const REQUEST_HEADER_SIZE: usize = 8;
 /// The longest URL a request may carry (bytes).
 pub const MAX_URL_BYTES: u32 = 2048;
+/// The longest text an [`RequestKind::Announce`] request may carry (bytes, ABI 1.2).
+pub const MAX_ANNOUNCE_BYTES: u32 = 1024;
 /// The most bytes of requests a bundle may hand over in one frame.
 pub const MAX_REQUEST_BYTES: u32 = 1024 * 1024;
 
@@ -49,6 +52,10 @@ pub enum RequestKind {
     LoadImage = 1,
     /// [`UnloadImageRequest`]: free the image held under `handle`. Not answered.
     UnloadImage = 2,
+    /// [`AnnounceRequest`] + `text_len` UTF-8 bytes (padded to 4): speak the text to the
+    /// user (screen reader / text to speech), e.g. what just took focus. Not answered.
+    /// ABI 1.2; a 1.1 host skips it as an unknown kind.
+    Announce = 3,
 }
 
 impl RequestKind {
@@ -57,6 +64,7 @@ impl RequestKind {
         Some(match value {
             1 => Self::LoadImage,
             2 => Self::UnloadImage,
+            3 => Self::Announce,
             _ => return None,
         })
     }
@@ -80,6 +88,14 @@ pub struct UnloadImageRequest {
     pub handle: u32,
 }
 
+/// Payload of [`RequestKind::Announce`] (ABI 1.2).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnnounceRequest {
+    /// Length of the UTF-8 text that follows, in bytes (≤ [`MAX_ANNOUNCE_BYTES`]).
+    pub text_len: u32,
+}
+
 /// One decoded request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request<'a> {
@@ -95,6 +111,11 @@ pub enum Request<'a> {
         /// The handle.
         handle: u32,
     },
+    /// Speak `text` to the user (ABI 1.2).
+    Announce {
+        /// What to say: valid UTF-8, at most [`MAX_ANNOUNCE_BYTES`] bytes.
+        text: &'a str,
+    },
     /// A kind this reader does not know; hosts skip it.
     Unknown(u16),
 }
@@ -105,7 +126,8 @@ pub enum RequestError {
     /// The buffer is larger than [`MAX_REQUEST_BYTES`].
     #[error("request buffer is {0} bytes, more than the 1 MiB limit")]
     TooLarge(usize),
-    /// A record runs past the end, is misaligned or too short, or carries a bad URL.
+    /// A record runs past the end, is misaligned or too short, or carries a bad URL or
+    /// announcement text.
     #[error("request {index} at byte {offset} is malformed: {reason}")]
     BadRecord {
         /// Index of the record.
@@ -174,6 +196,16 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
             Request::LoadImage { handle, url }
         }
         Some(RequestKind::UnloadImage) => Request::UnloadImage { handle: field(0)? },
+        Some(RequestKind::Announce) => {
+            let text_len = field(0)?;
+            if text_len > MAX_ANNOUNCE_BYTES {
+                return Err(bad("text longer than 1024 bytes"));
+            }
+            let text_bytes =
+                payload.get(4..4 + text_len as usize).ok_or_else(|| bad("text runs past the record"))?;
+            let text = core::str::from_utf8(text_bytes).map_err(|_| bad("text is not UTF-8"))?;
+            Request::Announce { text }
+        }
         None => Request::Unknown(kind),
     };
     Ok((request, end))
@@ -206,11 +238,7 @@ impl RequestWriter {
     /// Appends a load-image request; URLs longer than [`MAX_URL_BYTES`] are cut at a
     /// character boundary (the host will then fail to find them, and say so).
     pub fn load_image(&mut self, handle: u32, url: &str) {
-        let mut cut = url.len().min(MAX_URL_BYTES as usize);
-        while !url.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let url = &url.as_bytes()[..cut];
+        let url = cut_at_char_boundary(url, MAX_URL_BYTES).as_bytes();
         let start = self.open(RequestKind::LoadImage);
         self.put_u32(handle);
         self.put_u32(url.len() as u32);
@@ -222,6 +250,16 @@ impl RequestWriter {
     pub fn unload_image(&mut self, handle: u32) {
         let start = self.open(RequestKind::UnloadImage);
         self.put_u32(handle);
+        self.close(start);
+    }
+
+    /// Appends an announce request (ABI 1.2): the host speaks `text`. Text longer than
+    /// [`MAX_ANNOUNCE_BYTES`] is cut at the last character boundary that fits, not refused.
+    pub fn announce(&mut self, text: &str) {
+        let text = cut_at_char_boundary(text, MAX_ANNOUNCE_BYTES).as_bytes();
+        let start = self.open(RequestKind::Announce);
+        self.put_u32(text.len() as u32);
+        self.bytes.extend_from_slice(text);
         self.close(start);
     }
 
@@ -245,6 +283,15 @@ impl RequestWriter {
     fn put_u32(&mut self, v: u32) {
         self.bytes.extend_from_slice(&v.to_le_bytes());
     }
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+fn cut_at_char_boundary(text: &str, max: u32) -> &str {
+    let mut cut = text.len().min(max as usize);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 #[cfg(test)]
@@ -282,6 +329,134 @@ mod tests {
         // Too large.
         let huge = alloc::vec![0u8; MAX_REQUEST_BYTES as usize + 4];
         assert!(matches!(read_requests(&huge).next(), Some(Err(RequestError::TooLarge(_)))));
+    }
+
+    /// A hand-made announce record: `text_len` as given, then `text`, padded to 4.
+    fn announce_record(text_len: u32, text: &[u8]) -> Vec<u8> {
+        let len = (REQUEST_HEADER_SIZE + 4 + text.len()).next_multiple_of(4);
+        let mut bytes = alloc::vec![];
+        bytes.extend_from_slice(&(RequestKind::Announce as u16).to_le_bytes());
+        bytes.extend_from_slice(&0u16.to_le_bytes());
+        bytes.extend_from_slice(&(len as u32).to_le_bytes());
+        bytes.extend_from_slice(&text_len.to_le_bytes());
+        bytes.extend_from_slice(text);
+        bytes.resize(len, 0);
+        bytes
+    }
+
+    fn bad_record(index: u32, offset: usize, reason: &'static str) -> RequestError {
+        RequestError::BadRecord { index, offset, reason }
+    }
+
+    #[test]
+    fn round_trips_announcements() {
+        assert_eq!(core::mem::size_of::<AnnounceRequest>(), 4);
+        let mut w = RequestWriter::default();
+        w.announce("Tile 3, button, 3 of 12");
+        w.load_image(2, "a.png");
+        w.announce("Équipe à domicile — sélectionnée, 1 sur 4 ⚽");
+        w.announce("");
+        let bytes = w.bytes();
+        // Header, text_len, 23 bytes of text padded to 24.
+        assert_eq!(&bytes[..12], &[3, 0, 0, 0, 36, 0, 0, 0, 23, 0, 0, 0]);
+        assert_eq!(&bytes[35..36], &[0], "zero padding");
+        assert!(bytes.len().is_multiple_of(4));
+        let got: Vec<_> = read_requests(bytes).collect::<Result<_, _>>().expect("valid");
+        assert_eq!(
+            got,
+            [
+                Request::Announce { text: "Tile 3, button, 3 of 12" },
+                Request::LoadImage { handle: 2, url: "a.png" },
+                Request::Announce { text: "Équipe à domicile — sélectionnée, 1 sur 4 ⚽" },
+                Request::Announce { text: "" },
+            ]
+        );
+        assert_eq!(w.count(), 4);
+        // Exactly the limit is fine.
+        let full = "x".repeat(MAX_ANNOUNCE_BYTES as usize);
+        let record = announce_record(MAX_ANNOUNCE_BYTES, full.as_bytes());
+        assert_eq!(read_requests(&record).collect::<Vec<_>>(), [Ok(Request::Announce { text: &full })]);
+    }
+
+    #[test]
+    fn long_announcements_are_cut_at_a_char_boundary() {
+        let texts = |w: &RequestWriter| -> Vec<alloc::string::String> {
+            read_requests(w.bytes())
+                .map(|r| match r {
+                    Ok(Request::Announce { text }) => text.into(),
+                    other => panic!("not an announcement: {other:?}"),
+                })
+                .collect()
+        };
+        let mut w = RequestWriter::default();
+        // 1 + 600 × 2 bytes: byte 1024 falls inside an 'é', so the cut is at 1023.
+        let accented = alloc::format!("a{}", "é".repeat(600));
+        w.announce(&accented);
+        // 1025 ASCII bytes: cut to exactly 1024.
+        w.announce(&"y".repeat(1025));
+        // 4-byte characters after 2 ASCII bytes: boundaries at 2 + 4k, so 1022.
+        w.announce(&alloc::format!("zz{}", "𝄞".repeat(400)));
+        let got = texts(&w);
+        assert_eq!(got[0], alloc::format!("a{}", "é".repeat(511)));
+        assert_eq!(got[0].len(), 1023);
+        assert_eq!(got[1], "y".repeat(1024));
+        assert_eq!(got[2], alloc::format!("zz{}", "𝄞".repeat(255)));
+        assert_eq!(got[2].len(), 1022);
+        assert_eq!(w.count(), 3, "cut, not refused");
+    }
+
+    #[test]
+    fn rejects_malformed_announcements() {
+        let good = announce_record(5, b"hello");
+        assert_eq!(read_requests(&good).collect::<Vec<_>>(), [Ok(Request::Announce { text: "hello" })]);
+        // text_len larger than the record (the record holds 8 bytes of text).
+        assert_eq!(
+            read_requests(&announce_record(200, b"hello")).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "text runs past the record"))]
+        );
+        assert_eq!(
+            read_requests(&announce_record(9, b"hello")).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "text runs past the record"))]
+        );
+        // Over the limit, even when the record holds that much.
+        let long = "x".repeat(MAX_ANNOUNCE_BYTES as usize + 1);
+        assert_eq!(
+            read_requests(&announce_record(MAX_ANNOUNCE_BYTES + 1, long.as_bytes())).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "text longer than 1024 bytes"))]
+        );
+        assert_eq!(
+            read_requests(&announce_record(u32::MAX, b"")).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "text longer than 1024 bytes"))]
+        );
+        // Not UTF-8: a stray continuation byte, a truncated sequence, a surrogate.
+        for text in [&b"\x80bc"[..], b"ab\xc3", b"\xed\xa0\x80"] {
+            assert_eq!(
+                read_requests(&announce_record(text.len() as u32, text)).collect::<Vec<_>>(),
+                [Err(bad_record(0, 0, "text is not UTF-8"))],
+                "{text:?}"
+            );
+        }
+        // No room for text_len.
+        assert_eq!(
+            read_requests(&[3, 0, 0, 0, 8, 0, 0, 0]).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "payload too short"))]
+        );
+        // A truncated record after a good one: the good one stands, then the error, then nothing.
+        let mut two = good.clone();
+        two.extend_from_slice(&good[..good.len() - 4]);
+        assert_eq!(
+            read_requests(&two).collect::<Vec<_>>(),
+            [Ok(Request::Announce { text: "hello" }), Err(bad_record(1, 20, "runs past the end"))]
+        );
+        assert_eq!(
+            read_requests(&good[..6]).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "header runs past the end"))]
+        );
+        // The messages hosts print.
+        assert_eq!(
+            alloc::format!("{}", bad_record(1, 20, "text runs past the record")),
+            "request 1 at byte 20 is malformed: text runs past the record"
+        );
     }
 
     #[test]

@@ -12,11 +12,12 @@ use crate::animation_systems::{
     AnimationClock, Animator, LayoutTransition, Property, Value, animate, animate_property,
     start_layout_animations,
 };
+use crate::focus::announce::announce_focus;
 use crate::focus::reveal::{Revealed, reveal_focus};
 use crate::focus::{
-    FocusGraph, FocusHooks, FocusMove, FocusOverrides, FocusScope, FocusState, HeldKeys, KeyAction,
-    KeyTiming, RevealDefaults, ScoringProfile, ScrollIntoView, UiEvent, ensure_focus, invalidate_focus_tree,
-    navigate_focus,
+    AccessibleLabel, Announcement, Announcements, FocusGraph, FocusHooks, FocusMove, FocusOverrides,
+    FocusScope, FocusState, HeldKeys, KeyAction, KeyTiming, RevealDefaults, ScoringProfile, ScrollIntoView,
+    UiEvent, ensure_focus, invalidate_focus_tree, navigate_focus,
 };
 use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
@@ -131,6 +132,7 @@ impl Engine {
         world.init_resource::<FocusState>();
         world.init_resource::<FocusGraph>();
         world.init_resource::<RevealDefaults>();
+        world.init_resource::<Announcements>();
         world.init_resource::<KeyTiming>();
         world.init_resource::<HeldKeys>();
         world.insert_non_send(FocusHooks::default());
@@ -164,6 +166,7 @@ impl Engine {
                 invalidate_focus_tree,
                 ensure_focus,
                 reveal_focus,
+                announce_focus,
             )
                 .chain(),
         );
@@ -303,6 +306,20 @@ impl Engine {
         self.world.resource::<FocusState>().focused
     }
 
+    /// Lets a node take focus, or stops it (focus on it moves to the first focusable node).
+    pub fn set_focusable(&mut self, node: Entity, focusable: bool) {
+        let Ok(mut e) = self.world.get_entity_mut(node) else { return };
+        match (e.contains::<Focusable>(), focusable) {
+            (false, true) => {
+                e.insert(Focusable);
+            }
+            (true, false) => {
+                e.remove::<Focusable>();
+            }
+            _ => {}
+        }
+    }
+
     /// Makes a node a focus scope with these rules (see `docs/focus.md`).
     pub fn set_focus_scope(&mut self, node: Entity, scope: FocusScope) {
         self.set_if_changed(node, scope);
@@ -321,6 +338,16 @@ impl Engine {
     /// Switches the focus scoring profile (`android` by default; see [`crate::focus::profile_named`]).
     pub fn set_focus_profile(&mut self, profile: &'static dyn ScoringProfile) {
         self.world.resource_mut::<FocusGraph>().set_profile(profile);
+    }
+
+    /// Sets how a focusable node is announced (label and role).
+    pub fn set_accessible_label(&mut self, node: Entity, label: AccessibleLabel) {
+        self.set_if_changed(node, label);
+    }
+
+    /// The focus announcements of the last frame (also sent to the host as requests).
+    pub fn announcements(&self) -> &[Announcement] {
+        self.world.resource::<Announcements>().last_frame()
     }
 
     /// Lets the UI layer see every key action (with the focused node) before the engine acts on
@@ -525,6 +552,13 @@ impl Engine {
             // Layout repairs focus; the ring moves with it.
             self.last_focus = self.world.resource::<FocusState>().focused;
         }
+        // Every frame ends the announcements' frame, so an idle one has none.
+        self.world.resource_scope(|world, mut announcements: Mut<Announcements>| {
+            let mut images = world.resource_mut::<Images>();
+            for announcement in announcements.finish_frame() {
+                images.requests_mut().announce(&announcement.text());
+            }
+        });
         self.timings.total_us = micros(start);
         self.display_list()
     }

@@ -225,6 +225,11 @@ impl Images {
         &self.requests
     }
 
+    /// The frame's request writer, for requests other than images (announcements).
+    pub(crate) fn requests_mut(&mut self) -> &mut RequestWriter {
+        &mut self.requests
+    }
+
     /// Figures.
     pub fn stats(&self) -> ImageStats {
         ImageStats {

@@ -229,3 +229,32 @@ fn the_focus_tree_is_built_once_until_layout_changes() {
     assert_eq!(rig.engine.world().resource::<FocusGraph>().builds, 2, "layout moved the tiles: rebuilt");
     assert_eq!(rig.engine.focused(), Some(tiles[2]));
 }
+
+#[test]
+fn every_focus_change_is_announced_with_label_role_and_position() {
+    use touchline_abi::{Request, read_requests};
+    use touchline_engine::focus::{AccessibleLabel, Role};
+
+    let mut rig = Rig::new();
+    let root = rig.engine.root();
+    let (rail, tiles) = rig.row(root, 12, 100.0, Overflow::Visible);
+    rig.engine.set_focus_scope(rail, FocusScope::default());
+    rig.engine.set_accessible_label(
+        tiles[2],
+        AccessibleLabel { label: "Bayern v Dortmund".into(), role: Role::Tile },
+    );
+    rig.frame(&[]);
+    let first: Vec<String> = rig.engine.announcements().iter().map(|a| a.text()).collect();
+    assert_eq!(first, ["button, 1 of 12"], "the first focus is announced too");
+    rig.press(Key::Right);
+    rig.press(Key::Right);
+    let spoken: Vec<String> = read_requests(rig.engine.requests())
+        .filter_map(|r| match r.expect("valid request") {
+            Request::Announce { text } => Some(text.to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(spoken, ["Bayern v Dortmund, tile, 3 of 12"], "the host is asked to speak it");
+    rig.frame(&[]);
+    assert!(rig.engine.announcements().is_empty(), "no focus change, nothing to say");
+}

@@ -16,6 +16,7 @@ use crate::view::View;
 /// A change to the scene that an effect asked for; applied before layout.
 enum SceneOp {
     Text(Entity, String),
+    Focusable(Entity, bool),
     /// Set a property: at once on mount, then animated with the element's transition.
     Set {
         node: Entity,
@@ -50,6 +51,8 @@ impl std::error::Error for AppError {}
 pub struct App {
     engine: Engine,
     handlers: HashMap<Entity, Handlers>,
+    /// Elements that take focus whenever they become focusable.
+    autofocus: std::collections::HashSet<Entity>,
     ops: SceneOps,
     runtime: leptos_reactive::RuntimeId,
     pending: Vec<UiEvent>,
@@ -60,8 +63,14 @@ impl App {
     pub fn new(width: u32, height: u32, root: impl FnOnce() -> View) -> Result<Self, AppError> {
         let runtime = leptos_reactive::create_runtime();
         let engine = Engine::new(width, height).map_err(AppError::Engine)?;
-        let mut app =
-            Self { engine, handlers: HashMap::new(), ops: SceneOps::default(), runtime, pending: Vec::new() };
+        let mut app = Self {
+            engine,
+            handlers: HashMap::new(),
+            autofocus: Default::default(),
+            ops: SceneOps::default(),
+            runtime,
+            pending: Vec::new(),
+        };
         let view = root();
         let parent = app.engine.root();
         app.mount(view, parent);
@@ -118,6 +127,12 @@ impl App {
         for op in ops {
             match op {
                 SceneOp::Text(e, text) => self.engine.set_text(e, &text),
+                SceneOp::Focusable(e, focusable) => {
+                    self.engine.set_focusable(e, focusable);
+                    if focusable && self.autofocus.contains(&e) {
+                        self.engine.focus(e);
+                    }
+                }
                 SceneOp::Set { node, property, value, transition } => {
                     self.engine.animate(node, property, value, transition)
                 }
@@ -156,6 +171,7 @@ impl App {
             layout_transition,
             focusable,
             focus_ring,
+            focus,
             handlers,
             children,
         } = element;
@@ -178,12 +194,30 @@ impl App {
                 visual,
                 text: is_text.then(|| TextContent { text: String::new(), style: text_style }),
                 image,
-                focusable,
+                focusable: matches!(focusable, Prop::Static(true)),
                 focus_ring,
             },
         );
+        if focus.autofocus {
+            self.autofocus.insert(node);
+            if matches!(focusable, Prop::Static(true)) {
+                self.engine.focus(node);
+            }
+        }
+        if let Prop::Dynamic(_) = focusable {
+            self.bind(focusable, node, SceneOp::Focusable);
+        }
         if let Some(t) = layout_transition {
             self.engine.set_layout_transition(node, Some(t));
+        }
+        if let Some(scope) = focus.scope {
+            self.engine.set_focus_scope(node, scope);
+        }
+        if let Some(label) = focus.label {
+            self.engine.set_accessible_label(node, label);
+        }
+        if let Some(reveal) = focus.reveal {
+            self.engine.set_scroll_into_view(node, reveal);
         }
         if let Some([x, y]) = scroll {
             self.engine.set_scroll(node, x, y);

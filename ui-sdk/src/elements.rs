@@ -12,6 +12,11 @@ use touchline_engine::{
     Value, Visual, Wrap,
 };
 
+use touchline_engine::focus::{
+    AccessibleLabel, Direction as FocusDirection, DirectionSet, FocusScope, RevealDefaults, Role,
+    ScrollIntoView,
+};
+
 use crate::prop::{IntoProp, Prop};
 use crate::view::{IntoView, View};
 
@@ -29,6 +34,36 @@ pub struct Handlers {
     pub on_blur: Option<Handler>,
     /// Back pressed while focused (bubbles).
     pub on_back: Option<Handler>,
+}
+
+/// An element's focus attributes beyond `focusable`.
+#[derive(Clone, Debug, Default)]
+pub struct FocusAttributes {
+    /// The element is a focus scope with these rules.
+    pub scope: Option<FocusScope>,
+    /// How the element is announced.
+    pub label: Option<AccessibleLabel>,
+    /// How the element, a scroll container, reveals focused descendants.
+    pub reveal: Option<ScrollIntoView>,
+    /// Takes focus whenever it becomes focusable (a dialog's first button).
+    pub autofocus: bool,
+}
+
+/// Parses a direction list: `"all"`, `"none"`, `"horizontal"`, `"vertical"`, or names
+/// (`"left right"`, `"up,down"`).
+fn directions(list: &str) -> Result<DirectionSet, String> {
+    let mut dirs = Vec::new();
+    for word in list.split([' ', ',']).filter(|w| !w.is_empty()) {
+        match word {
+            "all" => return Ok(DirectionSet::ALL),
+            "none" => {}
+            "horizontal" => dirs.extend([FocusDirection::Left, FocusDirection::Right]),
+            "vertical" => dirs.extend([FocusDirection::Up, FocusDirection::Down]),
+            name => dirs
+                .push(FocusDirection::from_name(name).ok_or_else(|| format!("unknown direction {name:?}"))?),
+        }
+    }
+    Ok(DirectionSet::of(&dirs))
 }
 
 /// What kind of node an element makes.
@@ -81,8 +116,10 @@ pub struct Element {
     pub(crate) animated: Vec<(Property, Prop<Value>)>,
     pub(crate) transition: Transition,
     pub(crate) layout_transition: Option<Transition>,
-    pub(crate) focusable: bool,
+    pub(crate) focusable: Prop<bool>,
     pub(crate) focus_ring: Option<FocusRing>,
+    /// The element as a focus scope, an accessible label, and how it reveals focus.
+    pub(crate) focus: FocusAttributes,
     pub(crate) handlers: Handlers,
     pub(crate) children: Vec<View>,
 }
@@ -99,8 +136,9 @@ impl Element {
             animated: Vec::new(),
             transition: Transition::INSTANT,
             layout_transition: None,
-            focusable: false,
+            focusable: Prop::Static(false),
             focus_ring: None,
+            focus: FocusAttributes::default(),
             handlers: Handlers::default(),
             children: Vec::new(),
         }
@@ -482,15 +520,92 @@ impl Element {
         self.animated(Property::TextColor, color)
     }
 
-    /// Whether the element can take focus.
-    pub fn focusable(mut self, focusable: bool) -> Self {
-        self.focusable = focusable;
+    /// Whether the element can take focus (a closure makes it follow signals: a dialog's
+    /// buttons take focus only while it is open).
+    pub fn focusable(mut self, focusable: impl IntoProp<bool>) -> Self {
+        self.focusable = focusable.into_prop();
         self
     }
 
     /// Colour of the focus ring.
     pub fn focus_color(mut self, color: Color) -> Self {
         self.focus_ring = Some(FocusRing { color, ..self.focus_ring.unwrap_or_default() });
+        self
+    }
+
+    /// Makes the element a focus scope: its focusables are searched first (`docs/focus.md`).
+    pub fn focus_scope(mut self, scope: bool) -> Self {
+        self.focus.scope = scope.then(|| self.focus.scope.take().unwrap_or_default());
+        self
+    }
+
+    fn scope_mut(&mut self) -> &mut FocusScope {
+        self.focus.scope.get_or_insert_with(FocusScope::default)
+    }
+
+    /// A focus scope that lands on its last focused element when focus comes back.
+    pub fn remember(mut self, remember: bool) -> Self {
+        self.scope_mut().remember = remember;
+        self
+    }
+
+    /// A focus scope focus never leaves in these directions (`"all"` for a modal).
+    pub fn boundary(mut self, directions_list: &str) -> Self {
+        match directions(directions_list) {
+            Ok(set) => self.scope_mut().boundary = set,
+            Err(e) => crate::bundle::log(1, &format!("boundary: {e}")),
+        }
+        self
+    }
+
+    /// A focus scope that wraps around in these directions (`"horizontal"` for a rail).
+    pub fn focus_wrap(mut self, directions_list: &str) -> Self {
+        match directions(directions_list) {
+            Ok(set) => self.scope_mut().wrap = set,
+            Err(e) => crate::bundle::log(1, &format!("focus_wrap: {e}")),
+        }
+        self
+    }
+
+    /// A focus scope that keeps the visible index when focus moves to another such scope
+    /// (rails on a page).
+    pub fn index_align(mut self, align: bool) -> Self {
+        self.scope_mut().index_align = align;
+        self
+    }
+
+    /// A right-to-left focus scope; a row lays its children out from the right.
+    pub fn rtl(mut self, rtl: bool) -> Self {
+        self.scope_mut().rtl = rtl;
+        if rtl && self.style.direction == Direction::Row {
+            self.style.direction = Direction::RowReverse;
+        }
+        self
+    }
+
+    /// Takes focus when mounted focusable, and whenever it becomes focusable again.
+    pub fn autofocus(mut self, autofocus: bool) -> Self {
+        self.focus.autofocus = autofocus;
+        self
+    }
+
+    /// What a screen reader calls the element (its texts when not given).
+    pub fn label(mut self, label: &str) -> Self {
+        self.focus.label.get_or_insert_with(AccessibleLabel::default).label = label.to_owned();
+        self
+    }
+
+    /// What kind of control the element is, for a screen reader.
+    pub fn role(mut self, role: Role) -> Self {
+        self.focus.label.get_or_insert_with(AccessibleLabel::default).role = role;
+        self
+    }
+
+    /// For a scroll container: the space kept between a focused descendant and its edges when
+    /// it scrolls to reveal it.
+    pub fn reveal_padding(mut self, px: impl Px) -> Self {
+        let defaults = RevealDefaults::default().0;
+        self.focus.reveal.get_or_insert(defaults).edge_padding = px.px();
         self
     }
 

@@ -23,6 +23,7 @@ pub use app::{App, AppError};
 pub use elements::Element;
 pub use prop::{IntoProp, Prop};
 pub use reactive::{Signal, effect, signal};
+pub use touchline_engine::focus::Role;
 pub use touchline_engine::{
     Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, Length, Overflow, Shadow, Spring,
     TextAlign, Transition,
@@ -34,6 +35,6 @@ pub use view::{Children, IntoView, View};
 pub mod prelude {
     pub use crate::{
         Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, IntoView, Length, Overflow,
-        Shadow, Signal, Spring, TextAlign, Transition, View, effect, signal, view,
+        Role, Shadow, Signal, Spring, TextAlign, Transition, View, effect, signal, view,
     };
 }

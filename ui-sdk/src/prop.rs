@@ -44,7 +44,7 @@ macro_rules! into_prop {
     )*};
 }
 
-into_prop!(Color, String, f32, [f32; 2]);
+into_prop!(Color, String, f32, [f32; 2], bool);
 
 impl<T> IntoProp<T> for Prop<T> {
     fn into_prop(self) -> Prop<T> {

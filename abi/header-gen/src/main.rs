@@ -78,6 +78,7 @@ fn main() -> ExitCode {
                 "RequestKind",
                 "LoadImageRequest",
                 "UnloadImageRequest",
+                "AnnounceRequest",
             ]
             .map(String::from)
             .to_vec(),

@@ -3,12 +3,14 @@
 //! The rules are in `docs/focus.md`: [`profile`] scores destinations (Android's FocusFinder
 //! by default, Chromium's spatial navigation as `web`), [`tree`] runs a move through scopes.
 
+pub mod announce;
 pub mod geometry;
 pub mod keys;
 pub mod profile;
 pub mod reveal;
 pub mod tree;
 
+pub use announce::{AccessibleLabel, Announcement, Announcements, Role};
 pub use geometry::{Direction, DirectionSet, FocusRect};
 pub use keys::{HeldKeys, KeyAction, KeyPhase, KeyTiming};
 pub use profile::{Android, ScoringProfile, Web, profile_named};
@@ -20,9 +22,10 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::world::DeferredWorld;
 use touchline_abi::Key;
 
+use crate::animation_systems::{Animator, Property, Value};
 use crate::input::FrameInput;
 use crate::layout::SceneRoot;
-use crate::scene::{ComputedRect, Focusable, SceneChanges};
+use crate::scene::{ComputedRect, Focusable, SceneChanges, ScrollOffset};
 
 /// What happened to a node, for the UI layer's handlers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,6 +159,14 @@ impl FocusGraph {
         self.profile = profile;
     }
 
+    /// The focus tree, built from the scene if layout changed since the last build.
+    pub fn tree_or_build(&mut self, scene: &FocusScene) -> &FocusTree<Entity> {
+        if self.tree.is_none() {
+            self.builds += 1;
+        }
+        self.tree.get_or_insert_with(|| scene.build_tree())
+    }
+
     /// Forgets the tree: the next move rebuilds it.
     pub fn invalidate(&mut self) {
         self.tree = None;
@@ -192,12 +203,14 @@ fn direction_of(key: Key) -> Option<Direction> {
 #[derive(bevy_ecs::system::SystemParam)]
 pub struct FocusScene<'w, 's> {
     root: Res<'w, SceneRoot>,
-    children: Query<'w, 's, &'static Children>,
+    pub(crate) children: Query<'w, 's, &'static Children>,
     nodes: Query<
         'w,
         's,
         (&'static ComputedRect, Has<Focusable>, Option<&'static FocusScope>, Option<&'static FocusOverrides>),
     >,
+    scrolls: Query<'w, 's, &'static ScrollOffset>,
+    animator: Res<'w, Animator>,
 }
 
 impl FocusScene<'_, '_> {
@@ -205,13 +218,15 @@ impl FocusScene<'_, '_> {
     /// transparent. Focusables with no area (hidden) are left out.
     pub fn build_tree(&self) -> FocusTree<Entity> {
         let mut builder = FocusTreeBuilder::new();
-        let mut pending: Vec<(Entity, Option<usize>)> = vec![(self.root.0, None)];
+        // Rectangles are taken where they will be once running scrolls arrive: focus moves
+        // through the layout the user is about to see, not a frame of an animation.
+        let mut pending: Vec<(Entity, Option<usize>, [f32; 2])> = vec![(self.root.0, None, [0.0, 0.0])];
         let mut scopes: Vec<(usize, &FocusScope)> = Vec::new();
         let mut overrides: Vec<(usize, &FocusOverrides)> = Vec::new();
-        while let Some((entity, parent)) = pending.pop() {
+        while let Some((entity, parent, [dx, dy])) = pending.pop() {
             let mut slot_for_children = parent;
             if let Ok((rect, focusable, scope, over)) = self.nodes.get(entity) {
-                let focus_rect = FocusRect::from_f32(rect.x, rect.y, rect.width, rect.height);
+                let focus_rect = FocusRect::from_f32(rect.x + dx, rect.y + dy, rect.width, rect.height);
                 let focusable = focusable && focus_rect.width() > 0 && focus_rect.height() > 0;
                 if focusable || scope.is_some() {
                     // Depth-first order holds by construction, so push cannot fail.
@@ -227,7 +242,13 @@ impl FocusScene<'_, '_> {
                 }
             }
             if let Ok(kids) = self.children.get(entity) {
-                pending.extend(kids.iter().rev().map(|k| (k, slot_for_children)));
+                let mut shift = [dx, dy];
+                if let Ok(current) = self.scrolls.get(entity)
+                    && let Some(Value::Pair([x, y])) = self.animator.target(entity, Property::Scroll)
+                {
+                    shift = [dx + current.x - x, dy + current.y - y];
+                }
+                pending.extend(kids.iter().rev().map(|k| (k, slot_for_children, shift)));
             }
         }
         // Entities become slots once every node is in.
@@ -307,10 +328,7 @@ pub fn navigate_focus(
                 continue;
             }
             let Some(current) = focus.focused else { continue };
-            if graph.tree.is_none() {
-                graph.tree = Some(scene.build_tree());
-                graph.builds += 1;
-            }
+            graph.tree_or_build(&scene);
             let FocusGraph { tree, memory, profile, .. } = &mut *graph;
             let Some(tree) = tree.as_ref() else { continue };
             let Some(from) = tree.slot(current) else { continue };

@@ -4,7 +4,10 @@
 //! Requests (ABI 1.1) are read after the frame is rendered, so an image loaded for a frame is
 //! drawn from the next one on, and answered synchronously: each `LoadImage` is resolved,
 //! decoded and answered with an `ImageLoaded` or `ImageFailed` event that goes out with the
-//! next frame's events, after that frame's input events, in request order.
+//! next frame's events, after that frame's input events, in request order. `Announce`
+//! requests (ABI 1.2) are "spoken": each prints one `announce: TEXT` line on stdout (control
+//! characters shown as `?`, whether or not the run is `--quiet`), is kept in
+//! [`Session::announcements`] and counted in the summary; none is answered.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -20,6 +23,9 @@ use crate::{HostError, images, screenshot};
 
 /// The most events one frame can carry.
 const MAX_EVENTS_PER_FRAME: usize = MAX_EVENT_BATCH_BYTES as usize / EVENT_SIZE;
+
+/// How many of the run's latest announcements a [`Session`] keeps.
+pub const KEPT_ANNOUNCEMENTS: usize = 64;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -160,6 +166,30 @@ pub struct Session {
     answers: VecDeque<Event>,
     images_loaded: u64,
     images_failed: u64,
+    announcements: Announcements,
+}
+
+/// The run's announcements: the latest [`KEPT_ANNOUNCEMENTS`], oldest first, as printed, and
+/// how many there were in all.
+#[derive(Debug, Default)]
+struct Announcements {
+    kept: Vec<String>,
+    count: u64,
+}
+
+impl Announcements {
+    /// Speaks `text`: prints its `announce:` line (control characters shown as `?`) and keeps
+    /// it, forgetting the oldest one kept when there are [`KEPT_ANNOUNCEMENTS`].
+    fn speak(&mut self, text: &str) {
+        let line = printable(text);
+        println!("announce: {line}");
+        self.count += 1;
+        if self.kept.len() == KEPT_ANNOUNCEMENTS {
+            // 64 pointers to move: cheap, and the kept ones stay one slice.
+            self.kept.remove(0);
+        }
+        self.kept.push(line);
+    }
 }
 
 impl std::fmt::Debug for Session {
@@ -198,6 +228,7 @@ impl Session {
             answers: VecDeque::new(),
             images_loaded: 0,
             images_failed: 0,
+            announcements: Announcements::default(),
         })
     }
 
@@ -219,6 +250,18 @@ impl Session {
     /// Answers to requests not yet delivered.
     pub fn pending_answers(&self) -> usize {
         self.answers.len()
+    }
+
+    /// The run's latest announcements (`Announce` requests, ABI 1.2), oldest first, at most
+    /// [`KEPT_ANNOUNCEMENTS`], each as printed on its `announce:` line (control characters
+    /// shown as `?`).
+    pub fn announcements(&self) -> &[String] {
+        &self.announcements.kept
+    }
+
+    /// How many announcements the run has made, including those no longer kept.
+    pub fn announcement_count(&self) -> u64 {
+        self.announcements.count
     }
 
     /// Runs frame [`Self::next_index`]: the source over `events` and the answers to earlier
@@ -294,6 +337,7 @@ impl Session {
                 Ok(Request::UnloadImage { handle }) => {
                     self.renderer.images_mut().remove(handle);
                 }
+                Ok(Request::Announce { text }) => self.announcements.speak(text),
                 Ok(Request::Unknown(_)) => {}
                 Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
             }
@@ -319,7 +363,8 @@ impl Session {
         format!(
             "summary: frames={} launch_to_first_frame_ms={:.1} compile_ms={:.1} instantiate_ms={:.1} \
              init_ms={:.1} engine_us_mean={mean} engine_us_p50={p50} engine_us_max={max} \
-             render_us_mean={render_mean} render_us_max={render_max} images_loaded={} images_failed={}",
+             render_us_mean={render_mean} render_us_max={render_max} images_loaded={} images_failed={} \
+             announcements={}",
             self.engine_us.len(),
             self.first_frame_ms.unwrap_or(0.0),
             timings.compile_ms,
@@ -327,6 +372,7 @@ impl Session {
             timings.init_ms,
             self.images_loaded,
             self.images_failed,
+            self.announcements.count,
         )
     }
 
@@ -436,6 +482,70 @@ mod tests {
             unchanged: false,
         };
         assert_eq!(r.to_string(), "frame 0003 t=50.000ms events=2 commands=57 bytes=12345 engine_us=123");
+    }
+
+    /// A native source whose frame `i` makes the announcements `script[i]`.
+    struct Announcer {
+        script: Vec<Vec<String>>,
+        frame: usize,
+        list: touchline_abi::DisplayListWriter,
+        requests: touchline_abi::RequestWriter,
+    }
+
+    impl FrameSource for Announcer {
+        fn viewport(&self) -> (u32, u32) {
+            (16, 16)
+        }
+        fn frame(&mut self, _: u64, events: &[Event]) -> Result<&[u8], HostError> {
+            assert!(events.is_empty(), "announcements are not answered: {events:?}");
+            self.requests.clear();
+            for text in self.script.get(self.frame).into_iter().flatten() {
+                self.requests.announce(text);
+            }
+            self.frame += 1;
+            self.list.begin(16, 16, 0);
+            Ok(self.list.finish())
+        }
+        fn requests(&self) -> &[u8] {
+            self.requests.bytes()
+        }
+    }
+
+    #[test]
+    fn announcements_are_kept_bounded_and_counted() {
+        let many: Vec<String> = (0..70).map(|i| format!("item {i}")).collect();
+        let source = Announcer {
+            script: vec![
+                vec!["Tile 3, button, 3 of 12".into()],
+                vec![],
+                vec!["Équipe à domicile".into(), "bell\u{7} tab\t next\u{85}line".into()],
+                many,
+            ],
+            frame: 0,
+            list: touchline_abi::DisplayListWriter::new(),
+            requests: touchline_abi::RequestWriter::default(),
+        };
+        let options = RunOptions { headless: true, quiet: true, ..RunOptions::default() };
+        let mut session = Session::new(Box::new(source), options, Instant::now()).expect("session");
+        session.step(virtual_time_us(0), &[]).expect("frame 0");
+        assert_eq!(session.announcements(), ["Tile 3, button, 3 of 12"]);
+        session.step(virtual_time_us(1), &[]).expect("frame 1");
+        session.step(virtual_time_us(2), &[]).expect("frame 2");
+        assert_eq!(
+            session.announcements(),
+            ["Tile 3, button, 3 of 12", "Équipe à domicile", "bell? tab? next?line"]
+        );
+        assert_eq!(session.pending_answers(), 0, "not answered");
+        assert!(session.summary().ends_with(" images_failed=0 announcements=3"), "{}", session.summary());
+
+        // 73 in all: the latest 64 are kept, oldest first; all are counted.
+        session.step(virtual_time_us(3), &[]).expect("frame 3");
+        let kept = session.announcements();
+        assert_eq!(kept.len(), KEPT_ANNOUNCEMENTS);
+        assert_eq!(kept[0], "item 6");
+        assert_eq!(kept[KEPT_ANNOUNCEMENTS - 1], "item 69");
+        assert_eq!(session.announcement_count(), 73);
+        assert!(session.summary().ends_with(" announcements=73"), "{}", session.summary());
     }
 
     #[test]

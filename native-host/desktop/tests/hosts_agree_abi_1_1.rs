@@ -1,4 +1,5 @@
-//! Both hosts render ABI 1.1's commands the same way and answer requests the same way.
+//! Both hosts render ABI 1.1's commands the same way and answer requests the same way (ABI
+//! 1.2's announcements included).
 //!
 //! `new_commands.wat` (shared with the device host's CTest suite) draws a LinearGradient,
 //! Shadows and Images (contain, cover, and fill under a rotation in a rounded clip, with
@@ -139,7 +140,9 @@ fn hosts_answer_requests_alike() {
             .map(str::to_string)
             .collect()
     };
-    for (fixture, frames) in [("images", "4"), ("requests_malformed", "8")] {
+    for (fixture, frames) in
+        [("images", "4"), ("requests_malformed", "8"), ("announce", "3"), ("announce_malformed", "6")]
+    {
         let wasm = write_wasm(&dir, fixture);
         let mut seen = Vec::new();
         for host in hosts() {
@@ -156,14 +159,26 @@ fn hosts_answer_requests_alike() {
                 ],
             );
             assert_eq!(output.status.code(), Some(0), "{} on {fixture}", host.name);
-            let frames: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            // Frame lines (without timings) and announcements, in the order printed; and the
+            // summary's counts of what requests did.
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let frames: Vec<String> = stdout
                 .lines()
-                .filter(|l| l.starts_with("frame "))
+                .filter(|l| l.starts_with("frame ") || l.starts_with("announce: "))
                 .map(|l| l.split(" engine_us=").next().unwrap_or(l).to_string())
                 .collect();
-            seen.push((lines(&output), frames));
+            let counts = stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("summary: "))
+                .and_then(|l| l.split_once(" images_loaded="))
+                .map(|(_, counts)| counts.to_string())
+                .unwrap_or_else(|| panic!("{}: no summary line", host.name));
+            seen.push((lines(&output), frames, counts));
         }
-        assert!(!seen[0].0.is_empty(), "{fixture}: no request lines at all");
+        assert!(
+            !seen[0].0.is_empty() || seen[0].1.iter().any(|l| l.starts_with("announce: ")),
+            "{fixture}: no request lines at all"
+        );
         assert_eq!(seen[0], seen[1], "{fixture}: the hosts disagree");
     }
     let _ = std::fs::remove_dir_all(&dir);

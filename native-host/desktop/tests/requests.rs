@@ -97,7 +97,11 @@ fn images_load_between_frames_and_answers_come_with_the_next_frame() {
     session.step(virtual_time_us(3), &[]).expect("frame 3");
     assert_eq!(pixel(&session, 20, 20), BLACK);
     assert!(events.borrow()[0].is_empty() && events.borrow()[2].is_empty() && events.borrow()[3].is_empty());
-    assert!(session.summary().ends_with(" images_loaded=1 images_failed=4"), "{}", session.summary());
+    assert!(
+        session.summary().ends_with(" images_loaded=1 images_failed=4 announcements=0"),
+        "{}",
+        session.summary()
+    );
     let _ = std::fs::remove_dir_all(&assets);
 }
 
@@ -271,7 +275,7 @@ fn cli_loads_images_from_the_default_asset_root() {
         "warning: frame 0000: image 5 (http://example.com/a.png): bad URL",
         "bundle: image 1 loaded 8x6",
         "bundle: image 5 failed: bad URL",
-        " images_loaded=1 images_failed=4\n",
+        " images_loaded=1 images_failed=4 announcements=0\n",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
@@ -340,5 +344,60 @@ fn cli_reports_malformed_requests_and_bad_buffers() {
     assert!(
         support::text(&o).contains("error: bundle export `touchline_requests` does not have type () -> i32")
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn announcements_are_spoken_kept_and_not_answered() {
+    let (mut session, events) = session(bundle("announce"), Path::new("assets"));
+    for i in 0..3 {
+        // The fixture traps on any answer.
+        session.step(virtual_time_us(i), &[]).unwrap_or_else(|e| panic!("frame {i}: {e}"));
+    }
+    assert_eq!(
+        session.announcements(),
+        ["Tile 3, button, 3 of 12", "Équipe à domicile", "bell? tab? next?line"]
+    );
+    assert!(events.borrow().iter().all(Vec::is_empty));
+    assert!(session.summary().ends_with(" announcements=3"), "{}", session.summary());
+}
+
+#[test]
+fn cli_prints_announcements_and_reports_malformed_ones() {
+    let dir = support::temp_dir("requests-cli-announce");
+    let bundle = wasm(&dir, "announce");
+    let o = host(
+        &[OsStr::new("run"), bundle.as_os_str(), OsStr::new("--size=64x48"), OsStr::new("--frames=3")],
+        None,
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", support::text(&o));
+    for line in [
+        "announce: Tile 3, button, 3 of 12\nframe 0000 ",
+        "announce: Équipe à domicile\nannounce: bell? tab? next?line\nframe 0001 ",
+        " images_loaded=0 images_failed=0 announcements=3\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+
+    let bundle = wasm(&dir, "announce_malformed");
+    let args = [OsStr::new("run"), bundle.as_os_str(), OsStr::new("--size=64x48"), OsStr::new("--frames=6")];
+    let o = host(&args, None);
+    let out = support::text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    for line in [
+        "announce: Tile 3, button, 3 of 12\n",
+        "error: bundle made a malformed request in frame 0: request 1 at byte 36 is malformed: text runs past the \
+         record",
+        "error: bundle made a malformed request in frame 1: request 0 at byte 0 is malformed: text is not UTF-8",
+        "error: bundle made a malformed request in frame 2: request 0 at byte 0 is malformed: text longer than 1024 \
+         bytes",
+        "error: bundle made a malformed request in frame 3: request 0 at byte 0 is malformed: payload too short",
+        "announce: still here\nframe 0004 ",
+        " announcements=2\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(!out.contains("not spoken"), "records after a malformed one are not carried out:\n{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }

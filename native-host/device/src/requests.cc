@@ -89,6 +89,20 @@ Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out
         if (payload_len < 4) return bad_record(index, offset, "payload too short");
         out.emplace_back(UnloadImage{word(payload)});
         break;
+      case abi::RequestKind::Announce: {
+        if (payload_len < 4) return bad_record(index, offset, "payload too short");
+        const uint32_t text_len = word(payload);
+        if (text_len > abi::MAX_ANNOUNCE_BYTES) {
+          return bad_record(index, offset, "text longer than 1024 bytes");
+        }
+        if (text_len > payload_len - 4) {
+          return bad_record(index, offset, "text runs past the record");
+        }
+        const uint8_t *text = payload + 4;
+        if (!valid_utf8(text, text_len)) return bad_record(index, offset, "text is not UTF-8");
+        out.emplace_back(Announce{std::string(reinterpret_cast<const char *>(text), text_len)});
+        break;
+      }
       default:
         out.emplace_back(UnknownRequest{head.kind});
         break;

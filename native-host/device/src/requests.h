@@ -1,6 +1,6 @@
-// Request records (ABI 1.1): what a bundle asks of its host in a frame, handed over through
-// `touchline_requests`. The reader validates every bound with the same rules (and the same
-// error messages) as read_requests in abi/src/request.rs.
+// Request records (ABI 1.1; Announce 1.2): what a bundle asks of its host in a frame, handed
+// over through `touchline_requests`. The reader validates every bound with the same rules
+// (and the same error messages) as read_requests in abi/src/request.rs.
 #pragma once
 
 #include <cstddef>
@@ -26,12 +26,17 @@ struct UnloadImage {
   uint32_t handle;
 };
 
+// Speak `text` to the user (ABI 1.2); not answered.
+struct Announce {
+  std::string text;  // valid UTF-8, at most MAX_ANNOUNCE_BYTES
+};
+
 // A kind this reader does not know; skipped.
 struct UnknownRequest {
   uint16_t kind;
 };
 
-using Request = std::variant<LoadImage, UnloadImage, UnknownRequest>;
+using Request = std::variant<LoadImage, UnloadImage, Announce, UnknownRequest>;
 
 // Decodes `len` bytes of records into `out` (cleared first). Stops at the first malformed
 // record: the records before it are in `out`, and the error says what is wrong.

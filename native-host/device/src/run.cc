@@ -85,17 +85,29 @@ class WarningLog {
   bool capped_ = false;
 };
 
-// `text` with control characters replaced by '?', safe to print on a terminal.
+// `text` with control characters (C0, DEL and, in UTF-8, C1: U+0080..U+009F) each replaced by
+// one '?', safe to print on a terminal: what the desktop host prints for the same text.
 std::string printable(const std::string &text) {
-  std::string out = text;
-  for (char &c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  std::string out;
+  out.reserve(text.size());
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = byte(i);
+    if (c < 0x20 || c == 0x7f) {
+      out += '?';
+    } else if (c == 0xc2 && i + 1 < text.size() && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
+      out += '?';  // U+0080..U+009F: two bytes, one character
+      ++i;
+    } else {
+      out += text[i];
+    }
   }
   return out;
 }
 
 // Carries out the requests a frame made, loading and freeing images, and queues the answers
-// (ImageLoaded / ImageFailed) for the next frames' events.
+// (ImageLoaded / ImageFailed) for the next frames' events. Announcements (ABI 1.2) are
+// "spoken": one `announce: TEXT` line on stdout each, not answered.
 struct RequestHandler {
   const std::string &assets;
   Renderer &renderer;
@@ -103,6 +115,7 @@ struct RequestHandler {
   std::vector<Request> requests;
   uint64_t images_loaded = 0;
   uint64_t images_failed = 0;
+  uint64_t announcements = 0;
 
   void handle(uint64_t frame, const std::vector<uint8_t> &bytes) {
     if (bytes.empty()) return;
@@ -113,6 +126,10 @@ struct RequestHandler {
         this->load(frame, *load);
       } else if (const auto *unload = std::get_if<UnloadImage>(&request)) {
         renderer.images().remove(unload->handle);
+      } else if (const auto *announce = std::get_if<Announce>(&request)) {
+        ++announcements;
+        std::printf("announce: %s\n", printable(announce->text).c_str());
+        std::fflush(stdout);
       }
     }
     if (!read) {
@@ -211,7 +228,7 @@ int run(const Options &options, Clock::time_point launched) {
   std::vector<double> engine_us;
   std::vector<double> render_us;
   WarningLog warning_log;
-  RequestHandler request_handler{options.assets, renderer, {}, {}, 0, 0};
+  RequestHandler request_handler{options.assets, renderer, {}, {}, 0, 0, 0};
   double launch_to_first_frame_ms = -1;
   bool have_frame = false;  // a good frame was rendered (and, with a window, presented)
   int exit_code = kExitOk;
@@ -357,11 +374,11 @@ int run(const Options &options, Clock::time_point launched) {
       "summary: frames=%zu launch_to_first_frame_ms=%.1f compile_ms=%.1f instantiate_ms=%.1f "
       "init_ms=%.1f engine_us_mean=%.0f engine_us_p50=%.0f engine_us_max=%.0f "
       "render_us_mean=%.0f render_us_max=%.0f engine=%s images_loaded=%" PRIu64
-      " images_failed=%" PRIu64 "\n",
+      " images_failed=%" PRIu64 " announcements=%" PRIu64 "\n",
       engine_us.size(), launch_to_first_frame_ms, t.compile_ms, t.instantiate_ms, t.init_ms,
       engine.mean, engine.p50, engine.max, render.mean, render.max,
       options.engine == EngineKind::Pulley ? "pulley" : "cranelift",
-      request_handler.images_loaded, request_handler.images_failed);
+      request_handler.images_loaded, request_handler.images_failed, request_handler.announcements);
   std::fflush(stdout);
   return exit_code;
 }

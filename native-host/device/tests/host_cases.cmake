@@ -175,6 +175,41 @@ host_test(requests_export_of_the_wrong_type EXIT 1
   ARGS @FIXTURES@/requests_wrong_type.wasm --headless
   EXPECT "error: the bundle's export `touchline_requests` has the wrong type \\(expected \\(\\) -> i32\\)")
 
+# ---- ABI 1.2: announcements ----
+# announce.wat: "Tile 3, button, 3 of 12" in frame 0, two more in frame 1 (the fixture traps
+# if anything answers them). Each is spoken as one `announce: TEXT` line on stdout, control
+# characters shown as `?`, before the frame line of the frame that made it, --quiet or not.
+host_test(announcements_are_spoken
+  ARGS @FIXTURES@/announce.wasm ${SMALL} --frames 3 --screenshot @WORK@/out.png
+  EXPECT "announce: Tile 3, button, 3 of 12\nframe 0000 "
+         "announce: Équipe à domicile\nannounce: bell\\? tab\\? next\\?line\nframe 0001 "
+         "frame 0002 [^\n]*\nsummary: frames=3 "
+         " images_loaded=0 images_failed=0 announcements=3\n"
+  REJECT "error" "warning"
+  PIXELS "@WORK@/out.png 32 24 ff0000")
+
+host_test(announcements_when_quiet
+  ARGS @FIXTURES@/announce.wasm ${SMALL} --quiet
+  EXPECT "announce: Tile 3, button, 3 of 12\nannounce: " " announcements=3\n"
+  REJECT "frame 0000")
+
+host_test(announcements_on_pulley
+  ARGS @FIXTURES@/announce.wasm ${SMALL} --engine pulley
+  EXPECT "announce: Tile 3, button, 3 of 12" "engine=pulley images_loaded=0 images_failed=0 announcements=3")
+
+# announce_malformed.wat: bad Announce records are reported like any malformed request; the
+# records before the bad one are spoken, those after it are not, and the run goes on.
+host_test(malformed_announcements_are_reported
+  ARGS @FIXTURES@/announce_malformed.wasm ${SMALL} --frames 6
+  EXPECT "announce: Tile 3, button, 3 of 12\n"
+         "error: bundle made a malformed request in frame 0: request 1 at byte 36 is malformed: text runs past the record"
+         "error: bundle made a malformed request in frame 1: request 0 at byte 0 is malformed: text is not UTF-8"
+         "error: bundle made a malformed request in frame 2: request 0 at byte 0 is malformed: text longer than 1024 bytes"
+         "error: bundle made a malformed request in frame 3: request 0 at byte 0 is malformed: payload too short"
+         "announce: still here\nframe 0004 "
+         "summary: frames=6 [^\n]* announcements=2\n"
+  REJECT "not spoken" "Menu" "trapped")
+
 # ---- bundles that cannot be used: exit 1 ----
 host_test(missing_file EXIT 1
   ARGS @WORK@/no-such-bundle.wasm --headless

@@ -722,6 +722,18 @@ std::vector<uint8_t> load_record(uint32_t handle, const std::string &url) {
   return out;
 }
 
+// An Announce record (ABI 1.2) with `text_len` as given and `text` after it, padded to 4.
+std::vector<uint8_t> announce_record(uint32_t text_len, const std::string &text) {
+  const uint32_t total = static_cast<uint32_t>((12 + text.size() + 3) / 4 * 4);
+  std::vector<uint8_t> out(total, 0);
+  const uint16_t kind = 3;
+  std::memcpy(out.data(), &kind, 2);
+  std::memcpy(out.data() + 4, &total, 4);
+  std::memcpy(out.data() + 8, &text_len, 4);
+  if (!text.empty()) std::memcpy(out.data() + 12, text.data(), text.size());
+  return out;
+}
+
 std::vector<uint8_t> concat(std::vector<uint8_t> a, const std::vector<uint8_t> &b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -748,6 +760,50 @@ void requests_round_trip() {
   const auto *free = std::get_if<UnloadImage>(&out[2]);
   CHECK(free && free->handle == 3);
   CHECK(read_requests(nullptr, 0, out).ok() && out.empty());
+}
+
+void requests_announce_round_trip() {
+  const std::string accented = "\xc3\x89quipe \xc3\xa0 domicile";
+  const std::string full(abi::MAX_ANNOUNCE_BYTES, 'x');
+  const auto bytes = concat(concat(concat(announce_record(23, "Tile 3, button, 3 of 12"),
+                                          announce_record(static_cast<uint32_t>(accented.size()), accented)),
+                                   announce_record(0, "")),
+                            announce_record(abi::MAX_ANNOUNCE_BYTES, full));
+  std::vector<Request> out;
+  CHECK(read_requests(bytes.data(), bytes.size(), out).ok());
+  CHECK(out.size() == 4);
+  if (out.size() != 4) return;
+  const auto *a = std::get_if<Announce>(&out[0]);
+  CHECK(a && a->text == "Tile 3, button, 3 of 12");
+  const auto *b = std::get_if<Announce>(&out[1]);
+  CHECK(b && b->text == accented);
+  const auto *c = std::get_if<Announce>(&out[2]);
+  CHECK(c && c->text.empty());
+  const auto *d = std::get_if<Announce>(&out[3]);
+  CHECK(d && d->text == full);
+}
+
+void requests_reject_malformed_announcements() {
+  CHECK_EQ_STR(requests_error(announce_record(200, "Menu")),
+               "request 0 at byte 0 is malformed: text runs past the record");
+  CHECK_EQ_STR(requests_error(announce_record(5, "Menu")),
+               "request 0 at byte 0 is malformed: text runs past the record");
+  CHECK_EQ_STR(requests_error(announce_record(abi::MAX_ANNOUNCE_BYTES + 1,
+                                              std::string(abi::MAX_ANNOUNCE_BYTES + 1, 'x'))),
+               "request 0 at byte 0 is malformed: text longer than 1024 bytes");
+  CHECK_EQ_STR(requests_error(announce_record(0xffffffffu, "")),
+               "request 0 at byte 0 is malformed: text longer than 1024 bytes");
+  CHECK_EQ_STR(requests_error(announce_record(4, "caf\xc3")),
+               "request 0 at byte 0 is malformed: text is not UTF-8");
+  CHECK_EQ_STR(requests_error(announce_record(3, "\xed\xa0\x80")),
+               "request 0 at byte 0 is malformed: text is not UTF-8");
+  CHECK_EQ_STR(requests_error({3, 0, 0, 0, 8, 0, 0, 0}), "request 0 at byte 0 is malformed: payload too short");
+  // A truncated record after a good one: the good one stays.
+  const auto good = announce_record(5, "hello");
+  auto two = concat(good, std::vector<uint8_t>(good.begin(), good.end() - 4));
+  std::vector<Request> out;
+  CHECK_EQ_STR(requests_error(two), "request 1 at byte 20 is malformed: runs past the end");
+  CHECK(!read_requests(two.data(), two.size(), out).ok() && out.size() == 1);
 }
 
 void requests_reject_malformed_records() {
@@ -897,6 +953,8 @@ const std::map<std::string, std::function<void()>> &tests() {
       {"render_image_transforms_and_snapping", render_image_transforms_and_snapping},
       {"requests_round_trip", requests_round_trip},
       {"requests_reject_malformed_records", requests_reject_malformed_records},
+      {"requests_announce_round_trip", requests_announce_round_trip},
+      {"requests_reject_malformed_announcements", requests_reject_malformed_announcements},
       {"image_urls_resolve", image_urls_resolve},
       {"images_decode_and_fit_the_budget", images_decode_and_fit_the_budget},
   };
