@@ -9,12 +9,14 @@ use std::ffi::OsStr;
 
 /// The product issue's figures: every scenario of `touchline-bench`, and whether it is judged by
 /// time per step or by memory.
-const SCENARIOS: [(&str, Kind); 5] = [
+const SCENARIOS: [(&str, Kind); 7] = [
     ("create_1000", Kind::Time),
     ("idle_frame_1000", Kind::Time),
     ("animate_one_1000", Kind::Time),
     ("scroll_rail_1000", Kind::Time),
     ("memory_20000", Kind::Memory),
+    ("focus_move_1000", Kind::Time),
+    ("focus_move_10000", Kind::Time),
 ];
 
 #[derive(Clone, Copy)]

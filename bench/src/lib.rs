@@ -641,13 +641,33 @@ mod tests {
         let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
         assert_eq!(
             names,
-            ["create_1000", "idle_frame_1000", "animate_one_1000", "scroll_rail_1000", "memory_20000"]
+            [
+                "create_1000",
+                "idle_frame_1000",
+                "animate_one_1000",
+                "scroll_rail_1000",
+                "memory_20000",
+                "focus_move_1000",
+                "focus_move_10000"
+            ]
         );
         for s in &SCENARIOS {
             assert_eq!(Scenario::by_name(s.name), Some(s));
             let record = s.record();
             assert_eq!(record.split('\t').count(), 4, "{record}");
             assert!(!s.description.contains('\t'));
+        }
+    }
+
+    #[test]
+    fn a_focus_move_step_moves_focus_and_reuses_the_focus_tree() {
+        for id in [ScenarioId::FocusMove1000, ScenarioId::FocusMove10000] {
+            let mut bench = scenario(id).setup().expect("setup");
+            for _ in 0..4 {
+                let events = bench.step();
+                assert_eq!(events, 2, "a blur and a focus");
+                bench.after_step().expect("focus moved and the tree was reused");
+            }
         }
     }
 

@@ -15,9 +15,10 @@ use crate::animation_systems::{
 use crate::focus::announce::announce_focus;
 use crate::focus::reveal::{Revealed, reveal_focus};
 use crate::focus::{
-    AccessibleLabel, Announcement, Announcements, FocusGraph, FocusHooks, FocusMove, FocusOverrides,
-    FocusScope, FocusState, HeldKeys, KeyAction, KeyTiming, RevealDefaults, ScoringProfile, ScrollIntoView,
-    UiEvent, ensure_focus, invalidate_focus_tree, navigate_focus,
+    AccessibleLabel, Announcement, Announcements, FocusGraph, FocusHooks, FocusKey, FocusMove,
+    FocusOverrides, FocusScope, FocusState, FollowedItem, HeldKeys, KeyAction, KeyTiming, RevealDefaults,
+    ScoringProfile, ScrollIntoView, UiEvent, ensure_focus, follow_focused_item, invalidate_focus_tree,
+    navigate_focus,
 };
 use crate::images::{ImageStats, Images};
 use crate::input::FrameInput;
@@ -133,6 +134,7 @@ impl Engine {
         world.init_resource::<FocusGraph>();
         world.init_resource::<RevealDefaults>();
         world.init_resource::<Announcements>();
+        world.init_resource::<FollowedItem>();
         world.init_resource::<KeyTiming>();
         world.init_resource::<HeldKeys>();
         world.insert_non_send(FocusHooks::default());
@@ -164,6 +166,7 @@ impl Engine {
                 compute_layout,
                 start_layout_animations,
                 invalidate_focus_tree,
+                follow_focused_item,
                 ensure_focus,
                 reveal_focus,
                 announce_focus,
@@ -318,6 +321,11 @@ impl Engine {
             }
             _ => {}
         }
+    }
+
+    /// Says which item a (recycled) focusable node shows; see [`FocusKey`].
+    pub fn set_focus_key(&mut self, node: Entity, item: u64) {
+        self.set_if_changed(node, FocusKey(item));
     }
 
     /// Makes a node a focus scope with these rules (see `docs/focus.md`).

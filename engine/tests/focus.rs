@@ -258,3 +258,34 @@ fn every_focus_change_is_announced_with_label_role_and_position() {
     rig.frame(&[]);
     assert!(rig.engine.announcements().is_empty(), "no focus change, nothing to say");
 }
+
+#[test]
+fn focus_and_memory_follow_items_when_a_virtualized_rail_recycles_its_tiles() {
+    let mut rig = Rig::new();
+    let page = rig.column();
+    let (rail, pool) = rig.row(page, 6, 200.0, Overflow::Visible);
+    let (_, below) = rig.row(page, 6, 200.0, Overflow::Visible);
+    rig.engine.set_focus_scope(rail, FocusScope { remember: true, ..FocusScope::default() });
+    let show = |rig: &mut Rig, first: u64| {
+        for (i, &tile) in pool.iter().enumerate() {
+            rig.engine.set_focus_key(tile, first + i as u64);
+        }
+    };
+    show(&mut rig, 0);
+    rig.frame(&[]);
+    for _ in 0..4 {
+        rig.press(Key::Right);
+    }
+    assert_eq!(rig.engine.focused(), Some(pool[4]), "on item 4");
+    show(&mut rig, 2);
+    rig.frame(&[]);
+    assert_eq!(rig.engine.focused(), Some(pool[2]), "the tiles were recycled: focus stays on item 4");
+    rig.press(Key::Down);
+    rig.press(Key::Right);
+    rig.press(Key::Right);
+    assert_eq!(rig.engine.focused(), Some(below[4]));
+    show(&mut rig, 1);
+    rig.frame(&[]);
+    rig.press(Key::Up);
+    assert_eq!(rig.engine.focused(), Some(pool[3]), "the rail remembers item 4, wherever it is shown now");
+}

@@ -17,6 +17,7 @@ use crate::view::View;
 enum SceneOp {
     Text(Entity, String),
     Focusable(Entity, bool),
+    FocusKey(Entity, u64),
     /// Set a property: at once on mount, then animated with the element's transition.
     Set {
         node: Entity,
@@ -127,6 +128,7 @@ impl App {
         for op in ops {
             match op {
                 SceneOp::Text(e, text) => self.engine.set_text(e, &text),
+                SceneOp::FocusKey(e, item) => self.engine.set_focus_key(e, item),
                 SceneOp::Focusable(e, focusable) => {
                     self.engine.set_focusable(e, focusable);
                     if focusable && self.autofocus.contains(&e) {
@@ -172,6 +174,7 @@ impl App {
             focusable,
             focus_ring,
             focus,
+            item_key,
             handlers,
             children,
         } = element;
@@ -206,6 +209,9 @@ impl App {
         }
         if let Prop::Dynamic(_) = focusable {
             self.bind(focusable, node, SceneOp::Focusable);
+        }
+        if let Some(item) = item_key {
+            self.bind(item, node, SceneOp::FocusKey);
         }
         if let Some(t) = layout_transition {
             self.engine.set_layout_transition(node, Some(t));
@@ -313,6 +319,8 @@ fn apply_static(
         (Property::BorderWidth, Value::Number(v)) => visual.border_width = v,
         (Property::CornerRadius, Value::Number(v)) => visual.corner_radius = v,
         (Property::Grow, Value::Number(v)) => style.grow = v.max(0.0),
+        (Property::Width, Value::Number(v)) => style.width = touchline_engine::Length::Px(v.max(0.0)),
+        (Property::Height, Value::Number(v)) => style.height = touchline_engine::Length::Px(v.max(0.0)),
         _ => {}
     }
 }

@@ -120,6 +120,8 @@ pub struct Element {
     pub(crate) focus_ring: Option<FocusRing>,
     /// The element as a focus scope, an accessible label, and how it reveals focus.
     pub(crate) focus: FocusAttributes,
+    /// The item a recycled element shows (virtualized lists).
+    pub(crate) item_key: Option<Prop<u64>>,
     pub(crate) handlers: Handlers,
     pub(crate) children: Vec<View>,
 }
@@ -139,6 +141,7 @@ impl Element {
             focusable: Prop::Static(false),
             focus_ring: None,
             focus: FocusAttributes::default(),
+            item_key: None,
             handlers: Handlers::default(),
             children: Vec::new(),
         }
@@ -581,6 +584,18 @@ impl Element {
             self.style.direction = Direction::RowReverse;
         }
         self
+    }
+
+    /// The item this element shows, when a virtualized list recycles it for other items as it
+    /// scrolls: focus and scope memory follow the item, not the element.
+    pub fn item_key(mut self, item: impl IntoProp<u64>) -> Self {
+        self.item_key = Some(item.into_prop());
+        self
+    }
+
+    /// A width in pixels that may follow signals (a spacer standing for items not mounted).
+    pub fn width_px(self, width: impl IntoProp<f32>) -> Self {
+        self.animated(Property::Width, width)
     }
 
     /// Takes focus when mounted focusable, and whenever it becomes focusable again.

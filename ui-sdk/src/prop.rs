@@ -44,7 +44,7 @@ macro_rules! into_prop {
     )*};
 }
 
-into_prop!(Color, String, f32, [f32; 2], bool);
+into_prop!(Color, String, f32, [f32; 2], bool, u64);
 
 impl<T> IntoProp<T> for Prop<T> {
     fn into_prop(self) -> Prop<T> {

@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{FocusGraph, FocusScene, FocusState};
+use super::{FocusGraph, FocusKey, FocusScene, FocusState};
 use crate::scene::TextContent;
 
 /// What kind of control a node is, as a screen reader names it.
@@ -88,7 +88,9 @@ impl Announcement {
 pub struct Announcements {
     pending: Vec<Announcement>,
     last_frame: Vec<Announcement>,
-    last: Option<Entity>,
+    /// The node last announced and the item it showed (a recycled node's item can change
+    /// under focus).
+    last: Option<(Entity, Option<u64>)>,
 }
 
 impl Announcements {
@@ -128,11 +130,13 @@ pub fn announce_focus(
     scene: FocusScene,
     labels: Query<&AccessibleLabel>,
     texts: Query<&TextContent>,
+    items: Query<&FocusKey>,
 ) {
-    if focus.focused == announcements.last {
+    let now = focus.focused.map(|node| (node, items.get(node).ok().map(|k| k.0)));
+    if now == announcements.last {
         return;
     }
-    announcements.last = focus.focused;
+    announcements.last = now;
     let Some(node) = focus.focused else { return };
     let tree = graph.tree_or_build(&scene);
     let position = tree.slot(node).map(|slot| {

@@ -95,6 +95,54 @@ pub struct FocusScope {
     pub rtl: bool,
 }
 
+/// The item a focusable node shows. Virtualized lists recycle nodes for other items as they
+/// scroll; with this key, memory restores the item rather than the node, and focus stays on
+/// its item when the node it was on is recycled.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[component(immutable, on_insert = on_focus_structure, on_remove = on_focus_structure)]
+pub struct FocusKey(pub u64);
+
+/// The focused node and the item it showed, as of the last frame.
+#[derive(Resource, Debug, Default)]
+pub struct FollowedItem {
+    node: Option<Entity>,
+    item: Option<u64>,
+}
+
+/// Keeps focus on its item when the focused node was recycled to show another: focus moves to
+/// the node of the same scope that shows the item now, if any.
+pub fn follow_focused_item(
+    mut focus: ResMut<FocusState>,
+    mut followed: ResMut<FollowedItem>,
+    keys: Query<&FocusKey>,
+    parents: Query<&ChildOf>,
+    scopes: Query<(), With<FocusScope>>,
+    children: Query<&Children>,
+    focusable: Query<(), With<Focusable>>,
+) {
+    if let (Some(node), Some(item)) = (focus.focused, followed.item)
+        && followed.node == Some(node)
+        && keys.get(node).ok().map(|k| k.0) != Some(item)
+    {
+        let mut scope = parents.get(node).ok().map(ChildOf::parent);
+        while let Some(s) = scope.filter(|&s| !scopes.contains(s)) {
+            scope = parents.get(s).ok().map(ChildOf::parent);
+        }
+        let mut stack: Vec<Entity> = scope.into_iter().collect();
+        while let Some(e) = stack.pop() {
+            if keys.get(e).is_ok_and(|k| k.0 == item) && focusable.contains(e) {
+                focus.set(Some(e));
+                break;
+            }
+            if let Ok(kids) = children.get(e) {
+                stack.extend(kids.iter());
+            }
+        }
+    }
+    followed.node = focus.focused;
+    followed.item = focus.focused.and_then(|n| keys.get(n).ok()).map(|k| k.0);
+}
+
 /// Per-direction destinations that replace the geometric search from this node (or, on a
 /// scope, when a search climbs out of it).
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
@@ -207,7 +255,13 @@ pub struct FocusScene<'w, 's> {
     nodes: Query<
         'w,
         's,
-        (&'static ComputedRect, Has<Focusable>, Option<&'static FocusScope>, Option<&'static FocusOverrides>),
+        (
+            &'static ComputedRect,
+            Has<Focusable>,
+            Option<&'static FocusScope>,
+            Option<&'static FocusOverrides>,
+            Option<&'static FocusKey>,
+        ),
     >,
     scrolls: Query<'w, 's, &'static ScrollOffset>,
     animator: Res<'w, Animator>,
@@ -225,7 +279,7 @@ impl FocusScene<'_, '_> {
         let mut overrides: Vec<(usize, &FocusOverrides)> = Vec::new();
         while let Some((entity, parent, [dx, dy])) = pending.pop() {
             let mut slot_for_children = parent;
-            if let Ok((rect, focusable, scope, over)) = self.nodes.get(entity) {
+            if let Ok((rect, focusable, scope, over, item)) = self.nodes.get(entity) {
                 let focus_rect = FocusRect::from_f32(rect.x + dx, rect.y + dy, rect.width, rect.height);
                 let focusable = focusable && focus_rect.width() > 0 && focus_rect.height() > 0;
                 if focusable || scope.is_some() {
@@ -237,6 +291,9 @@ impl FocusScene<'_, '_> {
                         }
                         if let Some(over) = over {
                             overrides.push((slot, over));
+                        }
+                        if let Some(item) = item {
+                            let _ = builder.set_item_key(slot, item.0);
                         }
                     }
                 }
@@ -317,6 +374,7 @@ pub fn navigate_focus(
     mut hooks: NonSendMut<FocusHooks>,
     mut focus: ResMut<FocusState>,
     mut graph: ResMut<FocusGraph>,
+    mut followed: ResMut<FollowedItem>,
     scene: FocusScene,
 ) {
     for action in held.advance(&timing, input.time_us, &input.keys) {
@@ -344,6 +402,8 @@ pub fn navigate_focus(
             }
             memory.record(tree, to);
             focus.set(Some(proposed.to));
+            // The item it shows now: the UI may recycle the node before the frame ends.
+            *followed = FollowedItem { node: Some(proposed.to), item: tree.item_key(to) };
         } else {
             let kind = match (action.key, action.phase) {
                 (Key::Select, KeyPhase::Up { long: false }) => UiEventKind::Select,

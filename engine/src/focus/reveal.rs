@@ -31,9 +31,10 @@ impl Default for RevealDefaults {
     }
 }
 
-/// The last node revealed, so a frame without a focus change costs one comparison.
+/// The node last revealed and its box then: a frame where neither changed costs one
+/// comparison. (A recycled node keeps its entity while its item and box change.)
 #[derive(Resource, Debug, Default)]
-pub struct Revealed(Option<Entity>);
+pub struct Revealed(Option<(Entity, ComputedRect)>);
 
 /// How far to move a scroll offset on one axis so that `[lo, hi)` sits inside
 /// `[view_lo + pad, view_hi − pad)`; a node larger than that aligns its start.
@@ -66,11 +67,11 @@ fn scroll_extent(world: &World, container: Entity, view: &ComputedRect, current:
 /// Scrolls the focused node's scroll containers to reveal it, when focus changed.
 pub fn reveal_focus(world: &mut World) {
     let Some(focused) = world.resource::<FocusState>().focused else { return };
-    if world.resource::<Revealed>().0 == Some(focused) {
+    let Some(mut rect) = world.get::<ComputedRect>(focused).copied() else { return };
+    if world.resource::<Revealed>().0 == Some((focused, rect)) {
         return;
     }
-    world.resource_mut::<Revealed>().0 = Some(focused);
-    let Some(mut rect) = world.get::<ComputedRect>(focused).copied() else { return };
+    world.resource_mut::<Revealed>().0 = Some((focused, rect));
     let defaults = world.resource::<RevealDefaults>().0;
     let mut scrolls = Vec::new();
     let mut at = world.get::<ChildOf>(focused).map(ChildOf::parent);

@@ -121,6 +121,16 @@ impl<K: Copy + Eq + Hash> FocusTreeBuilder<K> {
         Ok(())
     }
 
+    /// Says which item the node at `slot` shows: a virtualized list recycles nodes, and memory
+    /// follows the item, not the node.
+    pub fn set_item_key(&mut self, slot: usize, item: u64) -> Result<(), FocusTreeError> {
+        if slot >= self.tree.keys.len() {
+            return Err(FocusTreeError::NoSuchSlot(slot));
+        }
+        self.tree.items.insert(slot as u32, item);
+        Ok(())
+    }
+
     /// Sends focus from `slot` to `target` in `dir`.
     pub fn set_override(&mut self, slot: usize, dir: Direction, target: usize) -> Result<(), FocusTreeError> {
         let len = self.tree.keys.len();
@@ -174,6 +184,8 @@ pub struct FocusTree<K> {
     focusable: Vec<bool>,
     scopes: Vec<ScopeRules>,
     overrides: HashMap<u32, [u32; 4]>,
+    /// Which item a recycled node shows (virtualized lists), by slot.
+    items: HashMap<u32, u64>,
     slot_of: HashMap<K, u32>,
     /// Focusable slots and rectangles in tree order: a subtree's are a contiguous run.
     candidates: Vec<(usize, FocusRect)>,
@@ -181,10 +193,11 @@ pub struct FocusTree<K> {
     focus_prefix: Vec<u32>,
 }
 
-/// The nodes that last had focus inside each remembering scope, by key (it outlives trees).
+/// The nodes that last had focus inside each remembering scope, by key (it outlives trees),
+/// with the item they showed when they are recycled nodes.
 #[derive(Debug)]
 pub struct FocusMemory<K> {
-    last: HashMap<K, K>,
+    last: HashMap<K, (K, Option<u64>)>,
 }
 
 impl<K> Default for FocusMemory<K> {
@@ -196,18 +209,18 @@ impl<K> Default for FocusMemory<K> {
 impl<K: Copy + Eq + Hash> FocusMemory<K> {
     /// Records that `slot` took focus in every remembering scope that holds it.
     pub fn record(&mut self, tree: &FocusTree<K>, slot: usize) {
-        let key = tree.keys[slot];
+        let entry = (tree.keys[slot], tree.item_key(slot));
         let mut at = tree.parents[slot];
         while at != NONE {
             if tree.rules(at as usize).is_some_and(|r| r.remember) {
-                self.last.insert(tree.keys[at as usize], key);
+                self.last.insert(tree.keys[at as usize], entry);
             }
             at = tree.parents[at as usize];
         }
     }
 
-    /// The node remembered for the scope `scope`.
-    pub fn remembered(&self, scope: K) -> Option<K> {
+    /// The node remembered for the scope `scope`, and the item it showed.
+    pub fn remembered(&self, scope: K) -> Option<(K, Option<u64>)> {
         self.last.get(&scope).copied()
     }
 
@@ -228,6 +241,7 @@ impl<K: Copy + Eq + Hash> FocusTree<K> {
             focusable: Vec::new(),
             scopes: Vec::new(),
             overrides: HashMap::new(),
+            items: HashMap::new(),
             slot_of: HashMap::new(),
             candidates: Vec::new(),
             focus_prefix: vec![0],
@@ -267,6 +281,16 @@ impl<K: Copy + Eq + Hash> FocusTree<K> {
     /// Whether the node at `slot` can take focus.
     pub fn is_focusable(&self, slot: usize) -> bool {
         self.focusable.get(slot).copied().unwrap_or(false)
+    }
+
+    /// The item the node at `slot` shows, when it is a recycled node.
+    pub fn item_key(&self, slot: usize) -> Option<u64> {
+        self.items.get(&(slot as u32)).copied()
+    }
+
+    /// The focusable inside `scope` showing `item`.
+    pub fn slot_showing(&self, scope: Option<usize>, item: u64) -> Option<usize> {
+        self.focusables_in(scope).iter().map(|&(s, _)| s).find(|&s| self.item_key(s) == Some(item))
     }
 
     /// The parent slot.
@@ -469,15 +493,25 @@ impl<K: Copy + Eq + Hash> Move<'_, K> {
             return Some(aligned);
         }
         if rules.remember
-            && let Some(slot) = self.memory.remembered(tree.keys[scope]).and_then(|k| tree.slot(k))
-            && tree.is_focusable(slot)
-            && tree.is_inside(slot, scope)
+            && let Some(slot) = self.remembered_in(scope)
         {
             return Some(slot);
         }
         let preferred =
             rules.preferred.filter(|&p| p < tree.len() && tree.is_inside(p, scope) && p != scope)?;
         self.enter(preferred)
+    }
+
+    /// The remembered node of `scope`, still focusable inside it. A remembered item is looked
+    /// up by item (its node may show another one now); an item no longer shown is forgotten.
+    fn remembered_in(&self, scope: usize) -> Option<usize> {
+        let tree = self.tree;
+        let (node, item) = self.memory.remembered(tree.keys[scope])?;
+        let slot = match item {
+            Some(item) => tree.slot_showing(Some(scope), item)?,
+            None => tree.slot(node)?,
+        };
+        (tree.is_focusable(slot) && tree.is_inside(slot, scope)).then_some(slot)
     }
 
     /// The winner of a search in `searched`, after the scopes it lies in (and `from` does not)
