@@ -47,7 +47,7 @@ fn rail(index: usize, focused: Signal<(usize, usize)>) -> View {
     view! {
         <column gap=14>
             <text size=30 bold>{RAILS[index].0}</text>
-            <row index_align remember overflow=Overflow::Scroll reveal_padding=96 width={Length::Percent(1.0)}
+            <row index_align remember item_count=ITEMS overflow=Overflow::Scroll reveal_padding=96 width={Length::Percent(1.0)}
                  padding_y=12 gap=GAP>
                 <r#box shrink=0 width_px={move || first.get() as f32 * STEP} />
                 {tiles}

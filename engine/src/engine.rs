@@ -561,12 +561,16 @@ impl Engine {
             self.last_focus = self.world.resource::<FocusState>().focused;
         }
         // Every frame ends the announcements' frame, so an idle one has none.
-        self.world.resource_scope(|world, mut announcements: Mut<Announcements>| {
-            let mut images = world.resource_mut::<Images>();
-            for announcement in announcements.finish_frame() {
-                images.requests_mut().announce(&announcement.text());
-            }
-        });
+        if self.world.resource::<Announcements>().is_quiet() {
+            // Nothing was said this frame or the last: nothing to hand over or clear.
+        } else {
+            self.world.resource_scope(|world, mut announcements: Mut<Announcements>| {
+                let mut images = world.resource_mut::<Images>();
+                for announcement in announcements.finish_frame() {
+                    images.requests_mut().announce(&announcement.text());
+                }
+            });
+        }
         self.timings.total_us = micros(start);
         self.display_list()
     }

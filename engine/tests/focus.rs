@@ -265,7 +265,10 @@ fn focus_and_memory_follow_items_when_a_virtualized_rail_recycles_its_tiles() {
     let page = rig.column();
     let (rail, pool) = rig.row(page, 6, 200.0, Overflow::Visible);
     let (_, below) = rig.row(page, 6, 200.0, Overflow::Visible);
-    rig.engine.set_focus_scope(rail, FocusScope { remember: true, ..FocusScope::default() });
+    rig.engine.set_focus_scope(
+        rail,
+        FocusScope { remember: true, item_count: Some(1000), ..FocusScope::default() },
+    );
     let show = |rig: &mut Rig, first: u64| {
         for (i, &tile) in pool.iter().enumerate() {
             rig.engine.set_focus_key(tile, first + i as u64);
@@ -280,6 +283,7 @@ fn focus_and_memory_follow_items_when_a_virtualized_rail_recycles_its_tiles() {
     show(&mut rig, 2);
     rig.frame(&[]);
     assert_eq!(rig.engine.focused(), Some(pool[2]), "the tiles were recycled: focus stays on item 4");
+    assert!(rig.engine.announcements().is_empty(), "still item 4: nothing new to say");
     rig.press(Key::Down);
     rig.press(Key::Right);
     rig.press(Key::Right);
@@ -288,4 +292,6 @@ fn focus_and_memory_follow_items_when_a_virtualized_rail_recycles_its_tiles() {
     rig.frame(&[]);
     rig.press(Key::Up);
     assert_eq!(rig.engine.focused(), Some(pool[3]), "the rail remembers item 4, wherever it is shown now");
+    let said: Vec<String> = rig.engine.announcements().iter().map(|a| a.text()).collect();
+    assert_eq!(said, ["button, 5 of 1000"], "items are counted, not the nodes recycled for them");
 }

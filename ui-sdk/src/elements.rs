@@ -577,6 +577,13 @@ impl Element {
         self
     }
 
+    /// A focus scope that is a virtualized list of this many items (its elements show some of
+    /// them, by `item_key`): announcements count items.
+    pub fn item_count(mut self, count: usize) -> Self {
+        self.scope_mut().item_count = Some(count);
+        self
+    }
+
     /// A right-to-left focus scope; a row lays its children out from the right.
     pub fn rtl(mut self, rtl: bool) -> Self {
         self.scope_mut().rtl = rtl;

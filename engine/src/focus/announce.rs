@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::{FocusGraph, FocusKey, FocusScene, FocusState};
+use super::{FocusGraph, FocusKey, FocusScene, FocusScope, FocusState};
 use crate::scene::TextContent;
 
 /// What kind of control a node is, as a screen reader names it.
@@ -94,10 +94,25 @@ pub struct Announcements {
 }
 
 impl Announcements {
+    /// Whether this frame and the last have nothing to say.
+    pub fn is_quiet(&self) -> bool {
+        self.pending.is_empty() && self.last_frame.is_empty()
+    }
+
     /// Ends a frame: its announcements become the last frame's, and are returned.
     pub fn finish_frame(&mut self) -> &[Announcement] {
         self.last_frame = std::mem::take(&mut self.pending);
         &self.last_frame
+    }
+
+    /// Focus moved from `old` to `new` because `old` was recycled and `new` now shows the
+    /// same item: nothing new to say.
+    pub fn carry_over(&mut self, old: Entity, new: Entity) {
+        if let Some((node, _)) = &mut self.last
+            && *node == old
+        {
+            *node = new;
+        }
     }
 
     /// The announcements of the last frame.
@@ -122,28 +137,50 @@ fn texts_under(node: Entity, children: &Query<&Children>, texts: &Query<&TextCon
     out.join(" ")
 }
 
+/// The node's place among the focusables of its scope, and their count. With the focus tree
+/// built (after any key press) it is a lookup; otherwise (the first focus of a page) a walk of
+/// the scope, so that announcing does not build the tree before navigation needs it.
+fn position_in_scope(
+    node: Entity,
+    graph: &FocusGraph,
+    scene: &FocusScene,
+    scopes: &Query<&FocusScope>,
+    items_shown: &Query<&FocusKey>,
+) -> Option<(usize, usize)> {
+    let scope = scene.scope_of(node);
+    // A virtualized list counts its items, not the nodes it recycles for them.
+    let items = scope.and_then(|s| scopes.get(s).ok()).and_then(|s| s.item_count);
+    if let (Some(count), Ok(item)) = (items, items_shown.get(node)) {
+        return Some((item.0 as usize + 1, count));
+    }
+    if let Some(tree) = graph.tree()
+        && let Some(slot) = tree.slot(node)
+    {
+        let peers = tree.focusables_in(tree.parent(slot));
+        let index = peers.partition_point(|&(s, _)| s < slot);
+        return Some((index + 1, peers.len()));
+    }
+    scene.position_among_focusables(node, scope)
+}
+
 /// Announces the focused node when focus changed.
 pub fn announce_focus(
     focus: Res<FocusState>,
     mut announcements: ResMut<Announcements>,
-    mut graph: ResMut<FocusGraph>,
+    graph: Res<FocusGraph>,
     scene: FocusScene,
     labels: Query<&AccessibleLabel>,
     texts: Query<&TextContent>,
-    items: Query<&FocusKey>,
+    items_shown: Query<&FocusKey>,
+    scopes: Query<&FocusScope>,
 ) {
-    let now = focus.focused.map(|node| (node, items.get(node).ok().map(|k| k.0)));
+    let now = focus.focused.map(|node| (node, items_shown.get(node).ok().map(|k| k.0)));
     if now == announcements.last {
         return;
     }
     announcements.last = now;
     let Some(node) = focus.focused else { return };
-    let tree = graph.tree_or_build(&scene);
-    let position = tree.slot(node).map(|slot| {
-        let peers = tree.focusables_in(tree.parent(slot));
-        let index = peers.partition_point(|&(s, _)| s < slot);
-        (index + 1, peers.len())
-    });
+    let position = position_in_scope(node, &graph, &scene, &scopes, &items_shown);
     let given = labels.get(node).ok();
     let label = given
         .map(|l| l.label.clone())

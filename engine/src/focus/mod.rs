@@ -93,6 +93,9 @@ pub struct FocusScope {
     pub index_align: bool,
     /// The scope is laid out right to left.
     pub rtl: bool,
+    /// How many items a virtualized list holds when its nodes show only some of them (by
+    /// [`FocusKey`]): announcements then say "item 40 of 1,000", not "node 4 of 14".
+    pub item_count: Option<usize>,
 }
 
 /// The item a focusable node shows. Virtualized lists recycle nodes for other items as they
@@ -114,6 +117,7 @@ pub struct FollowedItem {
 pub fn follow_focused_item(
     mut focus: ResMut<FocusState>,
     mut followed: ResMut<FollowedItem>,
+    mut announcements: ResMut<Announcements>,
     keys: Query<&FocusKey>,
     parents: Query<&ChildOf>,
     scopes: Query<(), With<FocusScope>>,
@@ -132,6 +136,7 @@ pub fn follow_focused_item(
         while let Some(e) = stack.pop() {
             if keys.get(e).is_ok_and(|k| k.0 == item) && focusable.contains(e) {
                 focus.set(Some(e));
+                announcements.carry_over(node, e);
                 break;
             }
             if let Ok(kids) = children.get(e) {
@@ -215,6 +220,11 @@ impl FocusGraph {
         self.tree.get_or_insert_with(|| scene.build_tree())
     }
 
+    /// The focus tree, if built since layout last changed.
+    pub fn tree(&self) -> Option<&FocusTree<Entity>> {
+        self.tree.as_ref()
+    }
+
     /// Forgets the tree: the next move rebuilds it.
     pub fn invalidate(&mut self) {
         self.tree = None;
@@ -252,6 +262,7 @@ fn direction_of(key: Key) -> Option<Direction> {
 pub struct FocusScene<'w, 's> {
     root: Res<'w, SceneRoot>,
     pub(crate) children: Query<'w, 's, &'static Children>,
+    parents: Query<'w, 's, &'static ChildOf>,
     nodes: Query<
         'w,
         's,
@@ -268,6 +279,44 @@ pub struct FocusScene<'w, 's> {
 }
 
 impl FocusScene<'_, '_> {
+    /// The node's focus scope as the focus tree sees it: the nearest ancestor that is a scope
+    /// or focusable (`None`: the root).
+    pub fn scope_of(&self, node: Entity) -> Option<Entity> {
+        let mut at = self.parents.get(node).ok().map(ChildOf::parent);
+        while let Some(e) = at {
+            if self.nodes.get(e).is_ok_and(|(_, focusable, scope, ..)| focusable || scope.is_some()) {
+                return Some(e);
+            }
+            at = self.parents.get(e).ok().map(ChildOf::parent);
+        }
+        None
+    }
+
+    /// The node's place (from 1) among the focusables inside `scope` (the whole scene for
+    /// `None`) in tree order, and their count, by a walk that allocates only its stack.
+    pub fn position_among_focusables(&self, node: Entity, scope: Option<Entity>) -> Option<(usize, usize)> {
+        let start = scope.unwrap_or(self.root.0);
+        let (mut count, mut index) = (0, None);
+        let mut stack: Vec<Entity> =
+            self.children.get(start).map(|k| k.iter().rev().collect()).unwrap_or_default();
+        while let Some(e) = stack.pop() {
+            if self
+                .nodes
+                .get(e)
+                .is_ok_and(|(rect, focusable, ..)| focusable && rect.width > 0.0 && rect.height > 0.0)
+            {
+                count += 1;
+                if e == node {
+                    index = Some(count);
+                }
+            }
+            if let Ok(kids) = self.children.get(e) {
+                stack.extend(kids.iter().rev());
+            }
+        }
+        index.map(|i| (i, count))
+    }
+
     /// Builds the focus tree: focusable nodes and scopes in tree order; other nodes are
     /// transparent. Focusables with no area (hidden) are left out.
     pub fn build_tree(&self) -> FocusTree<Entity> {

@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::FocusState;
+use super::{FocusKey, FocusState};
 use crate::animation::{Easing, Transition};
 use crate::animation_systems::{Animator, Property, Value, animate_property};
 use crate::scene::{ComputedRect, NodeStyle, ScrollOffset};
@@ -31,10 +31,11 @@ impl Default for RevealDefaults {
     }
 }
 
-/// The node last revealed and its box then: a frame where neither changed costs one
-/// comparison. (A recycled node keeps its entity while its item and box change.)
+/// The node last revealed and the item it showed: a frame where neither changed costs one
+/// comparison. (A recycled node keeps its entity while its item changes; a page scrolling a
+/// container itself is not undone.)
 #[derive(Resource, Debug, Default)]
-pub struct Revealed(Option<(Entity, ComputedRect)>);
+pub struct Revealed(Option<(Entity, Option<u64>)>);
 
 /// How far to move a scroll offset on one axis so that `[lo, hi)` sits inside
 /// `[view_lo + pad, view_hi − pad)`; a node larger than that aligns its start.
@@ -67,11 +68,12 @@ fn scroll_extent(world: &World, container: Entity, view: &ComputedRect, current:
 /// Scrolls the focused node's scroll containers to reveal it, when focus changed.
 pub fn reveal_focus(world: &mut World) {
     let Some(focused) = world.resource::<FocusState>().focused else { return };
-    let Some(mut rect) = world.get::<ComputedRect>(focused).copied() else { return };
-    if world.resource::<Revealed>().0 == Some((focused, rect)) {
+    let shown = (focused, world.get::<FocusKey>(focused).map(|k| k.0));
+    if world.resource::<Revealed>().0 == Some(shown) {
         return;
     }
-    world.resource_mut::<Revealed>().0 = Some((focused, rect));
+    world.resource_mut::<Revealed>().0 = Some(shown);
+    let Some(mut rect) = world.get::<ComputedRect>(focused).copied() else { return };
     let defaults = world.resource::<RevealDefaults>().0;
     let mut scrolls = Vec::new();
     let mut at = world.get::<ChildOf>(focused).map(ChildOf::parent);
@@ -91,10 +93,13 @@ pub fn reveal_focus(world: &mut World) {
         // Where the node will be once this container reaches where it is heading.
         rect.x -= heading.x - current.x;
         rect.y -= heading.y - current.y;
-        let (max_x, max_y) = scroll_extent(world, container, &view, current);
         let pad = settings.edge_padding;
         let dx = axis_delta(rect.x, rect.x + rect.width, view.x, view.x + view.width, pad);
         let dy = axis_delta(rect.y, rect.y + rect.height, view.y, view.y + view.height, pad);
+        if dx == 0.0 && dy == 0.0 {
+            continue;
+        }
+        let (max_x, max_y) = scroll_extent(world, container, &view, current);
         let target = ScrollOffset {
             x: (heading.x + dx).clamp(0.0, max_x.max(heading.x.min(0.0))),
             y: (heading.y + dy).clamp(0.0, max_y.max(heading.y.min(0.0))),
