@@ -295,3 +295,26 @@ fn focus_and_memory_follow_items_when_a_virtualized_rail_recycles_its_tiles() {
     let said: Vec<String> = rig.engine.announcements().iter().map(|a| a.text()).collect();
     assert_eq!(said, ["button, 5 of 1000"], "items are counted, not the nodes recycled for them");
 }
+
+#[test]
+fn a_removed_scope_forgets_what_it_remembered() {
+    let mut rig = Rig::new();
+    let page = rig.column();
+    let (rail, tiles) = rig.row(page, 4, 200.0, Overflow::Visible);
+    let (_, below) = rig.row(page, 4, 200.0, Overflow::Visible);
+    rig.engine.set_focus_scope(rail, FocusScope { remember: true, ..FocusScope::default() });
+    rig.frame(&[]);
+    rig.press(Key::Right);
+    rig.press(Key::Right);
+    assert_eq!(rig.engine.focused(), Some(tiles[2]));
+    rig.press(Key::Down);
+    rig.press(Key::Left);
+    rig.press(Key::Left);
+    assert_eq!(rig.engine.focused(), Some(below[0]));
+    // The rail stops being a remembering scope: back up lands geometrically.
+    rig.engine.world_mut().entity_mut(rail).remove::<FocusScope>();
+    rig.engine.set_focus_scope(rail, FocusScope { remember: true, ..FocusScope::default() });
+    rig.frame(&[]);
+    rig.press(Key::Up);
+    assert_eq!(rig.engine.focused(), Some(tiles[0]), "the old memory (tile 3) went with the old scope");
+}

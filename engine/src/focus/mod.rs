@@ -79,7 +79,7 @@ impl FocusState {
 /// Makes a node a focus scope: its focusable descendants are searched together, with these
 /// rules (see `docs/focus.md`).
 #[derive(Component, Clone, Debug, Default, PartialEq)]
-#[component(immutable, on_insert = on_focus_structure, on_remove = on_focus_structure)]
+#[component(immutable, on_insert = on_focus_structure, on_remove = on_scope_remove)]
 pub struct FocusScope {
     /// Directions in which focus never leaves the scope (modals: all; side menus: some).
     pub boundary: DirectionSet,
@@ -163,6 +163,14 @@ impl FocusOverrides {
         self.targets[dir.index()] = Some(target);
         self
     }
+}
+
+/// A scope going away takes its memory with it (pages come and go; memory must not grow).
+fn on_scope_remove(mut world: DeferredWorld, ctx: HookContext) {
+    if let Some(mut graph) = world.get_resource_mut::<FocusGraph>() {
+        graph.memory.forget(ctx.entity);
+    }
+    on_focus_structure(world, ctx);
 }
 
 pub(crate) fn on_focus_structure(mut world: DeferredWorld, _ctx: HookContext) {
