@@ -61,20 +61,6 @@ impl FocusGraph {
     pub fn tree(&self) -> Option<&FocusTree<Entity>> {
         self.tree.as_ref()
     }
-
-    /// Forgets the tree: the next move rebuilds it.
-    pub fn invalidate(&mut self) {
-        self.tree = None;
-    }
-
-    /// Records a focus change in the remembering scopes.
-    pub fn remember(&mut self, node: Entity) {
-        if let Some(tree) = &self.tree
-            && let Some(slot) = tree.slot(node)
-        {
-            self.memory.record(tree, slot);
-        }
-    }
 }
 
 /// Rebuilds nothing, but forgets the focus tree when rectangles may have moved.
