@@ -41,7 +41,7 @@ impl FrameSource for NativeApp {
     }
 
     fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
-        Ok(self.app.frame(time_us, events))
+        Ok(self.app.frame(time_us, events, &[]))
     }
 
     fn requests(&self) -> &[u8] {

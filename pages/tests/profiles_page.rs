@@ -5,14 +5,14 @@ use touchline_ui::App;
 
 fn press(app: &mut App, frame: &mut u64, key: Key) {
     *frame += 1;
-    app.frame(*frame * 16_667, &[Event::key_down(key), Event::key_up(key)]);
+    app.frame(*frame * 16_667, &[Event::key_down(key), Event::key_up(key)], &[]);
 }
 
 #[test]
 fn choosing_a_tile_updates_the_status_line() {
     let mut app = App::new(1920, 1080, touchline_pages::app).expect("app starts");
     let mut frame = 0;
-    let first = app.frame(0, &[]).to_vec();
+    let first = app.frame(0, &[], &[]).to_vec();
     let list = DisplayListReader::new(&first).expect("a valid display list");
     let summary = command_summary(&list);
     assert!(summary.rects >= 6, "background, four avatars and a focus ring: {summary:?}");
@@ -38,9 +38,9 @@ fn choosing_a_tile_updates_the_status_line() {
 #[test]
 fn an_idle_frame_is_flagged_unchanged_and_tiny() {
     let mut app = App::new(1280, 720, touchline_pages::app).expect("app starts");
-    let first_len = app.frame(0, &[]).len();
-    app.frame(16_667, &[]); // the first focus event is delivered here
-    let idle = app.frame(33_333, &[]).to_vec();
+    let first_len = app.frame(0, &[], &[]).len();
+    app.frame(16_667, &[], &[]); // the first focus event is delivered here
+    let idle = app.frame(33_333, &[], &[]).to_vec();
     let list = DisplayListReader::new(&idle).expect("valid");
     assert_eq!(list.header().flags as u32 & touchline_abi::FRAME_FLAG_UNCHANGED, 1);
     assert_eq!(list.header().command_count, 0);

@@ -84,8 +84,10 @@ impl App {
         &self.engine
     }
 
-    /// Runs one frame over the host's events and returns the display list.
-    pub fn frame(&mut self, time_us: u64, events: &[Event]) -> &[u8] {
+    /// Runs one frame over the host's events and returns the display list. `payload` holds the
+    /// bodies some events carry (fetch responses), after the event records, in event order.
+    pub fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> &[u8] {
+        let _ = payload;
         let mut ui_events = std::mem::take(&mut self.pending);
         ui_events.extend(self.engine.begin_frame(time_us, events));
         for event in ui_events {

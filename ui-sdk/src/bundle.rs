@@ -87,7 +87,7 @@ pub fn frame(time_us: i64, event_count: i32) -> i32 {
         }
         state.events.clear();
         state.events.extend(Event::decode_batch(&state.input[..bytes]));
-        let list = state.app.frame(time_us as u64, &state.events);
+        let list = state.app.frame(time_us as u64, &state.events, &state.input[bytes..]);
         let (ptr, len) = (list.as_ptr() as usize as u32, list.len() as u32);
         let unchanged = state.app.engine().stats().unchanged;
         *state.output = FrameOutput {

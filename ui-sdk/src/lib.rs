@@ -14,12 +14,14 @@
 pub mod app;
 #[doc(hidden)]
 pub mod bundle;
+pub mod callback;
 pub mod elements;
 pub mod prop;
 pub mod reactive;
 pub mod view;
 
 pub use app::{App, AppError};
+pub use callback::Callback;
 pub use elements::Element;
 pub use prop::{IntoProp, Prop};
 pub use reactive::{Signal, effect, signal};
@@ -37,4 +39,10 @@ pub mod prelude {
         Align, Color, Easing, Edges, FontWeight, Gradient, GridFlow, ImageFit, IntoView, Length, Overflow,
         Role, Shadow, Signal, Spring, TextAlign, Transition, View, effect, signal, view,
     };
+}
+
+/// What generated code (`#[component]`, `view!`) refers to; not for pages.
+#[doc(hidden)]
+pub mod __private {
+    pub use typed_builder::{self, TypedBuilder};
 }
