@@ -3,5 +3,5 @@
 //! `cargo run --example profiles_page` (add `-- --headless --keys right,enter --screenshot p.png`)
 
 fn main() -> std::process::ExitCode {
-    touchline::run_example(touchline::pages::profiles::profiles_page)
+    touchline::run_example(touchline::pages::app)
 }

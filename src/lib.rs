@@ -29,7 +29,7 @@ pub struct NativeApp {
 
 impl NativeApp {
     /// Starts the app `root` builds for a viewport.
-    pub fn new(width: u32, height: u32, root: impl FnOnce() -> View) -> Result<Self, HostError> {
+    pub fn new(width: u32, height: u32, root: impl FnOnce() -> View + 'static) -> Result<Self, HostError> {
         let app = App::new(width, height, root).map_err(|e| HostError::Source(e.to_string()))?;
         Ok(Self { app, viewport: (width, height) })
     }
@@ -40,8 +40,8 @@ impl FrameSource for NativeApp {
         self.viewport
     }
 
-    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
-        Ok(self.app.frame(time_us, events, &[]))
+    fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<&[u8], HostError> {
+        Ok(self.app.frame(time_us, events, payload))
     }
 
     fn requests(&self) -> &[u8] {

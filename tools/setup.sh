@@ -2,9 +2,9 @@
 # tools/run-app.sh and tools/test-all.sh; safe to run again and again.
 
 # Debian packages: CMake and a C++ toolchain for the device host, SDL2 (window), cairo
-# (renderer, PNG), stb_image (the device host's image decoder), Xvfb and xauth (real windows
-# in tests), pkg-config.
-TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev xvfb xauth"
+# (renderer, PNG), stb_image (the device host's image decoder), libcurl (its http and https
+# fetches), Xvfb and xauth (real windows in tests), pkg-config.
+TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev libcurl4-openssl-dev xvfb xauth"
 
 touchline_setup() {
     local missing=()

@@ -16,6 +16,12 @@ pub enum EventKind {
     ImageLoaded = 4,
     /// An image could not be loaded: `a` is its handle, `b` an [`ImageError`] (ABI 1.1).
     ImageFailed = 5,
+    /// A fetch (the `Fetch` request) got an answer: `a` is its id, `b` the HTTP status (200,
+    /// 404, ...), `c` the length of the body in bytes. The body is not in the record: it is in
+    /// the payload area after the frame's records (see [`crate::input`]). ABI 1.3.
+    FetchDone = 6,
+    /// A fetch got no answer: `a` is its id, `b` a [`FetchError`]. ABI 1.3.
+    FetchFailed = 7,
 }
 
 impl EventKind {
@@ -27,6 +33,8 @@ impl EventKind {
             3 => Self::Resize,
             4 => Self::ImageLoaded,
             5 => Self::ImageFailed,
+            6 => Self::FetchDone,
+            7 => Self::FetchFailed,
             _ => return None,
         })
     }
@@ -57,6 +65,46 @@ impl ImageError {
             3 => Self::TooLarge,
             4 => Self::BadUrl,
             _ => Self::Other,
+        }
+    }
+}
+
+/// Why a fetch got no answer (ABI 1.3), in [`EventKind::FetchFailed`]'s `b`.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchError {
+    /// Some other reason (and unknown codes).
+    Other = 0,
+    /// The connection failed: refused, reset, no such host (DNS), a TLS failure.
+    Network = 1,
+    /// No complete answer within the fetch's `timeout_ms` (or the host's default, 30 s).
+    Timeout = 2,
+    /// The URL's scheme or form is not supported, or it escapes the asset root.
+    BadUrl = 3,
+    /// The body is larger than [`crate::MAX_FETCH_BODY_BYTES`].
+    TooLarge = 4,
+}
+
+impl FetchError {
+    /// The error for a raw value; unknown values are [`FetchError::Other`].
+    pub const fn from_u32(value: u32) -> Self {
+        match value {
+            1 => Self::Network,
+            2 => Self::Timeout,
+            3 => Self::BadUrl,
+            4 => Self::TooLarge,
+            _ => Self::Other,
+        }
+    }
+
+    /// A short lower-case name, as both hosts print it on their `fetch:` lines.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Other => "other",
+            Self::Network => "network error",
+            Self::Timeout => "timeout",
+            Self::BadUrl => "bad URL",
+            Self::TooLarge => "too large",
         }
     }
 }
@@ -157,6 +205,18 @@ impl Event {
     /// An image-failed event.
     pub const fn image_failed(handle: u32, error: ImageError) -> Self {
         Self { kind: EventKind::ImageFailed as u32, a: handle, b: error as i32, c: 0 }
+    }
+
+    /// A fetch-done event (ABI 1.3): fetch `id` answered with HTTP `status` and a body of
+    /// `body_len` bytes, which travels in the frame's payload area (build both with
+    /// [`crate::HostInput::push_fetch_done`]).
+    pub const fn fetch_done(id: u32, status: u32, body_len: u32) -> Self {
+        Self { kind: EventKind::FetchDone as u32, a: id, b: status as i32, c: body_len as i32 }
+    }
+
+    /// A fetch-failed event (ABI 1.3).
+    pub const fn fetch_failed(id: u32, error: FetchError) -> Self {
+        Self { kind: EventKind::FetchFailed as u32, a: id, b: error as i32, c: 0 }
     }
 
     /// Encodes the record as 16 little-endian bytes.

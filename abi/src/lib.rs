@@ -13,14 +13,23 @@ extern crate alloc;
 
 pub mod display_list;
 pub mod event;
+pub mod input;
 pub mod request;
 
 pub use display_list::{
     Command, CommandHeader, CommandSummary, DisplayListError, DisplayListHeader, DisplayListReader,
     DisplayListWriter, GlyphQuad, Opcode, command_summary,
 };
-pub use event::{Event, EventKind, ImageError, Key};
-pub use request::{MAX_ANNOUNCE_BYTES, Request, RequestBuffer, RequestError, RequestWriter, read_requests};
+pub use event::{Event, EventKind, FetchError, ImageError, Key};
+pub use input::{
+    FetchBodies, HostInput, InputError, MAX_FETCH_BODY_BYTES, MAX_INPUT_BYTES, MAX_INPUT_PAYLOAD_BYTES,
+    fetch_bodies,
+};
+pub use request::{
+    DEFAULT_FETCH_TIMEOUT_MS, FetchMethod, FetchRequestError, MAX_ANNOUNCE_BYTES,
+    MAX_FETCH_REQUEST_BODY_BYTES, MAX_URL_BYTES, Request, RequestBuffer, RequestError, RequestWriter,
+    read_requests,
+};
 
 /// Major version of the ABI. A host refuses a bundle whose major version differs.
 pub const ABI_VERSION_MAJOR: u32 = 1;
@@ -30,7 +39,11 @@ pub const ABI_VERSION_MAJOR: u32 = 1;
 /// - 1.1: `LinearGradient` and `Shadow` commands, `Image` drawing, the `touchline_requests`
 ///   export with `LoadImage` / `UnloadImage`, the `ImageLoaded` / `ImageFailed` events.
 /// - 1.2: the `Announce` request (a 1.1 host skips it as an unknown kind).
-pub const ABI_VERSION_MINOR: u32 = 2;
+/// - 1.3: the `Fetch` / `CancelFetch` requests, the `FetchDone` / `FetchFailed` events and
+///   the input payload after the event records that carries fetched bodies (an older host
+///   skips the requests and never answers them; a 1.2 bundle makes none, so it never gets a
+///   payload).
+pub const ABI_VERSION_MINOR: u32 = 3;
 /// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
 pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 
@@ -50,11 +63,13 @@ pub const EXPORT_ABI_VERSION: &str = "touchline_abi_version";
 /// returns a [`Status`].
 pub const EXPORT_INIT: &str = "touchline_init";
 /// Export `(len: i32) -> i32`: a pointer to a bundle-owned buffer of at least `len` bytes,
-/// into which the host writes the frame's events (an array of [`Event`]). Returns 0 when
-/// `len` exceeds [`MAX_EVENT_BATCH_BYTES`].
+/// into which the host writes the frame's input: an array of [`Event`] and, from ABI 1.3, the
+/// payload area after it (the bodies of `FetchDone` events; see [`input`]). Returns 0 when
+/// `len` exceeds [`MAX_INPUT_BYTES`] (a 1.2 bundle: [`MAX_EVENT_BATCH_BYTES`]).
 pub const EXPORT_INPUT_BUFFER: &str = "touchline_input_buffer";
-/// Export `(time_us: i64, event_count: i32) -> i32`: runs one frame over the events in the
-/// input buffer; returns a pointer to a [`FrameOutput`], or 0 on failure.
+/// Export `(time_us: i64, event_count: i32) -> i32`: runs one frame over the `event_count`
+/// events at the start of the input buffer (the rest of the buffer is the payload area);
+/// returns a pointer to a [`FrameOutput`], or 0 on failure.
 pub const EXPORT_FRAME: &str = "touchline_frame";
 /// Export `() -> i32` (ABI 1.1, optional): a pointer to a [`RequestBuffer`] holding the
 /// requests the last `touchline_frame` made. A host calls it after every frame when it is
@@ -63,7 +78,8 @@ pub const EXPORT_REQUESTS: &str = "touchline_requests";
 /// WASI reactor initialiser; a host calls it once before anything else if it is exported.
 pub const EXPORT_WASI_INITIALIZE: &str = "_initialize";
 
-/// The most bytes of events a host may hand the bundle in one frame.
+/// The most bytes of event records a host may hand the bundle in one frame (the payload
+/// after them has its own limit, [`MAX_INPUT_PAYLOAD_BYTES`]).
 pub const MAX_EVENT_BATCH_BYTES: u32 = 64 * 1024;
 /// The largest display list a host accepts (bytes).
 pub const MAX_DISPLAY_LIST_BYTES: u32 = 64 * 1024 * 1024;

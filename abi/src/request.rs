@@ -1,7 +1,8 @@
 //! Requests a bundle makes of its host (ABI 1.1): load or unload an image, speak an
-//! accessibility announcement (ABI 1.2), and later fetch, video and bus messages. A frame's
-//! requests come out with the frame, through [`crate::EXPORT_REQUESTS`]; the host answers them
-//! as [`crate::Event`]s in a later frame (announcements are not answered).
+//! accessibility announcement (ABI 1.2), fetch a URL or cancel a fetch (ABI 1.3), and later
+//! video and bus messages. A frame's requests come out with the frame, through
+//! [`crate::EXPORT_REQUESTS`]; the host answers them as [`crate::Event`]s in a later frame
+//! (announcements and cancellations are not answered).
 //!
 //! Layout: records one after another, each a [`RequestHeader`] (`kind`, `len` counting the
 //! header, a multiple of 4) and its payload, so a host can skip kinds it does not know.
@@ -14,6 +15,10 @@ pub const REQUEST_HEADER_SIZE: usize = 8;
 pub const MAX_URL_BYTES: u32 = 2048;
 /// The longest text an [`RequestKind::Announce`] request may carry (bytes, ABI 1.2).
 pub const MAX_ANNOUNCE_BYTES: u32 = 1024;
+/// The largest body a [`RequestKind::Fetch`] request may carry (bytes, ABI 1.3).
+pub const MAX_FETCH_REQUEST_BODY_BYTES: u32 = 64 * 1024;
+/// What a fetch's `timeout_ms` of 0 means: 30 seconds (ABI 1.3).
+pub const DEFAULT_FETCH_TIMEOUT_MS: u32 = 30_000;
 /// The most bytes of requests a bundle may hand over in one frame.
 pub const MAX_REQUEST_BYTES: u32 = 1024 * 1024;
 
@@ -56,6 +61,13 @@ pub enum RequestKind {
     /// user (screen reader / text to speech), e.g. what just took focus. Not answered.
     /// ABI 1.2; a 1.1 host skips it as an unknown kind.
     Announce = 3,
+    /// [`FetchRequest`] + `url_len` UTF-8 bytes + `body_len` body bytes (padded to 4): fetch
+    /// the URL. Answered by `FetchDone` (with the body in the input payload) or `FetchFailed`.
+    /// ABI 1.3; an older host skips it as an unknown kind and never answers.
+    Fetch = 4,
+    /// [`CancelFetchRequest`]: drop the fetch `id`; it is never answered. Not answered itself.
+    /// ABI 1.3.
+    CancelFetch = 5,
 }
 
 impl RequestKind {
@@ -65,6 +77,8 @@ impl RequestKind {
             1 => Self::LoadImage,
             2 => Self::UnloadImage,
             3 => Self::Announce,
+            4 => Self::Fetch,
+            5 => Self::CancelFetch,
             _ => return None,
         })
     }
@@ -96,6 +110,71 @@ pub struct AnnounceRequest {
     pub text_len: u32,
 }
 
+/// Payload of [`RequestKind::Fetch`] (ABI 1.3), followed by `url_len` URL bytes and then
+/// `body_len` body bytes, the record zero-padded to a multiple of 4.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FetchRequest {
+    /// The bundle's id for the fetch; its answer carries it.
+    pub id: u32,
+    /// A [`FetchMethod`] value (0 GET, 1 POST; anything else makes the record malformed).
+    pub method: u32,
+    /// The most milliseconds the whole fetch may take; 0 means [`DEFAULT_FETCH_TIMEOUT_MS`].
+    pub timeout_ms: u32,
+    /// Length of the UTF-8 URL that follows, in bytes (≤ [`MAX_URL_BYTES`]).
+    pub url_len: u32,
+    /// Length of the body that follows the URL, in bytes (≤ [`MAX_FETCH_REQUEST_BODY_BYTES`]).
+    pub body_len: u32,
+}
+
+/// Payload of [`RequestKind::CancelFetch`] (ABI 1.3).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CancelFetchRequest {
+    /// The fetch to drop.
+    pub id: u32,
+}
+
+/// The HTTP method of a fetch (ABI 1.3).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchMethod {
+    /// `GET`; the request body, if any, is not sent.
+    Get = 0,
+    /// `POST` with the request body.
+    Post = 1,
+}
+
+impl FetchMethod {
+    /// The method for a raw value, if known.
+    pub const fn from_u32(value: u32) -> Option<Self> {
+        match value {
+            0 => Some(Self::Get),
+            1 => Some(Self::Post),
+            _ => None,
+        }
+    }
+
+    /// `"GET"` or `"POST"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+/// Why [`RequestWriter::fetch`] wrote nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FetchRequestError {
+    /// The URL is longer than [`MAX_URL_BYTES`] (its length in bytes).
+    #[error("fetch URL is {0} bytes, more than the 2048 allowed")]
+    UrlTooLong(usize),
+    /// The body is longer than [`MAX_FETCH_REQUEST_BODY_BYTES`] (its length in bytes).
+    #[error("fetch body is {0} bytes, more than the 65536 allowed")]
+    BodyTooLong(usize),
+}
+
 /// One decoded request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request<'a> {
@@ -116,6 +195,25 @@ pub enum Request<'a> {
         /// What to say: valid UTF-8, at most [`MAX_ANNOUNCE_BYTES`] bytes.
         text: &'a str,
     },
+    /// Fetch `url` (ABI 1.3); answered by `FetchDone` or `FetchFailed` with `id`.
+    Fetch {
+        /// The bundle's id for it.
+        id: u32,
+        /// GET or POST.
+        method: FetchMethod,
+        /// The most milliseconds it may take; 0: the host's default, 30 s.
+        timeout_ms: u32,
+        /// Where: a path under the host's asset root, `file:///abs/path`, `http://` or
+        /// `https://`. Valid UTF-8, at most [`MAX_URL_BYTES`] bytes.
+        url: &'a str,
+        /// What a POST sends; at most [`MAX_FETCH_REQUEST_BODY_BYTES`] bytes.
+        body: &'a [u8],
+    },
+    /// Drop the fetch `id`: it is never answered (ABI 1.3).
+    CancelFetch {
+        /// The fetch.
+        id: u32,
+    },
     /// A kind this reader does not know; hosts skip it.
     Unknown(u16),
 }
@@ -126,8 +224,8 @@ pub enum RequestError {
     /// The buffer is larger than [`MAX_REQUEST_BYTES`].
     #[error("request buffer is {0} bytes, more than the 1 MiB limit")]
     TooLarge(usize),
-    /// A record runs past the end, is misaligned or too short, or carries a bad URL or
-    /// announcement text.
+    /// A record runs past the end, is misaligned or too short, or carries a bad URL,
+    /// announcement text, fetch method or fetch body.
     #[error("request {index} at byte {offset} is malformed: {reason}")]
     BadRecord {
         /// Index of the record.
@@ -206,6 +304,29 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
             let text = core::str::from_utf8(text_bytes).map_err(|_| bad("text is not UTF-8"))?;
             Request::Announce { text }
         }
+        Some(RequestKind::Fetch) => {
+            let id = field(0)?;
+            let method = field(1)?;
+            let timeout_ms = field(2)?;
+            let url_len = field(3)?;
+            let body_len = field(4)?;
+            let method = FetchMethod::from_u32(method).ok_or_else(|| bad("unknown fetch method"))?;
+            if url_len > MAX_URL_BYTES {
+                return Err(bad("URL longer than 2048 bytes"));
+            }
+            if body_len > MAX_FETCH_REQUEST_BODY_BYTES {
+                return Err(bad("body longer than 65536 bytes"));
+            }
+            // Both lengths are bounded above, so these sums cannot overflow.
+            let url_end = 20 + url_len as usize;
+            let url_bytes = payload.get(20..url_end).ok_or_else(|| bad("URL runs past the record"))?;
+            let body = payload
+                .get(url_end..url_end + body_len as usize)
+                .ok_or_else(|| bad("body runs past the record"))?;
+            let url = core::str::from_utf8(url_bytes).map_err(|_| bad("URL is not UTF-8"))?;
+            Request::Fetch { id, method, timeout_ms, url, body }
+        }
+        Some(RequestKind::CancelFetch) => Request::CancelFetch { id: field(0)? },
         None => Request::Unknown(kind),
     };
     Ok((request, end))
@@ -260,6 +381,43 @@ impl RequestWriter {
         let start = self.open(RequestKind::Announce);
         self.put_u32(text.len() as u32);
         self.bytes.extend_from_slice(text);
+        self.close(start);
+    }
+
+    /// Appends a fetch request (ABI 1.3). Strict, unlike [`Self::load_image`]: a URL longer
+    /// than [`MAX_URL_BYTES`] or a body longer than [`MAX_FETCH_REQUEST_BODY_BYTES`] writes
+    /// nothing and is an error (a cut URL would fetch something else). `timeout_ms` 0 means
+    /// the host's default, [`DEFAULT_FETCH_TIMEOUT_MS`]; a GET's body is not sent.
+    pub fn fetch(
+        &mut self,
+        id: u32,
+        method: FetchMethod,
+        timeout_ms: u32,
+        url: &str,
+        body: &[u8],
+    ) -> Result<(), FetchRequestError> {
+        if url.len() > MAX_URL_BYTES as usize {
+            return Err(FetchRequestError::UrlTooLong(url.len()));
+        }
+        if body.len() > MAX_FETCH_REQUEST_BODY_BYTES as usize {
+            return Err(FetchRequestError::BodyTooLong(body.len()));
+        }
+        let start = self.open(RequestKind::Fetch);
+        self.put_u32(id);
+        self.put_u32(method as u32);
+        self.put_u32(timeout_ms);
+        self.put_u32(url.len() as u32);
+        self.put_u32(body.len() as u32);
+        self.bytes.extend_from_slice(url.as_bytes());
+        self.bytes.extend_from_slice(body);
+        self.close(start);
+        Ok(())
+    }
+
+    /// Appends a cancel-fetch request (ABI 1.3): the host drops fetch `id` and never answers it.
+    pub fn cancel_fetch(&mut self, id: u32) {
+        let start = self.open(RequestKind::CancelFetch);
+        self.put_u32(id);
         self.close(start);
     }
 
@@ -456,6 +614,177 @@ mod tests {
         assert_eq!(
             alloc::format!("{}", bad_record(1, 20, "text runs past the record")),
             "request 1 at byte 20 is malformed: text runs past the record"
+        );
+    }
+
+    /// A hand-made fetch record: the five fields as given, then `tail` (URL and body), padded.
+    fn fetch_record(fields: [u32; 5], tail: &[u8]) -> Vec<u8> {
+        let len = (REQUEST_HEADER_SIZE + 20 + tail.len()).next_multiple_of(4);
+        let mut bytes = alloc::vec![];
+        bytes.extend_from_slice(&(RequestKind::Fetch as u16).to_le_bytes());
+        bytes.extend_from_slice(&0u16.to_le_bytes());
+        bytes.extend_from_slice(&(len as u32).to_le_bytes());
+        for field in fields {
+            bytes.extend_from_slice(&field.to_le_bytes());
+        }
+        bytes.extend_from_slice(tail);
+        bytes.resize(len, 0);
+        bytes
+    }
+
+    #[test]
+    fn round_trips_fetches() {
+        assert_eq!(core::mem::size_of::<FetchRequest>(), 20);
+        assert_eq!(core::mem::size_of::<CancelFetchRequest>(), 4);
+        let mut w = RequestWriter::default();
+        w.fetch(7, FetchMethod::Get, 0, "data/teams.json", b"").expect("fits");
+        w.fetch(8, FetchMethod::Post, 2500, "http://127.0.0.1:8080/score?x=é", b"{\"a\":1}").expect("fits");
+        w.cancel_fetch(7);
+        w.load_image(1, "a.png");
+        let bytes = w.bytes();
+        // Header (len 8 + 20 + 15 padded to 44), id, method, timeout, url_len, body_len.
+        assert_eq!(
+            &bytes[..28],
+            &[4, 0, 0, 0, 44, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(&bytes[28..43], b"data/teams.json");
+        assert_eq!(bytes[43], 0, "zero padding");
+        let got: Vec<_> = read_requests(bytes).collect::<Result<_, _>>().expect("valid");
+        assert_eq!(
+            got,
+            [
+                Request::Fetch {
+                    id: 7,
+                    method: FetchMethod::Get,
+                    timeout_ms: 0,
+                    url: "data/teams.json",
+                    body: b""
+                },
+                Request::Fetch {
+                    id: 8,
+                    method: FetchMethod::Post,
+                    timeout_ms: 2500,
+                    url: "http://127.0.0.1:8080/score?x=é",
+                    body: b"{\"a\":1}",
+                },
+                Request::CancelFetch { id: 7 },
+                Request::LoadImage { handle: 1, url: "a.png" },
+            ]
+        );
+        assert_eq!(w.count(), 4);
+        // Exactly the limits are fine, and a body may hold any bytes.
+        let url = "u".repeat(MAX_URL_BYTES as usize);
+        let body = alloc::vec![0xffu8; MAX_FETCH_REQUEST_BODY_BYTES as usize];
+        let mut w = RequestWriter::default();
+        w.fetch(u32::MAX, FetchMethod::Post, u32::MAX, &url, &body).expect("at the limits");
+        assert_eq!(
+            read_requests(w.bytes()).collect::<Vec<_>>(),
+            [Ok(Request::Fetch {
+                id: u32::MAX,
+                method: FetchMethod::Post,
+                timeout_ms: u32::MAX,
+                url: &url,
+                body: &body
+            })]
+        );
+        assert_eq!(
+            (FetchMethod::from_u32(0), FetchMethod::from_u32(1)),
+            (Some(FetchMethod::Get), Some(FetchMethod::Post))
+        );
+        assert_eq!(FetchMethod::from_u32(2), None);
+        assert_eq!(FetchMethod::Post.name(), "POST");
+    }
+
+    #[test]
+    fn fetch_writer_refuses_what_does_not_fit() {
+        let mut w = RequestWriter::default();
+        w.unload_image(1);
+        let before = w.bytes().to_vec();
+        let long_url = "u".repeat(MAX_URL_BYTES as usize + 1);
+        assert_eq!(
+            w.fetch(1, FetchMethod::Get, 0, &long_url, b""),
+            Err(FetchRequestError::UrlTooLong(MAX_URL_BYTES as usize + 1))
+        );
+        let long_body = alloc::vec![0u8; MAX_FETCH_REQUEST_BODY_BYTES as usize + 1];
+        assert_eq!(
+            w.fetch(2, FetchMethod::Post, 0, "a", &long_body),
+            Err(FetchRequestError::BodyTooLong(MAX_FETCH_REQUEST_BODY_BYTES as usize + 1))
+        );
+        assert_eq!(w.bytes(), &before[..], "nothing written");
+        assert_eq!(w.count(), 1);
+        assert_eq!(
+            alloc::format!("{}", FetchRequestError::UrlTooLong(3000)),
+            "fetch URL is 3000 bytes, more than the 2048 allowed"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_fetches() {
+        let good = fetch_record([1, 0, 0, 5, 3], b"a.txtxyz");
+        assert_eq!(
+            read_requests(&good).collect::<Vec<_>>(),
+            [Ok(Request::Fetch {
+                id: 1,
+                method: FetchMethod::Get,
+                timeout_ms: 0,
+                url: "a.txt",
+                body: b"xyz"
+            })]
+        );
+        let cases: [(Vec<u8>, &str); 11] = [
+            (fetch_record([1, 2, 0, 5, 0], b"a.txt"), "unknown fetch method"),
+            (fetch_record([1, u32::MAX, 0, 5, 0], b"a.txt"), "unknown fetch method"),
+            (fetch_record([1, 0, 0, MAX_URL_BYTES + 1, 0], b""), "URL longer than 2048 bytes"),
+            (fetch_record([1, 0, 0, u32::MAX, 0], b""), "URL longer than 2048 bytes"),
+            (
+                fetch_record([1, 1, 0, 1, MAX_FETCH_REQUEST_BODY_BYTES + 1], b"a"),
+                "body longer than 65536 bytes",
+            ),
+            (fetch_record([1, 1, 0, 1, u32::MAX], b"a"), "body longer than 65536 bytes"),
+            // The record holds 8 bytes after the fields (5 + 3 padding).
+            (fetch_record([1, 0, 0, 9, 0], b"a.txt"), "URL runs past the record"),
+            (fetch_record([1, 1, 0, 5, 4], b"a.txtxyz"), "body runs past the record"),
+            (fetch_record([1, 1, 0, 8, 1], b"a.txtxyz"), "body runs past the record"),
+            (fetch_record([1, 0, 0, 3, 0], b"\xffab"), "URL is not UTF-8"),
+            (fetch_record([1, 0, 0, 2, 0], b"a\xc3"), "URL is not UTF-8"),
+        ];
+        for (record, reason) in &cases {
+            assert_eq!(
+                read_requests(record).collect::<Vec<_>>(),
+                [Err(bad_record(0, 0, reason))],
+                "{reason}"
+            );
+        }
+        // No room for the five fields.
+        for len in [8u32, 12, 24] {
+            let mut short = alloc::vec![4, 0, 0, 0];
+            short.extend_from_slice(&len.to_le_bytes());
+            short.resize(len as usize, 0);
+            assert_eq!(
+                read_requests(&short).collect::<Vec<_>>(),
+                [Err(bad_record(0, 0, "payload too short"))]
+            );
+        }
+        assert_eq!(
+            read_requests(&[5, 0, 0, 0, 8, 0, 0, 0]).collect::<Vec<_>>(),
+            [Err(bad_record(0, 0, "payload too short"))]
+        );
+        // The records before a bad one stand; none after it is read.
+        let mut three = good.clone();
+        three.extend_from_slice(&cases[0].0);
+        three.extend_from_slice(&good);
+        assert_eq!(
+            read_requests(&three).collect::<Vec<_>>(),
+            [
+                Ok(Request::Fetch {
+                    id: 1,
+                    method: FetchMethod::Get,
+                    timeout_ms: 0,
+                    url: "a.txt",
+                    body: b"xyz"
+                }),
+                Err(bad_record(1, good.len(), "unknown fetch method")),
+            ]
         );
     }
 

@@ -25,6 +25,7 @@ use touchline_engine::{
     Overflow, Property, Style, TextContent, TextStyle, Transition, Visual, Wrap,
 };
 
+pub mod sdk;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -84,6 +85,10 @@ pub enum ScenarioId {
     FocusMove1000,
     /// One arrow press among 10,000 focusable tiles.
     FocusMove10000,
+    /// A signal change that updates one label of a 1,000-node page written with the SDK.
+    SignalLabel1000,
+    /// Mounting a 200-node page written with the SDK, and its first frame.
+    Mount200,
 }
 
 /// What a scenario is judged by.
@@ -136,7 +141,7 @@ pub struct Scenario {
 pub const MEMORY_TARGET_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Every scenario, in the order the runners run them.
-pub const SCENARIOS: [Scenario; 7] = [
+pub const SCENARIOS: [Scenario; 9] = [
     Scenario {
         id: ScenarioId::Create1000,
         name: "create_1000",
@@ -190,6 +195,22 @@ pub const SCENARIOS: [Scenario; 7] = [
         description: "one arrow press as in focus_move_1000 among 10,000 focusable tiles (a 100x100 grid)",
         target: Target::StepTime { micros: 500.0 },
     },
+    Scenario {
+        id: ScenarioId::SignalLabel1000,
+        name: "signal_label_1000",
+        description: "UI SDK: a 1,000-node page written with view! (40 rails x (row + 12 focusable tiles with \
+                      a label)) where one label reads a signal; the step sets the signal and runs the frame \
+                      (effect, text update, relayout of that text, repaint of that node)",
+        target: Target::StepTime { micros: 50.0 },
+    },
+    Scenario {
+        id: ScenarioId::Mount200,
+        name: "mount_200",
+        description: "UI SDK: a signal shows a 200-node page (8 rails x (row + 12 focusable tiles with a \
+                      label), built with view!) in a dynamic region; the step builds and mounts it and runs \
+                      its first frame; it is unmounted untimed between steps",
+        target: Target::StepTime { micros: 2_000.0 },
+    },
 ];
 
 impl Scenario {
@@ -210,6 +231,7 @@ impl Scenario {
             rail: None,
             scroll_index: 0,
             move_right: false,
+            sdk: None,
         };
         bench.prepare()?;
         Ok(bench)
@@ -258,6 +280,8 @@ pub struct Bench {
     scroll_index: usize,
     /// Whether the last focus move went right.
     move_right: bool,
+    /// The SDK scenarios' app (their own engine).
+    sdk: Option<sdk::SdkBench>,
 }
 
 impl Bench {
@@ -266,9 +290,12 @@ impl Bench {
         self.scenario
     }
 
-    /// The engine.
+    /// The engine (the SDK app's, for the SDK scenarios).
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        match &self.sdk {
+            Some(sdk) => sdk.app().engine(),
+            None => &self.engine,
+        }
     }
 
     /// The engine, to poke at in tests.
@@ -317,6 +344,8 @@ impl Bench {
                 self.step();
                 self.after_step()?;
             }
+            ScenarioId::SignalLabel1000 => self.sdk = Some(sdk::SdkBench::label_page()?),
+            ScenarioId::Mount200 => self.sdk = Some(sdk::SdkBench::mount_page()?),
         }
         Ok(())
     }
@@ -354,6 +383,9 @@ impl Bench {
     /// display list (so the work is observable and cannot be optimized away); the frame's
     /// figures are `engine().stats()` until the next frame.
     pub fn step(&mut self) -> u32 {
+        if let Some(sdk) = &mut self.sdk {
+            return sdk.step().min(u32::MAX as usize) as u32;
+        }
         match self.scenario {
             ScenarioId::Create1000 => {
                 self.page = Some(spawn_page(&mut self.engine, PAGE_RAILS));
@@ -362,6 +394,7 @@ impl Bench {
                 self.page = Some(spawn_page(&mut self.engine, BIG_PAGE_RAILS));
             }
             ScenarioId::IdleFrame1000 | ScenarioId::AnimateOne1000 => {}
+            ScenarioId::SignalLabel1000 | ScenarioId::Mount200 => {}
             ScenarioId::FocusMove1000 | ScenarioId::FocusMove10000 => {
                 // Only the input half: the move. The frame that repaints the ring is untimed.
                 self.time_us += FRAME_US;
@@ -385,6 +418,12 @@ impl Bench {
     /// measures, and undoes what must not carry over (`create_1000` despawns its page and runs a
     /// frame, so the next step starts from an empty scene again).
     pub fn after_step(&mut self) -> Result<(), BenchError> {
+        if let Some(sdk) = &mut self.sdk {
+            return match self.scenario {
+                ScenarioId::Mount200 => sdk.check_mounted_then_unmount(),
+                _ => sdk.check_label(),
+            };
+        }
         let stats = self.engine.stats();
         let fail = |what: String| Err(BenchError::Check(what));
         match self.scenario {
@@ -429,6 +468,7 @@ impl Bench {
                     return fail(format!("a scroll frame should change and draw tiles, got {stats:?}"));
                 }
             }
+            ScenarioId::SignalLabel1000 | ScenarioId::Mount200 => {}
             ScenarioId::FocusMove1000 | ScenarioId::FocusMove10000 => {
                 self.engine.end_frame();
                 // Right from the first tile lands on the second; left brings it back.
@@ -635,6 +675,19 @@ mod tests {
     }
 
     #[test]
+    fn a_signal_step_repaints_only_its_label() {
+        let bench = run(ScenarioId::SignalLabel1000, 5);
+        assert_eq!(bench.engine().texts().first().map(String::as_str), Some("Score 5"));
+        assert!(bench.engine().texts().len() > 450, "the page is all there");
+    }
+
+    #[test]
+    fn a_mount_step_mounts_200_nodes_and_unmounts_them_between_steps() {
+        let bench = run(ScenarioId::Mount200, 3);
+        assert!(bench.engine().texts().is_empty(), "unmounted after the last step's check");
+    }
+
+    #[test]
     fn the_page_has_1000_nodes_and_the_big_page_20000() {
         assert_eq!(page_nodes(PAGE_RAILS), 1_001, "page column + 1,000");
         assert_eq!(page_nodes(BIG_PAGE_RAILS), 20_001);
@@ -648,7 +701,9 @@ mod tests {
                 "scroll_rail_1000",
                 "memory_20000",
                 "focus_move_1000",
-                "focus_move_10000"
+                "focus_move_10000",
+                "signal_label_1000",
+                "mount_200"
             ]
         );
         for s in &SCENARIOS {

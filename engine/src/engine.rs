@@ -30,7 +30,7 @@ use crate::layout::{
 use crate::render::{DisplayList, PaintCaches, RenderStats, render_display_list};
 use crate::scene::{
     ComputedRect, FocusRing, Focusable, ImageContent, NodeBundle, NodeStyle, SceneChanges, ScrollOffset,
-    TextContent, Visual,
+    TextContent, VideoSurface, Visual,
 };
 use crate::shared_styles::SharedStyles;
 use crate::style::{Length, Style};
@@ -238,6 +238,39 @@ impl Engine {
         e.id()
     }
 
+    /// The children of `parent`, in order.
+    pub fn children(&self, parent: Entity) -> &[Entity] {
+        self.world.get::<Children>(parent).map_or(&[], |c| &**c)
+    }
+
+    /// Moves `nodes` (already children of `parent`, or newly spawned) to `index` among its
+    /// children, in the order given: how keyed lists reorder without rebuilding.
+    pub fn place_children(&mut self, parent: Entity, index: usize, nodes: &[Entity]) {
+        if let Ok(mut e) = self.world.get_entity_mut(parent) {
+            e.insert_children(index, nodes);
+        }
+    }
+
+    /// Makes a node a video surface (the host composites video at its box) or an ordinary one.
+    pub fn set_video_surface(&mut self, node: Entity, video: bool) {
+        let Ok(mut e) = self.world.get_entity_mut(node) else { return };
+        match (video, e.contains::<VideoSurface>()) {
+            (true, false) => {
+                e.insert(VideoSurface);
+            }
+            (false, true) => {
+                e.remove::<VideoSurface>();
+            }
+            _ => {}
+        }
+    }
+
+    /// The request records this frame hands the host; the UI layer adds its own (fetches)
+    /// between [`Self::begin_frame`] and [`Self::end_frame`].
+    pub fn request_writer(&mut self) -> impl std::ops::DerefMut<Target = touchline_abi::RequestWriter> + '_ {
+        Mut::map_unchanged(self.world.resource_mut::<Images>(), |images| images.requests_mut())
+    }
+
     /// Despawns a node and its descendants.
     pub fn despawn(&mut self, node: Entity) {
         if let Ok(e) = self.world.get_entity_mut(node) {
@@ -360,7 +393,7 @@ impl Engine {
 
     /// Lets the UI layer see every key action (with the focused node) before the engine acts on
     /// it; the hook returns true to consume it.
-    pub fn set_key_hook(&mut self, hook: impl FnMut(KeyAction, Option<Entity>) -> bool + 'static) {
+    pub fn set_key_hook(&mut self, hook: impl FnMut(KeyAction, &[Entity]) -> bool + 'static) {
         self.world.non_send_mut::<FocusHooks>().on_key = Some(Box::new(hook));
     }
 
@@ -390,7 +423,8 @@ impl Engine {
         &self.world.resource::<DisplayList>().paint_order
     }
 
-    /// The texts of the scene in tree order (for tests, and accessibility later).
+    /// The texts of the scene in tree order, hidden (`display: none`) subtrees left out (for
+    /// tests, and accessibility).
     pub fn texts(&self) -> Vec<String> {
         self.texts_under(self.root)
     }
@@ -405,6 +439,9 @@ impl Engine {
         let mut out = Vec::new();
         let mut stack = vec![node];
         while let Some(entity) = stack.pop() {
+            if self.world.get::<NodeStyle>(entity).is_some_and(|s| s.display == crate::style::Display::None) {
+                continue;
+            }
             if let Some(text) = self.world.get::<TextContent>(entity) {
                 out.push(text.text.clone());
             }

@@ -19,7 +19,8 @@ use crate::focus::FocusState;
 use crate::images::{ImageState, Images};
 use crate::layout::{SceneRoot, TextLayouts, Viewport, ZOrderedParents};
 use crate::scene::{
-    ComputedRect, FocusRing, Gradient, ImageContent, NodeStyle, SceneChanges, TextContent, Visual,
+    ComputedRect, FocusRing, Gradient, ImageContent, NodeStyle, SceneChanges, TextContent, VideoSurface,
+    Visual,
 };
 use crate::style::Display;
 use crate::text::{Fonts, GlyphAtlas, TextLayout, TextLine, TextStyle};
@@ -169,7 +170,7 @@ pub fn render_display_list(
     z_ordered: Res<ZOrderedParents>,
     nodes: Query<NodeParts>,
     z_of: Query<&NodeStyle>,
-    contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>)>,
+    contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
     mut caches: ResMut<PaintCaches>,
 ) {
     let list = &mut *list;
@@ -244,14 +245,13 @@ pub fn render_display_list(
         if let Some(cache) = cache.as_deref_mut()
             && (!cache.valid || cache.rect != rect || stale(cache, &atlas, &images))
         {
-            let (text, image, _) = contents.get(entity).unwrap_or((None, None, None));
+            let (text, image, _, video) = contents.get(entity).unwrap_or((None, None, None, false));
             encode_node(
                 cache,
                 entity,
                 rect,
                 &visual,
-                text,
-                image,
+                NodeContent { text, image, video },
                 &fonts,
                 &mut atlas,
                 &mut texts,
@@ -285,7 +285,7 @@ pub fn render_display_list(
             None => stats.culled += 1,
         }
         if focus.focused == Some(entity) {
-            let ring = contents.get(entity).ok().and_then(|(_, _, r)| r.copied()).unwrap_or_default();
+            let ring = contents.get(entity).ok().and_then(|(_, _, r, _)| r.copied()).unwrap_or_default();
             focus_ring = Some((ring_rect(&rect, &ring, visual.corner_radius), matrix));
         }
         if clips {
@@ -396,13 +396,20 @@ fn gradient_line(rect: &ComputedRect, angle_deg: f32) -> (f32, f32, f32, f32) {
 }
 
 /// Encodes a node's own commands into its cache.
+/// What a node shows besides its box.
+struct NodeContent<'a> {
+    text: Option<&'a TextContent>,
+    image: Option<&'a ImageContent>,
+    /// The node is a video surface.
+    video: bool,
+}
+
 fn encode_node(
     cache: &mut PaintCache,
     entity: Entity,
     rect: ComputedRect,
     visual: &Visual,
-    text: Option<&TextContent>,
-    image: Option<&ImageContent>,
+    NodeContent { text, image, video }: NodeContent<'_>,
     fonts: &Fonts,
     atlas: &mut GlyphAtlas,
     texts: &mut TextLayouts,
@@ -429,6 +436,10 @@ fn encode_node(
         });
     }
 
+    if video {
+        // The host composites video here; the node's own fill and border draw over it.
+        commands.record(|w| w.video_surface(&rect_f(&rect)));
+    }
     let has_fill = visual.background.alpha() > 0;
     let has_border = visual.border_width > 0.0 && visual.border_color.alpha() > 0;
     let draws_between = visual.gradient.is_some() || image.is_some();

@@ -291,6 +291,12 @@ pub struct ScrollOffset {
 #[component(on_insert = crate::focus::on_focus_structure, on_remove = crate::focus::on_focus_structure)]
 pub struct Focusable;
 
+/// The node is where the host composites video, under the UI drawn after it (the display
+/// list's `VideoSurface` command, at the node's box).
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[component(immutable, on_insert = on_paint_insert, on_remove = on_paint_insert)]
+pub struct VideoSurface;
+
 /// How the focus ring is drawn around a focused node.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
 #[component(immutable, on_insert = on_paint_insert)]

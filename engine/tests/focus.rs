@@ -130,7 +130,7 @@ fn hooks_consume_keys_and_cancel_moves() {
     rig.frame(&[]);
     let wall = tiles[2];
     rig.engine.set_move_hook(move |m| m.to != wall);
-    rig.engine.set_key_hook(|action, _| action.key == Key::Back && action.phase == KeyPhase::Down);
+    rig.engine.set_key_hook(|action, _path| action.key == Key::Back && action.phase == KeyPhase::Down);
     rig.press(Key::Right);
     assert_eq!(rig.engine.focused(), Some(tiles[1]));
     rig.press(Key::Right);

@@ -3,6 +3,7 @@
 //! stay under their memory budget.
 
 use touchline_abi::{DisplayListReader, Event, FRAME_FLAG_UNCHANGED, Request, read_requests};
+use touchline_engine::layout::Relayout;
 use touchline_engine::{
     Color, Engine, Entity, ImageContent, Length, NodeBundle, Overflow, Style, TextContent, Visual,
 };
@@ -178,4 +179,86 @@ fn images_load_show_a_placeholder_and_stay_under_budget() {
     engine.set_scroll(rail, 0.0, 0.0);
     engine.frame(66_667, &[]);
     assert_eq!(requests(&engine), [Request::LoadImage { handle: 1, url: "0.png" }]);
+}
+
+/// A scrolled column of fixed-size cards, each with a centred title and a caption under it;
+/// the first card's title is `first_title`.
+fn cards(first_title: &str) -> (Engine, Vec<Entity>) {
+    let mut engine = Engine::new(800, 600).expect("engine");
+    let root = engine.root();
+    let column = engine.spawn(
+        root,
+        NodeBundle {
+            style: Style {
+                direction: touchline_engine::Direction::Column,
+                row_gap: 16.0,
+                padding: touchline_engine::Edges::all(20.0),
+                overflow: Overflow::Scroll,
+                ..Style::default()
+            },
+            ..NodeBundle::default()
+        },
+    );
+    let mut nodes = vec![column];
+    for i in 0..4 {
+        let card = engine.spawn(
+            column,
+            NodeBundle {
+                style: Style {
+                    direction: touchline_engine::Direction::Column,
+                    width: Length::Px(300.0),
+                    height: Length::Px(120.0),
+                    shrink: 0.0,
+                    align_items: touchline_engine::Align::Center,
+                    row_gap: 8.0,
+                    ..Style::default()
+                },
+                ..NodeBundle::default()
+            },
+        );
+        let title = if i == 0 { first_title.to_owned() } else { format!("Card {i}") };
+        let text = |t: &str| NodeBundle {
+            text: Some(TextContent { text: t.to_owned(), ..TextContent::default() }),
+            ..NodeBundle::default()
+        };
+        let t = engine.spawn(card, text(&title));
+        let c = engine.spawn(card, text("caption"));
+        nodes.extend([card, t, c]);
+    }
+    engine.set_scroll(column, 0.0, 30.0);
+    engine.frame(0, &[]);
+    (engine, nodes)
+}
+
+#[test]
+fn a_text_change_inside_a_fixed_size_box_lays_out_only_that_box_and_lands_where_a_full_layout_would() {
+    let (mut changed, nodes) = cards("Hi");
+    changed.set_text(nodes[2], "A much longer title that wraps onto two lines here");
+    changed.frame(16_667, &[]);
+    let tree = changed.world().get_non_send::<touchline_engine::layout::LayoutTree>().expect("tree");
+    assert_eq!(tree.last_relayout(), &Relayout::Subtrees(vec![nodes[1]]), "only the first card");
+    let (fresh, fresh_nodes) = cards("A much longer title that wraps onto two lines here");
+    for (a, b) in nodes.iter().zip(&fresh_nodes) {
+        assert_eq!(changed.rect(*a), fresh.rect(*b), "node {a:?}");
+    }
+    // The title grew a line: the caption under it moved, inside the card; the card did not.
+    assert_ne!(changed.rect(nodes[3]), cards("Hi").0.rect(nodes[3]));
+}
+
+#[test]
+fn a_change_to_a_boxes_own_size_still_lays_out_its_parent() {
+    let (mut changed, nodes) = cards("Hi");
+    let style = Style {
+        width: Length::Px(300.0),
+        height: Length::Px(200.0),
+        ..(**changed.world().get::<touchline_engine::NodeStyle>(nodes[1]).expect("style")).clone()
+    };
+    changed.set_style(nodes[1], style);
+    changed.frame(16_667, &[]);
+    let tree = changed.world().get_non_send::<touchline_engine::layout::LayoutTree>().expect("tree");
+    assert_eq!(tree.last_relayout(), &Relayout::Full);
+    let second_card = changed.rect(nodes[4]).expect("laid out");
+    let first_card = changed.rect(nodes[1]).expect("laid out");
+    assert_eq!(first_card.height, 200.0);
+    assert_eq!(second_card.y, first_card.y + 200.0 + 16.0, "the next card moved down");
 }

@@ -1,8 +1,7 @@
 //! "Who's watching?": the profile picker the app opens on.
 
 use touchline_ui::prelude::*;
-
-use crate::theme;
+use touchline_ui::use_theme;
 
 /// A viewer profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,37 +27,58 @@ pub const PROFILES: [Profile; 4] = [
     Profile { name: "Kids", color: Color::hex(0xf59e0b) },
 ];
 
-/// The profile picker.
-pub fn profiles_page() -> View {
-    let chosen: Signal<Option<Profile>> = signal(None);
-    let tiles: Vec<View> = PROFILES.iter().map(|p| profile_tile(*p, chosen)).collect();
+/// The profile picker: a tile per profile; OK chooses one.
+#[component]
+pub fn ProfilesPage(
+    /// The profile chosen (`None` until OK is pressed on a tile).
+    chosen: Signal<Option<Profile>>,
+) -> View {
+    let t = use_theme().get_untracked();
     let status = move || match chosen.get() {
         Some(profile) => format!("Watching as {}", profile.name),
         None => String::from("Choose a profile to start"),
     };
     view! {
         <column width={Length::Percent(1.0)} height={Length::Percent(1.0)} align=Align::Center
-                justify=Align::Center gap=72 background=theme::BACKGROUND>
-            <text size=72 bold color=theme::TEXT>"Who's watching?"</text>
-            <row gap=56>{tiles}</row>
-            <text size=40 color=theme::MUTED>{status}</text>
+                justify=Align::Center gap=72 background={t.colors.background}>
+            <text size={t.type_scale.display} bold color={t.colors.text}>"Who's watching?"</text>
+            <row gap=56>
+                <For each={|| PROFILES.to_vec()} key={|p: &Profile| p.name}
+                     view={move |profile: Profile| view! { <ProfileTile profile={profile} chosen={chosen} /> }} />
+            </row>
+            <text size={t.type_scale.heading} color={t.colors.text_muted}>{status}</text>
         </column>
     }
 }
 
-/// One profile: a coloured avatar with its initial, and the name under it.
-fn profile_tile(profile: Profile, chosen: Signal<Option<Profile>>) -> View {
+/// One profile: a coloured avatar with its initial, and the name under it. The chosen one is
+/// outlined.
+#[component]
+pub fn ProfileTile(
+    /// Whose tile.
+    profile: Profile,
+    /// The page's choice.
+    chosen: Signal<Option<Profile>>,
+) -> View {
+    let theme = use_theme();
+    let t = theme.get_untracked();
     let is_chosen = move || chosen.get() == Some(profile);
     view! {
-        <column focusable on_select={move || chosen.set(Some(profile))} align=Align::Center gap=24
-                padding=20 radius=36 border_width=6
-                border_color={move || if is_chosen() { theme::CHOSEN } else { Color::TRANSPARENT }}
-                background={move || if is_chosen() { theme::CHOSEN_SURFACE } else { Color::TRANSPARENT }}>
+        <column focusable role=Role::Tile on_select={move || chosen.set(Some(profile))} align=Align::Center
+                gap=24 padding=20 radius=36 border_width=6
+                border_color={move || if is_chosen() { theme.with(|t| t.colors.success) } else { Color::TRANSPARENT }}
+                background={move || if is_chosen() { theme.with(|t| t.colors.surface) } else { Color::TRANSPARENT }}>
             <column width=240 height=240 radius=32 background={profile.color} align=Align::Center
                     justify=Align::Center>
-                <text size=112 bold color=theme::TEXT>{profile.initial()}</text>
+                <text size=112 bold color={t.colors.text}>{profile.initial()}</text>
             </column>
-            <text size=40 color=theme::TEXT>{profile.name}</text>
+            <text size={t.type_scale.heading} color={t.colors.text}>{profile.name}</text>
         </column>
     }
+}
+
+/// The page with its own state (for the app and the examples).
+pub fn profiles_page() -> View {
+    let chosen = signal(None);
+    view! { <ProfilesPage chosen={chosen} /> }
 }

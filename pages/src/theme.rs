@@ -1,14 +1,21 @@
-//! The app's design tokens.
+//! The app's design tokens: the SDK's dark theme with the app's own palette.
 
 use touchline_ui::Color;
+use touchline_ui::theme::{Palette, Theme};
 
-/// Page background.
-pub const BACKGROUND: Color = Color::hex(0x0b1020);
-/// Primary text.
-pub const TEXT: Color = Color::hex(0xf8fafc);
-/// Secondary text.
-pub const MUTED: Color = Color::hex(0x94a3b8);
-/// Marks the chosen item.
-pub const CHOSEN: Color = Color::hex(0x22c55e);
-/// Surface behind a chosen tile.
-pub const CHOSEN_SURFACE: Color = Color::hex(0x16213a);
+/// Touchline's look: deep navy, a green that marks what is chosen.
+pub const fn app_theme() -> Theme {
+    let base = Theme::dark();
+    Theme {
+        name: "Touchline",
+        colors: Palette {
+            background: Color::hex(0x0b1020),
+            surface: Color::hex(0x16213a),
+            text: Color::hex(0xf8fafc),
+            text_muted: Color::hex(0x94a3b8),
+            success: Color::hex(0x22c55e),
+            ..base.colors
+        },
+        ..base
+    }
+}

@@ -1,35 +1,34 @@
-//! The app: mounts views into the engine, runs handlers, and applies what signals changed.
+//! The app: mounts views into the engine, runs handlers and tasks, and applies what signals
+//! changed, once per frame.
+//!
+//! A frame: the engine takes the host's events (keys move focus; key handlers run first),
+//! fetch answers settle and due timers fire, UI events reach their handlers, tasks are polled
+//! within a budget, and the scene edits all of that queued are applied before layout.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::time::Duration;
 
-use bevy_ecs::entity::Entity;
 use bevy_ecs::hierarchy::ChildOf;
 use touchline_abi::Event;
-use touchline_engine::{Engine, NodeBundle, Property, TextContent, Transition, UiEvent, UiEventKind, Value};
+use touchline_engine::style::{Display, Position};
+use touchline_engine::{
+    Engine, Entity, Length, NodeBundle, Property, Style, TextContent, Transition, UiEvent, UiEventKind, Value,
+};
 
-use crate::elements::{Element, ElementKind, Handler, Handlers};
+use crate::context::{self, UiContext};
+use crate::elements::{Element, ElementKind, Handler, Handlers, KeyHandler};
+use crate::fetch::{FetchError, Response};
+use crate::list::ListView;
+use crate::ops::{ListState, RegionState, SceneOp};
 use crate::prop::Prop;
+use crate::reactive::{Scope, ScopeGuard, child_scope, effect};
+use crate::task::{PollStats, poll_tasks};
 use crate::view::View;
 
-/// A change to the scene that an effect asked for; applied before layout.
-enum SceneOp {
-    Text(Entity, String),
-    Focusable(Entity, bool),
-    FocusKey(Entity, u64),
-    /// Set a property: at once on mount, then animated with the element's transition.
-    Set {
-        node: Entity,
-        property: Property,
-        value: Value,
-        transition: Transition,
-    },
-}
-
-/// Changes queued by effects. Effects run inside signal updates, when the engine may be
-/// borrowed, so they queue instead of touching the scene.
-type SceneOps = Rc<RefCell<Vec<SceneOp>>>;
+/// How long tasks may run per frame before the rest wait for the next one.
+pub const DEFAULT_TASK_BUDGET: Duration = Duration::from_millis(4);
 
 /// Why an app could not start.
 #[derive(Debug)]
@@ -48,33 +47,76 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+/// Figures about the app's side of the last frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppStats {
+    /// What the executor did.
+    pub tasks: PollStats,
+    /// Tasks alive (waiting or woken).
+    pub live_tasks: usize,
+    /// Timers waiting.
+    pub timers: usize,
+    /// Fetches waiting for the host.
+    pub fetches: usize,
+    /// Scene edits applied.
+    pub ops: u32,
+}
+
+/// Key handlers by node, shared with the engine's key hook.
+type KeyHandlers = Rc<RefCell<HashMap<Entity, (KeyHandler, Option<Scope>)>>>;
+
 /// A running UI: an engine, the reactive runtime, and the handlers of mounted elements.
 pub struct App {
     engine: Engine,
-    handlers: HashMap<Entity, Handlers>,
+    /// UI-event handlers by node, with the scope they run in (tasks they spawn belong to the
+    /// component that declared them).
+    handlers: HashMap<Entity, (Handlers, Option<Scope>)>,
+    key_handlers: KeyHandlers,
     /// Elements that take focus whenever they become focusable.
-    autofocus: std::collections::HashSet<Entity>,
-    ops: SceneOps,
+    autofocus: HashSet<Entity>,
+    refs: HashMap<Entity, crate::NodeRef>,
+    context: Rc<UiContext>,
     runtime: leptos_reactive::RuntimeId,
+    root_scope: Option<ScopeGuard>,
     pending: Vec<UiEvent>,
+    task_budget: Duration,
+    stats: AppStats,
 }
 
 impl App {
     /// Starts an app for a viewport and mounts the view `root` builds.
-    pub fn new(width: u32, height: u32, root: impl FnOnce() -> View) -> Result<Self, AppError> {
+    pub fn new(width: u32, height: u32, root: impl FnOnce() -> View + 'static) -> Result<Self, AppError> {
         let runtime = leptos_reactive::create_runtime();
         let engine = Engine::new(width, height).map_err(AppError::Engine)?;
+        let context = Rc::new(UiContext::default());
+        context::set_current(Some(context.clone()));
+        let key_handlers = KeyHandlers::default();
         let mut app = Self {
             engine,
             handlers: HashMap::new(),
-            autofocus: Default::default(),
-            ops: SceneOps::default(),
+            key_handlers: key_handlers.clone(),
+            autofocus: HashSet::new(),
+            refs: HashMap::new(),
+            context,
             runtime,
+            root_scope: None,
             pending: Vec::new(),
+            task_budget: DEFAULT_TASK_BUDGET,
+            stats: AppStats::default(),
         };
-        let view = root();
+        app.engine.set_key_hook(move |action, path| {
+            // Innermost first; handlers are cloned out so one may add or remove others.
+            let handlers: Vec<(KeyHandler, Option<Scope>)> = {
+                let map = key_handlers.borrow();
+                path.iter().filter_map(|node| map.get(node).cloned()).collect()
+            };
+            handlers.iter().any(|(handler, scope)| run_in(*scope, || handler(action)).unwrap_or(false))
+        });
+        let (view, scope) = child_scope(root);
         let parent = app.engine.root();
-        app.mount(view, parent);
+        let scope_id = scope.scope();
+        app.root_scope = Some(scope);
+        scope_id.run(|| app.mount(view, parent, &mut Vec::new()));
         app.apply_ops();
         Ok(app)
     }
@@ -84,20 +126,111 @@ impl App {
         &self.engine
     }
 
+    /// The engine, mutably (tests).
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
+    /// Figures about the last frame.
+    pub fn stats(&self) -> AppStats {
+        self.stats
+    }
+
+    /// How long tasks may run per frame.
+    pub fn set_task_budget(&mut self, budget: Duration) {
+        self.task_budget = budget;
+    }
+
     /// Runs one frame over the host's events and returns the display list. `payload` holds the
     /// bodies some events carry (fetch responses), after the event records, in event order.
     pub fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> &[u8] {
-        let _ = payload;
+        leptos_reactive::set_current_runtime(self.runtime);
+        context::set_current(Some(self.context.clone()));
+        self.context.now_us.set(time_us);
+        let downs = events.iter().filter(|e| e.kind == touchline_abi::EventKind::KeyDown as u32).count();
+        self.context.key_presses.set(self.context.key_presses.get() + downs as u64);
         let mut ui_events = std::mem::take(&mut self.pending);
         ui_events.extend(self.engine.begin_frame(time_us, events));
+        self.context.focused.set(self.engine.focused());
+        self.settle_fetches(events, payload);
+        self.context.fetches.borrow_mut().expire(time_us);
+        self.context.timers.borrow_mut().fire(time_us);
         for event in ui_events {
             self.dispatch(event);
         }
+        self.stats.ops = 0;
         self.apply_ops();
+        self.context.focused.set(self.engine.focused());
+        self.stats.tasks = poll_tasks(self.task_budget);
+        self.apply_ops();
+        self.send_requests();
         self.engine.end_frame();
+        self.stats.live_tasks = self.context.executor.borrow().live();
+        self.stats.timers = self.context.timers.borrow().len();
+        self.stats.fetches = self.context.fetches.borrow().in_flight();
         // Focus set during layout (e.g. the first focus) reaches handlers next frame.
         self.pending = self.engine.take_events();
         self.engine.display_list()
+    }
+
+    /// Settles fetches the host answered: `FetchDone` bodies follow the event records in the
+    /// payload, in event order, each padded to 4 bytes.
+    fn settle_fetches(&mut self, events: &[Event], payload: &[u8]) {
+        use touchline_abi::{EventKind, FetchError as HostFetchError};
+        let mut fetches = self.context.fetches.borrow_mut();
+        let mut bodies = touchline_abi::fetch_bodies(events, payload);
+        for event in events {
+            match EventKind::from_u32(event.kind) {
+                Some(EventKind::FetchDone) => {
+                    let Some((id, body)) = bodies.next() else { continue };
+                    let status = event.b.clamp(0, i32::from(u16::MAX)) as u16;
+                    let result = body.map(|body| Response { status, body: body.to_vec() }).map_err(|e| {
+                        crate::bundle::log(1, &format!("fetch {id}: {e}"));
+                        FetchError::Other(e.to_string())
+                    });
+                    fetches.settle(id, result);
+                }
+                Some(EventKind::FetchFailed) => {
+                    let error = match HostFetchError::from_u32(event.b as u32) {
+                        HostFetchError::Network => FetchError::Network,
+                        HostFetchError::Timeout => FetchError::Timeout,
+                        HostFetchError::BadUrl => FetchError::BadUrl,
+                        HostFetchError::TooLarge => FetchError::TooLarge,
+                        HostFetchError::Other => FetchError::Other("the host could not fetch it".into()),
+                    };
+                    fetches.settle(event.a, Err(error));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Hands the frame's fetches and cancellations to the host.
+    fn send_requests(&mut self) {
+        let (to_send, to_cancel) = {
+            let mut fetches = self.context.fetches.borrow_mut();
+            (std::mem::take(&mut fetches.to_send), std::mem::take(&mut fetches.to_cancel))
+        };
+        if to_send.is_empty() && to_cancel.is_empty() {
+            return;
+        }
+        let mut refused = Vec::new();
+        {
+            let mut writer = self.engine.request_writer();
+            for request in to_send {
+                let method = touchline_abi::FetchMethod::Get;
+                if writer.fetch(request.id, method, request.timeout_ms, &request.url, &[]).is_err() {
+                    refused.push(request.id);
+                }
+            }
+            for id in to_cancel {
+                writer.cancel_fetch(id);
+            }
+        }
+        let mut fetches = self.context.fetches.borrow_mut();
+        for id in refused {
+            fetches.settle(id, Err(FetchError::BadUrl));
+        }
     }
 
     fn dispatch(&mut self, event: UiEvent) {
@@ -105,65 +238,336 @@ impl App {
         // too, as `focusin`/`focusout` do on the web), and stops there.
         let mut target = Some(event.target);
         while let Some(entity) = target {
-            if let Some(handler) = self.handler(entity, event.kind) {
-                handler();
+            if let Some((handler, scope)) = self.handler(entity, event.kind) {
+                run_in(scope, || handler());
                 return;
             }
             target = self.engine.world().get::<ChildOf>(entity).map(ChildOf::parent);
         }
     }
 
-    fn handler(&self, entity: Entity, kind: UiEventKind) -> Option<Handler> {
-        let h = self.handlers.get(&entity)?;
-        match kind {
+    fn handler(&self, entity: Entity, kind: UiEventKind) -> Option<(Handler, Option<Scope>)> {
+        let (h, scope) = self.handlers.get(&entity)?;
+        let handler = match kind {
             UiEventKind::Select => h.on_select.clone(),
             UiEventKind::Focus => h.on_focus.clone(),
             UiEventKind::Blur => h.on_blur.clone(),
             UiEventKind::Back => h.on_back.clone(),
             // No long-select handler in the SDK yet: a long press falls back to select.
             UiEventKind::LongSelect => h.on_select.clone(),
-        }
+        };
+        Some((handler?, *scope))
     }
 
+    /// Applies queued scene edits until none is left (mounting a region may queue more).
     fn apply_ops(&mut self) {
-        let ops = std::mem::take(&mut *self.ops.borrow_mut());
-        for op in ops {
-            match op {
-                SceneOp::Text(e, text) => self.engine.set_text(e, &text),
-                SceneOp::FocusKey(e, item) => self.engine.set_focus_key(e, item),
-                SceneOp::Focusable(e, focusable) => {
-                    self.engine.set_focusable(e, focusable);
-                    if focusable && self.autofocus.contains(&e) {
-                        self.engine.focus(e);
-                    }
-                }
-                SceneOp::Set { node, property, value, transition } => {
-                    self.engine.animate(node, property, value, transition)
-                }
+        loop {
+            let ops = std::mem::take(&mut *self.context.ops.borrow_mut());
+            if ops.is_empty() {
+                return;
+            }
+            self.stats.ops += ops.len() as u32;
+            for op in ops {
+                self.apply(op);
             }
         }
     }
 
-    fn mount(&mut self, view: View, parent: Entity) {
+    fn apply(&mut self, op: SceneOp) {
+        match op {
+            SceneOp::Text(e, text) => self.engine.set_text(e, &text),
+            SceneOp::FocusKey(e, item) => self.engine.set_focus_key(e, item),
+            SceneOp::Focusable(e, focusable) => {
+                self.engine.set_focusable(e, focusable);
+                if focusable && self.autofocus.contains(&e) {
+                    self.engine.focus(e);
+                }
+            }
+            SceneOp::Set { node, property, value, transition } => {
+                self.engine.animate(node, property, value, transition)
+            }
+            SceneOp::Display(node, display) => {
+                let style =
+                    self.engine.world().get::<touchline_engine::NodeStyle>(node).map(|s| (**s).clone());
+                if let Some(style) = style.filter(|s| s.display != display) {
+                    self.engine.set_style(node, Style { display, ..style });
+                }
+            }
+            SceneOp::Focus(node) => {
+                if self.engine.world().get_entity(node).is_ok() {
+                    self.engine.focus(node);
+                }
+            }
+            SceneOp::FocusWithin(node) => {
+                let inside = self.engine.focused().is_some_and(|f| self.is_within(f, node));
+                if !inside && let Some(first) = self.first_focusable(&[node]) {
+                    self.engine.focus(first);
+                }
+            }
+            SceneOp::Then(f) => f(),
+            SceneOp::Region(region) => self.update_region(&region),
+            SceneOp::List(list) => self.update_list(&list),
+        }
+    }
+
+    /// Spawns a node into `parent` (appended; the caller places a batch where it belongs).
+    fn spawn(&mut self, parent: Entity, node: NodeBundle, out: &mut Vec<Entity>) -> Entity {
+        let e = self.engine.spawn(parent, node);
+        out.push(e);
+        e
+    }
+
+    /// An invisible node marking where a region's or list's content starts or ends: out of
+    /// the flow (absolute), zero-sized, not drawn.
+    fn spawn_marker(&mut self, parent: Entity, out: &mut Vec<Entity>) -> Entity {
+        let style = Style {
+            position: Position::Absolute,
+            width: Length::Px(0.0),
+            height: Length::Px(0.0),
+            ..Style::default()
+        };
+        self.spawn(parent, NodeBundle { style, ..NodeBundle::default() }, out)
+    }
+
+    /// Mounts `view` as the last children of `parent`; `out` gets its top-level nodes.
+    fn mount(&mut self, view: View, parent: Entity, out: &mut Vec<Entity>) {
         match view {
             View::Empty => {}
             View::Fragment(views) => {
                 for v in views {
-                    self.mount(v, parent);
+                    self.mount(v, parent, out);
                 }
             }
             View::Text(content) => {
-                let node = self.engine.spawn(
+                let node = self.spawn(
                     parent,
                     NodeBundle { text: Some(TextContent::default()), ..NodeBundle::default() },
+                    out,
                 );
                 self.bind(content, node, SceneOp::Text);
             }
-            View::Element(element) => self.mount_element(*element, parent),
+            View::Element(element) => self.mount_element(*element, parent, out),
+            View::Dynamic(f) => self.mount_dynamic(f, parent, out),
+            View::List(list) => self.mount_list(*list, parent, out),
         }
     }
 
-    fn mount_element(&mut self, element: Element, parent: Entity) {
+    /// Mounts `view` into `parent` just before `before`.
+    fn mount_before(&mut self, view: View, parent: Entity, before: Entity) -> Vec<Entity> {
+        let mut top = Vec::new();
+        self.mount(view, parent, &mut top);
+        if !top.is_empty() {
+            let index = self.index_of(parent, before).unwrap_or(usize::MAX);
+            self.engine.place_children(parent, index, &top);
+        }
+        top
+    }
+
+    fn index_of(&self, parent: Entity, child: Entity) -> Option<usize> {
+        self.engine.children(parent).iter().position(|&c| c == child)
+    }
+
+    fn mount_dynamic(&mut self, f: Rc<dyn Fn() -> View>, parent: Entity, out: &mut Vec<Entity>) {
+        let start = self.spawn_marker(parent, out);
+        let end = self.spawn_marker(parent, out);
+        let region = Rc::new(RefCell::new(RegionState {
+            parent,
+            start,
+            end,
+            pending: None,
+            text_node: None,
+            owes_focus: None,
+        }));
+        let state = region.clone();
+        // The effect owns what each run builds: a rerun disposes the last content's scope.
+        effect(move || {
+            let view = f();
+            let scope = Scope::current();
+            state.borrow_mut().pending = Some((view, scope));
+            context::push_op(SceneOp::Region(state.clone()));
+        });
+    }
+
+    fn update_region(&mut self, region: &Rc<RefCell<RegionState>>) {
+        let (view, scope, parent, start, end, text_node, owes_focus) = {
+            let mut r = region.borrow_mut();
+            let Some((view, scope)) = r.pending.take() else { return };
+            (view, scope, r.parent, r.start, r.end, r.text_node, r.owes_focus.take())
+        };
+        if self.engine.world().get_entity(end).is_err() {
+            return; // the region itself was unmounted
+        }
+        // Text replacing text keeps its node.
+        if let (Some(node), View::Text(Prop::Static(text))) = (text_node, &view) {
+            self.engine.set_text(node, text);
+            return;
+        }
+        // Focus inside the content being replaced moves into the new content (a spinner
+        // replaced by a page's tiles, an error replaced by the retried content).
+        let presses = self.context.key_presses.get();
+        let had_focus = self.engine.focused().is_some_and(|f| self.is_between(f, parent, start, end))
+            || owes_focus == Some(presses);
+        self.unmount_between(parent, start, end);
+        let is_text = matches!(view, View::Text(_));
+        let mounted = match scope {
+            Some(scope) => scope.run(|| self.mount_before(view, parent, end)).unwrap_or_default(),
+            None => self.mount_before(view, parent, end),
+        };
+        if had_focus {
+            match self.first_focusable(&mounted) {
+                Some(first) => self.engine.focus(first),
+                None => region.borrow_mut().owes_focus = Some(presses),
+            }
+        }
+        region.borrow_mut().text_node =
+            if is_text && mounted.len() == 1 { mounted.first().copied() } else { None };
+    }
+
+    fn mount_list(&mut self, list: ListView, parent: Entity, out: &mut Vec<Entity>) {
+        let start = self.spawn_marker(parent, out);
+        let end = self.spawn_marker(parent, out);
+        let state = Rc::new(RefCell::new(ListState {
+            parent,
+            start,
+            end,
+            pending: Vec::new(),
+            items: HashMap::new(),
+        }));
+        let Some(owner) = Scope::current() else { return };
+        let diff = RefCell::new(list.diff);
+        let list_state = state.clone();
+        effect(move || {
+            let update = (diff.borrow_mut())(owner);
+            list_state.borrow_mut().pending.push(update);
+            context::push_op(SceneOp::List(list_state.clone()));
+        });
+    }
+
+    fn update_list(&mut self, list: &Rc<RefCell<ListState>>) {
+        let (updates, parent, end) = {
+            let mut l = list.borrow_mut();
+            (std::mem::take(&mut l.pending), l.parent, l.end)
+        };
+        if updates.is_empty() || self.engine.world().get_entity(end).is_err() {
+            return;
+        }
+        for update in updates {
+            for id in update.removed {
+                if let Some(Some((first, last))) = list.borrow_mut().items.remove(&id) {
+                    let range = self.range(parent, first, last);
+                    for node in range {
+                        self.unmount(node);
+                    }
+                }
+            }
+            for (id, view, scope) in update.added {
+                // A scope already disposed (the item left again) mounts nothing.
+                let top = scope.run(|| self.mount_before(view, parent, end)).unwrap_or_default();
+                let range = top.first().copied().zip(top.last().copied());
+                list.borrow_mut().items.insert(id, range);
+            }
+            // Place each item's nodes in order, moving only those out of place.
+            let ranges: Vec<(Entity, Entity)> = {
+                let l = list.borrow();
+                update.order.iter().filter_map(|id| l.items.get(id).copied().flatten()).collect()
+            };
+            let start = list.borrow().start;
+            let mut cursor = self.index_of(parent, start).map_or(0, |i| i + 1);
+            for (first, last) in ranges {
+                let Some(at) = self.index_of(parent, first) else { continue };
+                let nodes = self.range(parent, first, last);
+                if at != cursor {
+                    // Removing them first shifts what follows: place at the index they take
+                    // once out of the list.
+                    let target = if at < cursor { cursor - nodes.len() } else { cursor };
+                    self.engine.place_children(parent, target, &nodes);
+                    cursor = target + nodes.len();
+                } else {
+                    cursor += nodes.len();
+                }
+            }
+        }
+    }
+
+    /// Whether `node` is `ancestor` or inside it.
+    fn is_within(&self, node: Entity, ancestor: Entity) -> bool {
+        let mut at = Some(node);
+        while let Some(e) = at {
+            if e == ancestor {
+                return true;
+            }
+            at = self.engine.world().get::<ChildOf>(e).map(ChildOf::parent);
+        }
+        false
+    }
+
+    /// Whether `node` is inside one of `parent`'s children strictly between two markers.
+    fn is_between(&self, node: Entity, parent: Entity, start: Entity, end: Entity) -> bool {
+        let mut at = node;
+        while let Some(up) = self.engine.world().get::<ChildOf>(at).map(ChildOf::parent) {
+            if up == parent {
+                let children = self.engine.children(parent);
+                let index = |e| children.iter().position(|&c| c == e);
+                return matches!((index(start), index(at), index(end)), (Some(a), Some(i), Some(b)) if a < i && i < b);
+            }
+            at = up;
+        }
+        false
+    }
+
+    /// The first focusable node in tree order in these subtrees.
+    fn first_focusable(&self, roots: &[Entity]) -> Option<Entity> {
+        let mut stack: Vec<Entity> = roots.iter().rev().copied().collect();
+        while let Some(e) = stack.pop() {
+            if self.engine.world().get::<touchline_engine::Focusable>(e).is_some() {
+                return Some(e);
+            }
+            stack.extend(self.engine.children(e).iter().rev());
+        }
+        None
+    }
+
+    /// The children of `parent` from `first` to `last`, both included.
+    fn range(&self, parent: Entity, first: Entity, last: Entity) -> Vec<Entity> {
+        let children = self.engine.children(parent);
+        let (Some(a), Some(b)) =
+            (children.iter().position(|&c| c == first), children.iter().position(|&c| c == last))
+        else {
+            return Vec::new();
+        };
+        children[a.min(b)..=a.max(b)].to_vec()
+    }
+
+    /// Unmounts the children of `parent` strictly between two markers.
+    fn unmount_between(&mut self, parent: Entity, start: Entity, end: Entity) {
+        let children = self.engine.children(parent);
+        let (Some(a), Some(b)) =
+            (children.iter().position(|&c| c == start), children.iter().position(|&c| c == end))
+        else {
+            return;
+        };
+        let doomed: Vec<Entity> = children[a + 1..b].to_vec();
+        for node in doomed {
+            self.unmount(node);
+        }
+    }
+
+    /// Despawns a node and its subtree and forgets what the app kept about them.
+    fn unmount(&mut self, node: Entity) {
+        let mut stack = vec![node];
+        while let Some(e) = stack.pop() {
+            self.handlers.remove(&e);
+            self.key_handlers.borrow_mut().remove(&e);
+            self.autofocus.remove(&e);
+            if let Some(node_ref) = self.refs.remove(&e) {
+                node_ref.attach(None);
+            }
+            stack.extend_from_slice(self.engine.children(e));
+        }
+        self.engine.despawn(node);
+    }
+
+    fn mount_element(&mut self, element: Element, parent: Entity, out: &mut Vec<Entity>) {
         let Element {
             kind,
             style,
@@ -177,12 +581,16 @@ impl App {
             focus_ring,
             focus,
             item_key,
-            handlers,
+            visible,
+            mut handlers,
+            node_ref,
+            video,
             children,
         } = element;
         let is_text = kind == ElementKind::Text;
         // Fixed values go straight into the node; signal-driven ones are bound below.
         let (mut style, mut visual, mut text_style, mut scroll) = (style, visual, text_style, None);
+        let display = style.display;
         let mut bound = Vec::new();
         for (property, prop) in animated {
             match prop {
@@ -192,7 +600,7 @@ impl App {
                 dynamic => bound.push((property, dynamic)),
             }
         }
-        let node = self.engine.spawn(
+        let node = self.spawn(
             parent,
             NodeBundle {
                 style,
@@ -202,7 +610,11 @@ impl App {
                 focusable: matches!(focusable, Prop::Static(true)),
                 focus_ring,
             },
+            out,
         );
+        if video {
+            self.engine.set_video_surface(node, true);
+        }
         if focus.autofocus {
             self.autofocus.insert(node);
             if matches!(focusable, Prop::Static(true)) {
@@ -211,6 +623,10 @@ impl App {
         }
         if let Prop::Dynamic(_) = focusable {
             self.bind(focusable, node, SceneOp::Focusable);
+        }
+        if let Some(visible) = visible {
+            let shown = display;
+            self.bind(visible.map(move |v| if v { shown } else { Display::None }), node, SceneOp::Display);
         }
         if let Some(item) = item_key {
             self.bind(item, node, SceneOp::FocusKey);
@@ -233,35 +649,24 @@ impl App {
         for (property, prop) in bound {
             self.bind_animated(prop, node, property, transition);
         }
-        if handlers.on_select.is_some()
-            || handlers.on_focus.is_some()
-            || handlers.on_blur.is_some()
-            || handlers.on_back.is_some()
-        {
-            self.handlers.insert(node, handlers);
+        if let Some(on_key) = handlers.on_key.take() {
+            self.key_handlers.borrow_mut().insert(node, (on_key, Scope::current()));
+        }
+        if handlers.any_event() {
+            self.handlers.insert(node, (handlers, Scope::current()));
+        }
+        if let Some(node_ref) = node_ref {
+            node_ref.attach(Some(node));
+            self.refs.insert(node, node_ref);
         }
         if is_text {
             // A text element shows its children's text, joined.
-            let parts: Vec<Prop<String>> = children.into_iter().filter_map(text_of).collect();
-            let content = match parts.as_slice() {
-                [single] => single.clone(),
-                _ if parts.iter().all(|p| matches!(p, Prop::Static(_))) => Prop::Static(
-                    parts.iter().map(|p| if let Prop::Static(s) = p { s.as_str() } else { "" }).collect(),
-                ),
-                _ => Prop::Dynamic(Rc::new(move || {
-                    parts
-                        .iter()
-                        .map(|p| match p {
-                            Prop::Static(s) => s.clone(),
-                            Prop::Dynamic(f) => f(),
-                        })
-                        .collect()
-                })),
-            };
+            let content = View::Fragment(children).into_text_prop();
             self.bind(content, node, SceneOp::Text);
         } else {
+            let mut inner = Vec::new();
             for child in children {
-                self.mount(child, node);
+                self.mount(child, node, &mut inner);
             }
         }
     }
@@ -271,16 +676,15 @@ impl App {
         let instant = Transition::INSTANT;
         match prop {
             Prop::Static(value) => {
-                self.ops.borrow_mut().push(SceneOp::Set { node, property, value, transition: instant })
+                self.engine.animate(node, property, value, instant);
             }
             Prop::Dynamic(compute) => {
-                let ops = self.ops.clone();
                 let first = std::cell::Cell::new(true);
-                crate::reactive::effect(move || {
+                effect(move || {
                     let value = compute();
                     // The first value is where the element starts, not a change to animate.
                     let transition = if first.replace(false) { instant } else { transition };
-                    ops.borrow_mut().push(SceneOp::Set { node, property, value, transition });
+                    context::push_op(SceneOp::Set { node, property, value, transition });
                 });
             }
         }
@@ -289,15 +693,22 @@ impl App {
     /// Applies a property now, and again from an effect whenever its signals change.
     fn bind<T: 'static>(&mut self, prop: Prop<T>, node: Entity, op: fn(Entity, T) -> SceneOp) {
         match prop {
-            Prop::Static(value) => self.ops.borrow_mut().push(op(node, value)),
+            Prop::Static(value) => self.apply(op(node, value)),
             Prop::Dynamic(compute) => {
-                let ops = self.ops.clone();
-                crate::reactive::effect(move || {
+                effect(move || {
                     let value = compute();
-                    ops.borrow_mut().push(op(node, value));
+                    context::push_op(op(node, value));
                 });
             }
         }
+    }
+}
+
+/// Runs `f` in `scope` when it is still alive, else as is.
+fn run_in<T>(scope: Option<Scope>, f: impl FnOnce() -> T) -> Option<T> {
+    match scope {
+        Some(scope) => scope.run(f),
+        None => Some(f()),
     }
 }
 
@@ -321,22 +732,19 @@ fn apply_static(
         (Property::BorderWidth, Value::Number(v)) => visual.border_width = v,
         (Property::CornerRadius, Value::Number(v)) => visual.corner_radius = v,
         (Property::Grow, Value::Number(v)) => style.grow = v.max(0.0),
-        (Property::Width, Value::Number(v)) => style.width = touchline_engine::Length::Px(v.max(0.0)),
-        (Property::Height, Value::Number(v)) => style.height = touchline_engine::Length::Px(v.max(0.0)),
+        (Property::Width, Value::Number(v)) => style.width = Length::Px(v.max(0.0)),
+        (Property::Height, Value::Number(v)) => style.height = Length::Px(v.max(0.0)),
         _ => {}
-    }
-}
-
-/// The text of a text element's child, if it is text.
-fn text_of(view: View) -> Option<Prop<String>> {
-    match view {
-        View::Text(p) => Some(p),
-        _ => None,
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
+        // Scopes first (their cleanups cancel tasks), then the runtime and the context.
+        leptos_reactive::set_current_runtime(self.runtime);
+        context::set_current(Some(self.context.clone()));
+        self.root_scope.take();
         self.runtime.dispose();
+        context::set_current(None);
     }
 }

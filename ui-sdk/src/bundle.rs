@@ -63,7 +63,8 @@ pub fn init(width: i32, height: i32, root: fn() -> View) -> i32 {
 
 /// `touchline_input_buffer`: a buffer of at least `len` bytes for the host to fill.
 pub fn input_buffer(len: i32) -> i32 {
-    if len < 0 || len as u32 > MAX_EVENT_BATCH_BYTES {
+    // The event records and, from ABI 1.3, the payload of fetched bodies after them.
+    if len < 0 || len as u32 > MAX_EVENT_BATCH_BYTES + touchline_abi::MAX_INPUT_PAYLOAD_BYTES {
         return 0;
     }
     STATE.with(|state| {

@@ -17,11 +17,19 @@ use touchline_engine::focus::{
     ScrollIntoView,
 };
 
+use crate::node_ref::NodeRef;
 use crate::prop::{IntoProp, Prop};
+
 use crate::view::{IntoView, View};
+pub use touchline_abi::Key;
+pub use touchline_engine::focus::{KeyAction as KeyPress, KeyPhase};
 
 /// An event handler.
 pub type Handler = Rc<dyn Fn()>;
+
+/// A key handler: sees every key action while focus is on the element or inside it, and
+/// returns true when it handled the key (no focus move, select or back follows).
+pub type KeyHandler = Rc<dyn Fn(KeyPress) -> bool>;
 
 /// Handlers an element can carry.
 #[derive(Clone, Default)]
@@ -34,6 +42,18 @@ pub struct Handlers {
     pub on_blur: Option<Handler>,
     /// Back pressed while focused (bubbles).
     pub on_back: Option<Handler>,
+    /// Any key while focus is here or inside (innermost first).
+    pub on_key: Option<KeyHandler>,
+}
+
+impl Handlers {
+    /// Whether any UI-event handler is set (`on_key` is routed separately).
+    pub fn any_event(&self) -> bool {
+        self.on_select.is_some()
+            || self.on_focus.is_some()
+            || self.on_blur.is_some()
+            || self.on_back.is_some()
+    }
 }
 
 /// An element's focus attributes beyond `focusable`.
@@ -122,7 +142,13 @@ pub struct Element {
     pub(crate) focus: FocusAttributes,
     /// The item a recycled element shows (virtualized lists).
     pub(crate) item_key: Option<Prop<u64>>,
+    /// Whether the element (and its subtree) is laid out and drawn; hidden ones take no focus.
+    pub(crate) visible: Option<Prop<bool>>,
     pub(crate) handlers: Handlers,
+    /// Filled with the node while the element is mounted.
+    pub(crate) node_ref: Option<NodeRef>,
+    /// The element is where the host composites video.
+    pub(crate) video: bool,
     pub(crate) children: Vec<View>,
 }
 
@@ -142,7 +168,10 @@ impl Element {
             focus_ring: None,
             focus: FocusAttributes::default(),
             item_key: None,
+            visible: None,
             handlers: Handlers::default(),
+            node_ref: None,
+            video: false,
             children: Vec::new(),
         }
     }
@@ -605,6 +634,13 @@ impl Element {
         self.animated(Property::Width, width)
     }
 
+    /// Whether the element and its subtree are shown (laid out, drawn, focusable); may follow
+    /// signals. Hidden elements keep their state.
+    pub fn visible(mut self, visible: impl IntoProp<bool>) -> Self {
+        self.visible = Some(visible.into_prop());
+        self
+    }
+
     /// Takes focus when mounted focusable, and whenever it becomes focusable again.
     pub fn autofocus(mut self, autofocus: bool) -> Self {
         self.focus.autofocus = autofocus;
@@ -654,6 +690,19 @@ impl Element {
         self.handlers.on_back = Some(Rc::new(handler));
         self
     }
+
+    /// Called for every key action (down, repeats, long press, up) while focus is on the
+    /// element or inside it, innermost handler first; return true to consume the key.
+    pub fn on_key(mut self, handler: impl Fn(KeyPress) -> bool + 'static) -> Self {
+        self.handlers.on_key = Some(Rc::new(handler));
+        self
+    }
+
+    /// Attaches `node_ref` to the element while it is mounted (`ref={my_ref}` in `view!`).
+    pub fn r#ref(mut self, node_ref: &NodeRef) -> Self {
+        self.node_ref = Some(node_ref.clone());
+        self
+    }
 }
 
 /// `<row>`: children left to right.
@@ -680,6 +729,14 @@ pub fn r#box() -> Element {
 pub fn grid() -> Element {
     let mut element = Element::new(ElementKind::Box);
     element.style.display = Display::Grid;
+    element
+}
+
+/// `<video_surface>`: the rectangle where the host composites video, under what is drawn
+/// after it.
+pub fn video_surface() -> Element {
+    let mut element = Element::new(ElementKind::Box);
+    element.video = true;
     element
 }
 

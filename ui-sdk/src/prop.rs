@@ -13,6 +13,31 @@ pub enum Prop<T> {
     Dynamic(Rc<dyn Fn() -> T>),
 }
 
+impl<T: Clone> Prop<T> {
+    /// The value now (tracked when it follows signals).
+    pub fn get(&self) -> T {
+        match self {
+            Prop::Static(v) => v.clone(),
+            Prop::Dynamic(f) => f(),
+        }
+    }
+}
+
+impl<T: Default> Default for Prop<T> {
+    fn default() -> Self {
+        Prop::Static(T::default())
+    }
+}
+
+impl<T> std::fmt::Debug for Prop<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Prop::Static(_) => f.write_str("Prop::Static"),
+            Prop::Dynamic(_) => f.write_str("Prop::Dynamic"),
+        }
+    }
+}
+
 impl<T: 'static> Prop<T> {
     /// A property computing `f` of this one.
     pub fn map<U: 'static>(self, f: impl Fn(T) -> U + 'static) -> Prop<U> {
@@ -44,7 +69,7 @@ macro_rules! into_prop {
     )*};
 }
 
-into_prop!(Color, String, f32, [f32; 2], bool, u64);
+into_prop!(Color, String, f32, f64, [f32; 2], bool, u64, usize);
 
 impl<T> IntoProp<T> for Prop<T> {
     fn into_prop(self) -> Prop<T> {

@@ -79,6 +79,10 @@ fn main() -> ExitCode {
                 "LoadImageRequest",
                 "UnloadImageRequest",
                 "AnnounceRequest",
+                "FetchRequest",
+                "CancelFetchRequest",
+                "FetchMethod",
+                "FetchError",
             ]
             .map(String::from)
             .to_vec(),

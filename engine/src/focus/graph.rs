@@ -92,6 +92,17 @@ pub struct FocusScene<'w, 's> {
 }
 
 impl FocusScene<'_, '_> {
+    /// `node`, then its ancestors up to the root.
+    pub fn path_to_root(&self, node: Entity) -> Vec<Entity> {
+        let mut path = vec![node];
+        let mut at = self.parents.get(node).ok().map(ChildOf::parent);
+        while let Some(e) = at {
+            path.push(e);
+            at = self.parents.get(e).ok().map(ChildOf::parent);
+        }
+        path
+    }
+
     /// The node's focus scope as the focus tree sees it: the nearest ancestor that is a scope
     /// or focusable (`None`: the root).
     pub fn scope_of(&self, node: Entity) -> Option<Entity> {

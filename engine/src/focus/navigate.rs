@@ -10,7 +10,8 @@ use super::{
 };
 use crate::input::FrameInput;
 use crate::layout::SceneRoot;
-use crate::scene::Focusable;
+use crate::scene::{Focusable, NodeStyle};
+use crate::style::Display;
 
 fn direction_of(key: Key) -> Option<Direction> {
     Some(match key {
@@ -82,9 +83,10 @@ pub struct FocusMove {
 /// input step, so they decide only; effects go through signals the UI reads afterwards.
 #[derive(Default)]
 pub struct FocusHooks {
-    /// Every key action, with the focused node; returning true consumes it: no move, select,
-    /// long select or back follows.
-    pub on_key: Option<Box<dyn FnMut(KeyAction, Option<Entity>) -> bool>>,
+    /// Every key action, with the focus path (the focused node, then its ancestors up to the
+    /// root; empty when nothing has focus); returning true consumes it: no move, select, long
+    /// select or back follows.
+    pub on_key: Option<Box<dyn FnMut(KeyAction, &[Entity]) -> bool>>,
     /// Every move before it happens; returning false cancels it (focus stays).
     pub before_move: Option<Box<dyn FnMut(&FocusMove) -> bool>>,
 }
@@ -111,8 +113,11 @@ pub fn navigate_focus(
     scene: FocusScene,
 ) {
     for action in held.advance(&timing, input.time_us, &input.keys) {
-        if hooks.on_key.as_mut().is_some_and(|hook| hook(action, focus.focused)) {
-            continue;
+        if let Some(hook) = hooks.on_key.as_mut() {
+            let path = focus.focused.map(|node| scene.path_to_root(node)).unwrap_or_default();
+            if hook(action, &path) {
+                continue;
+            }
         }
         if let Some(dir) = direction_of(action.key) {
             if !matches!(action.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
@@ -150,19 +155,37 @@ pub fn navigate_focus(
     }
 }
 
-/// Keeps focus on a live focusable node: the first in tree order when it has none.
+/// Keeps focus on a live, shown focusable node: the first shown one in tree order when it has
+/// none (a node under a `display: none` ancestor is hidden, and so is a page below the top
+/// of a router's stack).
 pub fn ensure_focus(
     root: Res<SceneRoot>,
     mut focus: ResMut<FocusState>,
     children: Query<&Children>,
+    parents: Query<&ChildOf>,
+    styles: Query<&NodeStyle>,
     focusable: Query<(), With<Focusable>>,
 ) {
-    if focus.focused.is_some_and(|e| focusable.contains(e)) {
+    let hidden = |node: Entity| styles.get(node).is_ok_and(|s| s.display == Display::None);
+    let shown = |node: Entity| {
+        let mut at = Some(node);
+        while let Some(e) = at {
+            if hidden(e) {
+                return false;
+            }
+            at = parents.get(e).ok().map(ChildOf::parent);
+        }
+        true
+    };
+    if focus.focused.is_some_and(|e| focusable.contains(e) && shown(e)) {
         return;
     }
     let mut first = None;
     let mut stack = vec![root.0];
     while let Some(entity) = stack.pop() {
+        if hidden(entity) {
+            continue;
+        }
         if focusable.contains(entity) {
             first = Some(entity);
             break;
@@ -172,7 +195,7 @@ pub fn ensure_focus(
         }
     }
     if focus.focused.is_some() || first.is_some() {
-        // The old node is gone: no blur for it.
+        // The old node is gone or hidden: no blur for it.
         focus.focused = None;
         focus.set(first);
     }

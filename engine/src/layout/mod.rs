@@ -10,7 +10,7 @@ mod tree;
 use bevy_ecs::entity::EntityHashMap;
 use bevy_ecs::prelude::*;
 use taffy::prelude::{AvailableSpace, Size};
-pub use tree::{LayoutTree, NodeKind};
+pub use tree::{LayoutTree, NodeKind, Relayout};
 
 use crate::images::{ImageState, Images};
 use crate::scene::{ComputedRect, ImageContent, NodeStyle, SceneChanges, ScrollOffset, TextContent};
@@ -267,12 +267,14 @@ pub fn compute_layout(
         return;
     }
     let tree = &mut *tree;
+    let mut scope = Relayout::Full;
     if relayout {
         let texts = &mut *texts;
-        tree.compute(
+        scope = tree.compute(
             root.0,
             viewport.width as f32,
             viewport.height as f32,
+            viewport.is_changed(),
             &mut |entity, kind, known, available| {
                 let content = match kind {
                     NodeKind::Text => text_nodes.get(entity).ok().map(Leaf::Text),
@@ -300,6 +302,18 @@ pub fn compute_layout(
             if let Ok(kids) = child_lists.get(scrolled) {
                 stack.extend(kids.iter().map(|k| (k, at, [above[0] + own[0], above[1] + own[1]])));
             }
+        }
+    } else if let Relayout::Subtrees(boundaries) = &scope {
+        // Only inside the boundaries laid out: each keeps its box, so the walk starts at it with
+        // its parent's position and the scroll above it as the last walk left them.
+        for &boundary in boundaries {
+            let (Ok(rect), Some(at), Some([x, y, _, _])) =
+                (rects.get(boundary), tree.cumulative(boundary), tree.unrounded(boundary))
+            else {
+                continue;
+            };
+            let above = [at[0].round() - rect.x, at[1].round() - rect.y];
+            stack.push((boundary, [at[0] - x, at[1] - y], above));
         }
     } else {
         stack.push((root.0, [0.0, 0.0], [0.0, 0.0]));

@@ -94,6 +94,21 @@ pub struct LayoutTree {
     style_by_source: HashMap<usize, u32, foldhash::fast::FixedState>,
     free_styles: Vec<u32>,
     len: usize,
+    /// Relayout boundaries whose content changed (see [`LayoutTree::compute`]).
+    dirty_boundaries: Vec<u32>,
+    /// A change reached the root (or a detached node): the next layout is a full one.
+    root_dirty: bool,
+    /// What the last [`LayoutTree::compute`] laid out (tests and diagnostics).
+    last: Relayout,
+}
+
+/// What [`LayoutTree::compute`] laid out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Relayout {
+    /// The whole tree, from the root.
+    Full,
+    /// Only these relayout boundaries' subtrees (their own boxes did not change).
+    Subtrees(Vec<Entity>),
 }
 
 impl Default for LayoutTree {
@@ -104,6 +119,9 @@ impl Default for LayoutTree {
             style_by_source: HashMap::default(),
             free_styles: Vec::new(),
             len: 0,
+            dirty_boundaries: Vec::new(),
+            root_dirty: true,
+            last: Relayout::Full,
         }
     }
 }
@@ -231,7 +249,10 @@ impl LayoutTree {
         let new = self.acquire_style(style);
         self.release_style(old);
         self.slot_mut(index).style = new;
-        self.mark_dirty_index(index);
+        // The node's own box may change with its style: its parent lays out again.
+        self.slot_mut(index).cache.clear();
+        let parent = self.slot(index).parent;
+        self.mark_dirty_index(parent);
     }
 
     /// Changes how a node is measured.
@@ -276,28 +297,125 @@ impl LayoutTree {
         }
     }
 
+    /// Marks a node whose content changed (children, measured text or image): its cache and
+    /// its ancestors' caches are cleared up to the first relayout boundary, whose box cannot
+    /// change, and which is then laid out on its own.
     fn mark_dirty_index(&mut self, mut index: u32) {
-        // Always to the root: a node skipped by a `display: none` ancestor has an empty cache
-        // while its ancestors' are full, so an empty cache does not prove they are dirty.
+        // Always to the root or a boundary: a node skipped by a `display: none` ancestor has an
+        // empty cache while its ancestors' are full, so an empty cache does not prove they are
+        // dirty.
         while index != NO_PARENT {
-            let slot = self.slot_mut(index);
-            slot.cache.clear();
-            index = slot.parent;
+            self.slot_mut(index).cache.clear();
+            if self.is_boundary(index) {
+                self.dirty_boundaries.push(index);
+                return;
+            }
+            index = self.slot(index).parent;
         }
+        self.root_dirty = true;
     }
 
-    /// Lays out the tree from `root` in `width × height`, measuring text and image leaves
-    /// with `measure(entity, kind, known size, available space)`.
+    /// A relayout boundary: a laid-out node whose box does not depend on its content (fixed
+    /// width and height, neither growing nor shrinking, not baseline-aligned), so a change
+    /// inside it is laid out inside it only.
+    fn is_boundary(&self, index: u32) -> bool {
+        let slot = self.slot(index);
+        if slot.parent == NO_PARENT || slot.unrounded[2] <= 0.0 && slot.unrounded[3] <= 0.0 {
+            return false;
+        }
+        let style = &self.styles[slot.style as usize].taffy;
+        let fixed = |d: Dimension| d.tag() == taffy::style::CompactLength::LENGTH_TAG;
+        let parent = &self.styles[self.slot(slot.parent).style as usize].taffy;
+        fixed(style.size.width)
+            && fixed(style.size.height)
+            && style.flex_grow == 0.0
+            && style.flex_shrink == 0.0
+            && style.display != Display::None
+            && style.align_self != Some(AlignItems::BASELINE)
+            && parent.align_items != AlignItems::BASELINE
+            && parent.display != Display::None
+    }
+
+    /// Lays out what changed: the whole tree from `root` in `width × height` when a change
+    /// reached the root (or `full`), otherwise only the subtrees of the relayout boundaries
+    /// whose content changed. Text and image leaves are measured with `measure(entity, kind,
+    /// known size, available space)`.
     pub fn compute(
         &mut self,
         root: Entity,
         width: f32,
         height: f32,
+        full: bool,
         measure: &mut dyn FnMut(Entity, NodeKind, Size<Option<f32>>, Size<AvailableSpace>) -> Size<f32>,
-    ) {
-        let Some(index) = self.live(root) else { return };
-        let space = Size { width: AvailableSpace::Definite(width), height: AvailableSpace::Definite(height) };
-        compute_root_layout(&mut LayoutView { tree: self, measure }, node_id(index), space);
+    ) -> Relayout {
+        let scope = self.compute_dirty(root, width, height, full, measure);
+        self.last = match &scope {
+            Relayout::Full => Relayout::Full,
+            Relayout::Subtrees(roots) => Relayout::Subtrees(roots.clone()),
+        };
+        scope
+    }
+
+    /// What the last layout laid out.
+    pub fn last_relayout(&self) -> &Relayout {
+        &self.last
+    }
+
+    fn compute_dirty(
+        &mut self,
+        root: Entity,
+        width: f32,
+        height: f32,
+        full: bool,
+        measure: &mut dyn FnMut(Entity, NodeKind, Size<Option<f32>>, Size<AvailableSpace>) -> Size<f32>,
+    ) -> Relayout {
+        let Some(index) = self.live(root) else { return Relayout::Full };
+        let boundaries = std::mem::take(&mut self.dirty_boundaries);
+        if full || self.root_dirty || boundaries.is_empty() {
+            self.root_dirty = false;
+            let space =
+                Size { width: AvailableSpace::Definite(width), height: AvailableSpace::Definite(height) };
+            compute_root_layout(&mut LayoutView { tree: self, measure }, node_id(index), space);
+            return Relayout::Full;
+        }
+        let mut done = Vec::with_capacity(boundaries.len());
+        for boundary in boundaries {
+            let Some(entity) = self.slot(boundary).entity else { continue };
+            if done.contains(&entity) || self.hidden(boundary) {
+                continue;
+            }
+            let [_, _, w, h] = self.slot(boundary).unrounded;
+            let parent = self.slot(boundary).parent;
+            let [_, _, pw, ph] = self.slot(parent).unrounded;
+            let inputs = LayoutInput {
+                run_mode: RunMode::PerformLayout,
+                sizing_mode: taffy::SizingMode::InherentSize,
+                axis: taffy::RequestedAxis::Both,
+                known_dimensions: Size { width: Some(w), height: Some(h) },
+                known_dimensions_are_definite: Size { width: true, height: true },
+                parent_size: Size { width: Some(pw), height: Some(ph) },
+                available_space: Size {
+                    width: AvailableSpace::Definite(w),
+                    height: AvailableSpace::Definite(h),
+                },
+                vertical_margins_are_collapsible: Line::FALSE,
+            };
+            // The boundary keeps its box (and location); its content is laid out in it.
+            LayoutView { tree: self, measure }.compute_node(node_id(boundary), inputs, None);
+            done.push(entity);
+        }
+        Relayout::Subtrees(done)
+    }
+
+    /// Whether the node or an ancestor is `display: none`.
+    fn hidden(&self, mut index: u32) -> bool {
+        while index != NO_PARENT {
+            if self.styles[self.slot(index).style as usize].taffy.display == Display::None {
+                return true;
+            }
+            index = self.slot(index).parent;
+        }
+        false
     }
 
     /// A node's box as taffy computed it (`[x, y, w, h]`, unrounded, relative to its parent).

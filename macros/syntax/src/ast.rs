@@ -65,17 +65,51 @@ pub struct Element {
     pub self_closing: bool,
 }
 
-/// A capitalized tag: a call to the component function `NAME(NAMEProps { ... })`.
+/// A capitalized tag: a call to the component function with its props built by
+/// `NAMEProps::builder()`.
 #[derive(Debug, Clone)]
 pub struct Component {
     /// The component function's name, spanned at the tag.
     pub name: Ident,
     /// The props, in source order (no name appears twice).
     pub attrs: Vec<Attribute>,
-    /// The children, passed as the `children` prop when there are any.
+    /// The named slots among the children, in source order (no name appears twice, and none is
+    /// also an attribute).
+    pub slots: Vec<Slot>,
+    /// The other children, passed as the `children` prop when there are any.
     pub children: Vec<Node>,
     /// Whether the tag was written `<Name ... />`.
     pub self_closing: bool,
+}
+
+/// `<slot:NAME> ... </slot:NAME>` directly inside a component: its content is the component's
+/// `NAME` prop, the way the component's other content is its `children` prop.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// The `<` of the opening tag.
+    pub open: Token![<],
+    /// The word `slot`.
+    pub slot: Ident,
+    /// The `:` between `slot` and the name.
+    pub colon: Token![:],
+    /// The prop the content fills, without any `r#` prefix, spanned where it was written.
+    pub name: Ident,
+    /// The content, in source order.
+    pub children: Vec<Node>,
+    /// Whether the tag was written `<slot:NAME/>` (an empty slot).
+    pub self_closing: bool,
+}
+
+impl Slot {
+    /// The plain name of the prop, `actions` for `<slot:actions>`.
+    pub fn name(&self) -> String {
+        self.name.to_string()
+    }
+
+    /// The setter to call in generated code: raw (`r#type`) when the name is a keyword.
+    pub fn rust_ident(&self) -> Ident {
+        rust_ident(&self.name)
+    }
 }
 
 /// `<> ... </>`: several views side by side without a container.

@@ -6,9 +6,16 @@
 //! - element: `::touchline_ui::IntoView::into_view(::touchline_ui::elements::NAME().ATTR(VALUE)...
 //!   .child(CHILD)...)`, with `NAME` spanned at the tag and each `ATTR` at the attribute name, so an
 //!   unknown element or attribute is reported where it was written;
-//! - component: `::touchline_ui::IntoView::into_view(Name(NameProps { attr: value, ...,
-//!   children: ::touchline_ui::Children::new(::std::vec![...]) }))`, `children` only when there are
-//!   nested nodes;
+//! - component: `::touchline_ui::IntoView::into_view(Name(NameProps::builder().ATTR(VALUE)...
+//!   .SLOT(CONTENT)... .children(CONTENT).build()))`: the typed builder `#[component]` derives, one
+//!   setter per attribute (spanned at the attribute name, so an unknown prop or a wrong value is
+//!   reported there), one per `<slot:SLOT>` (spanned at the slot name), `.children(...)` only when
+//!   the tag encloses something besides slots, and `NameProps::builder()` and `.build()` spanned
+//!   at the tag, so a missing required prop is reported on the tag. `CONTENT` is
+//!   `::touchline_ui::ToChildren::to_children(move || VIEW)`: a closure building the content
+//!   when the component asks for it, converted by the setter's type into `Children` or
+//!   `ChildrenFn`; `VIEW` is the one enclosed view, or `::touchline_ui::View::fragment(::std::vec![
+//!   ...])` over several;
 //! - fragment: `::touchline_ui::View::fragment(::std::vec![view, ...])`;
 //! - the whole body: nothing gives `::touchline_ui::View::empty()`, one root gives that root's view,
 //!   several roots give a fragment.
@@ -17,7 +24,7 @@
 //! the expression for braces. In a fragment or a component's children, every entry is a view: tags
 //! are already views, text and braces are wrapped in `::touchline_ui::IntoView::into_view(...)`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::LitBool;
 
@@ -107,22 +114,37 @@ impl Element {
     }
 }
 
+/// A component's enclosed content (its `children` or a slot) as the setter's argument: a closure
+/// building the views, converted to the setter's type (`Children` or `ChildrenFn`), spanned at `at`.
+fn content(nodes: &[Node], at: Span) -> TokenStream {
+    let view = match nodes {
+        [node] => node.view(),
+        nodes => fragment(nodes),
+    };
+    quote_spanned!(at=> ::touchline_ui::ToChildren::to_children(move || #view))
+}
+
 impl Component {
-    /// The component call `Name(NameProps { ... })`, without the final `into_view`.
+    /// The component call `Name(NameProps::builder()...build())`, without the final `into_view`.
     pub fn call(&self) -> TokenStream {
         let name = &self.name;
         let props = format_ident!("{}Props", name, span = name.span());
-        let fields = self.attrs.iter().map(|attr| {
-            let (field, value) = (attr.rust_ident(), attr.value.expr());
-            quote!(#field: #value)
-        });
-        let children = (!self.children.is_empty()).then(|| {
-            let views = self.children.iter().map(Node::view);
-            let field = quote_spanned!(name.span()=> children);
-            quote!(#field: ::touchline_ui::Children::new(::std::vec![#(#views),*]))
-        });
-        let fields = fields.chain(children);
-        quote!(#name(#props { #(#fields),* }))
+        let mut props_value = quote_spanned!(name.span()=> #props::builder());
+        for attr in &self.attrs {
+            let (setter, value) = (attr.rust_ident(), attr.value.expr());
+            props_value.extend(quote_spanned!(setter.span()=> .#setter(#value)));
+        }
+        for slot in &self.slots {
+            let setter = slot.rust_ident();
+            let content = content(&slot.children, setter.span());
+            props_value.extend(quote_spanned!(setter.span()=> .#setter(#content)));
+        }
+        if !self.children.is_empty() {
+            let content = content(&self.children, name.span());
+            props_value.extend(quote_spanned!(name.span()=> .children(#content)));
+        }
+        props_value.extend(quote_spanned!(name.span()=> .build()));
+        quote!(#name(#props_value))
     }
 
     /// The component as a view.

@@ -1,9 +1,10 @@
 //! Parsing a `view!` body into the [`ast`](crate::ast).
 //!
 //! The tags are flat `<`, `/`, `>` punctuation in the token stream (not groups), so the parser walks
-//! them in order and keeps a stack of the open tags to explain closing-tag mistakes. Mistakes that do
-//! not throw the parser off (an attribute given twice, a badly cased name, empty braces) are collected
-//! and parsing goes on, so one build shows them all; the others stop the parse at once.
+//! them in order and keeps a stack of the open tags to explain closing-tag mistakes and to check that
+//! a `<slot:NAME>` sits directly inside a component. Mistakes that do not throw the parser off (an
+//! attribute given twice, a badly cased name, empty braces, a misplaced slot) are collected and
+//! parsing goes on, so one build shows them all; the others stop the parse at once.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
@@ -13,7 +14,9 @@ use syn::{
     Block, Error, Expr, ExprBlock, Ident, Lit, LitFloat, LitInt, LitStr, Result, Token, braced, token,
 };
 
-use crate::ast::{AttrValue, Attribute, BracedExpr, Component, Element, Fragment, Node, TagName, ViewBody};
+use crate::ast::{
+    AttrValue, Attribute, BracedExpr, Component, Element, Fragment, Node, Slot, TagName, ViewBody,
+};
 use crate::ident::{is_keyword, is_path_keyword};
 
 impl Parse for ViewBody {
@@ -73,10 +76,12 @@ fn snake_case(name: &str) -> String {
 /// An open tag on the parser's stack.
 #[derive(Clone)]
 struct Open {
-    /// The tag name, `None` for a fragment `<>`.
+    /// The tag name (`row`, `Card`, `slot:actions`), `None` for a fragment `<>`.
     name: Option<String>,
     /// `<` and the name, to point at the opening tag.
     tokens: TokenStream,
+    /// Whether the tag is a component's, whose direct children may be slots.
+    component: bool,
 }
 
 impl Open {
@@ -91,27 +96,49 @@ impl Open {
     fn closing(&self) -> String {
         format!("</{}>", self.name.as_deref().unwrap_or(""))
     }
+
+    /// Where a child of this tag is, for messages: "inside `<row>`".
+    fn place(&self) -> String {
+        format!("inside `<{}>`", self.name.as_deref().unwrap_or(""))
+    }
 }
 
-/// A closing tag `</name>` or `</>`.
+/// A closing tag `</name>`, `</slot:name>` or `</>`.
 struct Close {
-    name: Option<Ident>,
+    /// The name as written (`row`, `slot:actions`), `None` for `</>`.
+    name: Option<String>,
+    /// The tokens of the name, to point at it (empty for `</>`).
+    name_tokens: TokenStream,
+    /// The whole closing tag.
     tokens: TokenStream,
 }
 
 impl Close {
     fn text(&self) -> String {
-        format!("</{}>", self.name.as_ref().map(Ident::to_string).unwrap_or_default())
+        format!("</{}>", self.name.as_deref().unwrap_or_default())
     }
 
     fn parse(input: ParseStream) -> Result<Self> {
         let lt: Token![<] = input.parse()?;
         let slash: Token![/] = input.parse()?;
-        let name =
-            if input.peek(Ident::peek_any) { Some(input.call(Ident::parse_any)?.unraw()) } else { None };
-        let mut tokens = quote!(#lt #slash #name);
+        let mut name_tokens = TokenStream::new();
+        let name = if input.peek(Ident::peek_any) {
+            let ident = input.call(Ident::parse_any)?.unraw();
+            let mut label = ident.to_string();
+            ident.to_tokens(&mut name_tokens);
+            if label == "slot" && is_single_colon(input) && input.peek2(Ident::peek_any) {
+                let colon: Token![:] = input.parse()?;
+                let slot = input.call(Ident::parse_any)?.unraw();
+                label = format!("slot:{slot}");
+                name_tokens.extend(quote!(#colon #slot));
+            }
+            Some(label)
+        } else {
+            None
+        };
+        let mut tokens = quote!(#lt #slash #name_tokens);
         if !input.peek(Token![>]) {
-            let label = name.as_ref().map(Ident::to_string).unwrap_or_default();
+            let label = name.as_deref().unwrap_or_default();
             let message = format!("expected `>` to finish the closing tag `</{label}`");
             return Err(match input.fork().parse::<TokenTree>() {
                 Ok(tt) => Error::new(tt.span(), message),
@@ -120,8 +147,31 @@ impl Close {
         }
         let gt: Token![>] = input.parse()?;
         gt.to_tokens(&mut tokens);
-        Ok(Close { name, tokens })
+        Ok(Close { name, name_tokens, tokens })
     }
+}
+
+/// Whether the next token is a lone `:` (not the first half of `::`).
+fn is_single_colon(input: ParseStream) -> bool {
+    input.peek(Token![:]) && !input.peek(Token![::])
+}
+
+/// What a child can be: a node, or a slot that only a component takes.
+enum Parsed {
+    Node(Node),
+    Slot(Slot),
+}
+
+/// The nodes among `children`: the slots were reported where they were parsed (only a component's
+/// children keep theirs).
+fn nodes_only(children: Vec<Parsed>) -> Vec<Node> {
+    children
+        .into_iter()
+        .filter_map(|child| match child {
+            Parsed::Node(node) => Some(node),
+            Parsed::Slot(_) => None,
+        })
+        .collect()
 }
 
 /// Parser state: the recoverable errors found so far.
@@ -156,21 +206,23 @@ impl Parser {
                     format!("stray closing tag `{text}`: no `{open}` is open here; remove it"),
                 ));
             }
-            roots.push(self.node(input, &mut stack)?);
+            if let Parsed::Node(node) = self.node(input, &mut stack)? {
+                roots.push(node);
+            }
         }
         Ok(ViewBody { roots })
     }
 
-    /// One node: a tag, a string literal or a braced expression.
-    fn node(&mut self, input: ParseStream, stack: &mut Vec<Open>) -> Result<Node> {
+    /// One node: a tag, a string literal or a braced expression; or a slot.
+    fn node(&mut self, input: ParseStream, stack: &mut Vec<Open>) -> Result<Parsed> {
         if input.peek(Token![<]) {
             return self.tag(input, stack);
         }
         if input.peek(LitStr) {
-            return Ok(Node::Text(input.parse()?));
+            return Ok(Parsed::Node(Node::Text(input.parse()?)));
         }
         if input.peek(token::Brace) {
-            return Ok(Node::Expr(self.braced(input)?));
+            return Ok(Parsed::Node(Node::Expr(self.braced(input)?)));
         }
         let tt: TokenTree = input.parse()?;
         Err(Error::new(
@@ -182,14 +234,15 @@ impl Parser {
         ))
     }
 
-    /// A tag starting at `<`: fragment, element or component, with its children and closing tag.
-    fn tag(&mut self, input: ParseStream, stack: &mut Vec<Open>) -> Result<Node> {
+    /// A tag starting at `<`: fragment, element, component or slot, with its children and closing
+    /// tag.
+    fn tag(&mut self, input: ParseStream, stack: &mut Vec<Open>) -> Result<Parsed> {
         let lt: Token![<] = input.parse()?;
         if input.peek(Token![>]) {
             let gt: Token![>] = input.parse()?;
-            let open = Open { name: None, tokens: quote!(#lt #gt) };
-            let children = self.children(input, open, stack)?;
-            return Ok(Node::Fragment(Fragment { open: lt, children }));
+            let open = Open { name: None, tokens: quote!(#lt #gt), component: false };
+            let children = nodes_only(self.children(input, open, stack)?);
+            return Ok(Parsed::Node(Node::Fragment(Fragment { open: lt, children })));
         }
         if !input.peek(Ident::peek_any) {
             let message = "expected a tag name after `<`, like `<row>` or `<ProfileTile>`";
@@ -199,6 +252,16 @@ impl Parser {
             });
         }
         let ident = input.call(Ident::parse_any)?.unraw();
+        if ident == "slot" && input.peek(Token![:]) {
+            if !is_single_colon(input) {
+                let colons: Token![::] = input.parse()?;
+                return Err(Error::new_spanned(
+                    quote!(#ident #colons),
+                    "a slot is written with a single `:`: `<slot:NAME>`",
+                ));
+            }
+            return self.slot(input, stack, lt, ident).map(Parsed::Slot);
+        }
         if input.peek(Token![-]) && input.peek2(Ident::peek_any) {
             return Err(self.hyphenated(input, &ident, |name| {
                 format!("tag names cannot contain `-`; use `_`: `<{name}>`")
@@ -228,27 +291,132 @@ impl Parser {
             ));
         }
 
-        let (attrs, self_closing) = self.attrs(input, &lt, &ident)?;
+        let open_tokens = quote!(#lt #ident);
+        let (attrs, self_closing) = self.attrs(input, &open_tokens, &name)?;
         let children = if self_closing {
             Vec::new()
         } else {
-            let open = Open { name: Some(name), tokens: quote!(#lt #ident) };
+            let open = Open { name: Some(name), tokens: open_tokens, component };
             self.children(input, open, stack)?
         };
 
-        if component {
-            if !children.is_empty()
-                && let Some(attr) = attrs.iter().find(|a| a.name == "children")
-            {
-                self.errors.push(Error::new(
-                    attr.name.span(),
-                    "`children` is given both as an attribute and as nested content; keep one",
+        if !component {
+            let children = nodes_only(children);
+            return Ok(Parsed::Node(Node::Element(Element {
+                name: TagName { ident },
+                attrs,
+                children,
+                self_closing,
+            })));
+        }
+        let (slots, children) = self.component_children(&ident, &attrs, children);
+        if !children.is_empty()
+            && let Some(attr) = attrs.iter().find(|a| a.name == "children")
+        {
+            self.errors.push(Error::new(
+                attr.name.span(),
+                "`children` is given both as an attribute and as nested content; keep one",
+            ));
+        }
+        Ok(Parsed::Node(Node::Component(Component { name: ident, attrs, slots, children, self_closing })))
+    }
+
+    /// Splits a component's children into its slots and the rest, reporting slots that clash with
+    /// each other or with an attribute.
+    fn component_children(
+        &mut self,
+        component: &Ident,
+        attrs: &[Attribute],
+        children: Vec<Parsed>,
+    ) -> (Vec<Slot>, Vec<Node>) {
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut nodes = Vec::new();
+        for child in children {
+            let slot = match child {
+                Parsed::Node(node) => {
+                    nodes.push(node);
+                    continue;
+                }
+                Parsed::Slot(slot) => slot,
+            };
+            let name = &slot.name;
+            let message = if name == "children" {
+                format!(
+                    "`<slot:children>` is not needed: what `<{component}>` encloses outside slots is \
+                     its `children`; put the content there"
+                )
+            } else if slots.iter().any(|s| s.name == *name) {
+                format!("slot `{name}` is given twice; put all of its content in one `<slot:{name}>`")
+            } else if attrs.iter().any(|a| a.name == *name) {
+                format!("`{name}` is given both as an attribute and as a slot; keep one")
+            } else {
+                slots.push(slot);
+                continue;
+            };
+            self.errors.push(Error::new(name.span(), message));
+        }
+        (slots, nodes)
+    }
+
+    /// `<slot:NAME ...>`, after its `<slot`: checks it is directly inside a component, then parses
+    /// its content up to `</slot:NAME>`.
+    fn slot(
+        &mut self,
+        input: ParseStream,
+        stack: &mut Vec<Open>,
+        lt: Token![<],
+        slot: Ident,
+    ) -> Result<Slot> {
+        let colon: Token![:] = input.parse()?;
+        if !input.peek(Ident::peek_any) {
+            let message = "expected the name of the prop to fill after `slot:`, like `<slot:actions>`";
+            return Err(match input.fork().parse::<TokenTree>() {
+                Ok(tt) => Error::new(tt.span(), message),
+                Err(_) => Error::new(colon.span, message),
+            });
+        }
+        let name = input.call(Ident::parse_any)?.unraw();
+        if input.peek(Token![-]) && input.peek2(Ident::peek_any) {
+            return Err(self.hyphenated(input, &name, |fixed| {
+                format!("slot names cannot contain `-`; use `_`: `<slot:{fixed}>`")
+            }));
+        }
+        let label = format!("slot:{name}");
+        let open_tokens = quote!(#lt #slot #colon #name);
+        match stack.last() {
+            Some(parent) if parent.component => {}
+            parent => {
+                let place = parent.map_or_else(|| "at the top level of `view!`".to_string(), Open::place);
+                self.errors.push(Error::new_spanned(
+                    &open_tokens,
+                    format!(
+                        "`<{label}>` must be directly inside a component, like \
+                         `<Card><{label}>...</{label}></Card>`; here it is {place}"
+                    ),
                 ));
             }
-            Ok(Node::Component(Component { name: ident, attrs, children, self_closing }))
-        } else {
-            Ok(Node::Element(Element { name: TagName { ident }, attrs, children, self_closing }))
         }
+        if is_path_keyword(&name.to_string()) {
+            self.errors.push(Error::new(name.span(), format!("`{name}` cannot be a slot name")));
+        }
+
+        let (attrs, self_closing) = self.attrs(input, &open_tokens, &label)?;
+        if let Some(first) = attrs.first() {
+            self.errors.push(Error::new(
+                first.name.span(),
+                format!(
+                    "a slot takes no attributes: `<{label}>` only names the prop its content fills; \
+                     set props on the component itself"
+                ),
+            ));
+        }
+        let children = if self_closing {
+            Vec::new()
+        } else {
+            let open = Open { name: Some(label), tokens: open_tokens, component: false };
+            nodes_only(self.children(input, open, stack)?)
+        };
+        Ok(Slot { open: lt, slot, colon, name, children, self_closing })
     }
 
     /// The error for `first-second-...`: consumes the hyphenated rest and suggests the `_` spelling.
@@ -267,7 +435,9 @@ impl Parser {
     }
 
     /// The attributes of a tag, up to and including its `>` or `/>`. Returns whether it was `/>`.
-    fn attrs(&mut self, input: ParseStream, lt: &Token![<], tag: &Ident) -> Result<(Vec<Attribute>, bool)> {
+    ///
+    /// `open` is the `<` and the name, `tag` the name as written (`row`, `slot:actions`).
+    fn attrs(&mut self, input: ParseStream, open: &TokenStream, tag: &str) -> Result<(Vec<Attribute>, bool)> {
         let mut attrs: Vec<Attribute> = Vec::new();
         loop {
             if input.peek(Token![/]) {
@@ -287,7 +457,7 @@ impl Parser {
             }
             if input.is_empty() {
                 return Err(Error::new_spanned(
-                    quote!(#lt #tag),
+                    open,
                     format!("unfinished tag `<{tag}`: end it with `>` or `/>`"),
                 ));
             }
@@ -397,7 +567,7 @@ impl Parser {
     }
 
     /// The children of an open tag, up to and including its closing tag.
-    fn children(&mut self, input: ParseStream, open: Open, stack: &mut Vec<Open>) -> Result<Vec<Node>> {
+    fn children(&mut self, input: ParseStream, open: Open, stack: &mut Vec<Open>) -> Result<Vec<Parsed>> {
         let mut children = Vec::new();
         loop {
             if input.is_empty() {
@@ -405,12 +575,11 @@ impl Parser {
             }
             if input.peek(Token![<]) && input.peek2(Token![/]) {
                 let close = Close::parse(input)?;
-                let close_name = close.name.as_ref().map(Ident::to_string);
-                if close_name == open.name {
+                if close.name == open.name {
                     return Ok(children);
                 }
                 // Closing an outer tag means this one was left open.
-                if stack.iter().any(|outer| outer.name == close_name) {
+                if stack.iter().any(|outer| outer.name == close.name) {
                     return Err(open.unclosed());
                 }
                 let message = format!(
@@ -418,9 +587,10 @@ impl Parser {
                     open.closing(),
                     close.text()
                 );
-                return Err(match &close.name {
-                    Some(name) => Error::new(name.span(), message),
-                    None => Error::new_spanned(&close.tokens, message),
+                return Err(if close.name_tokens.is_empty() {
+                    Error::new_spanned(&close.tokens, message)
+                } else {
+                    Error::new_spanned(&close.name_tokens, message)
                 });
             }
             stack.push(open.clone());

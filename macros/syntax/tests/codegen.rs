@@ -131,25 +131,104 @@ fn single_text_or_expression_root() {
 }
 
 #[test]
+fn keyword_attributes_like_ref_become_raw_methods() {
+    same(
+        "<row ref={my_ref} key=id/>",
+        quote!(::touchline_ui::IntoView::into_view(::touchline_ui::elements::row().r#ref(my_ref).key(id))),
+    );
+}
+
+#[test]
 fn component_without_children() {
     same(
         "<ProfileTile profile=p wide/>",
-        quote!(::touchline_ui::IntoView::into_view(ProfileTile(ProfileTileProps { profile: p, wide: true }))),
+        quote!(::touchline_ui::IntoView::into_view(ProfileTile(
+            ProfileTileProps::builder().profile(p).wide(true).build()
+        ))),
     );
-    same("<Spacer/>", quote!(::touchline_ui::IntoView::into_view(Spacer(SpacerProps {}))));
+    same("<Spacer/>", quote!(::touchline_ui::IntoView::into_view(Spacer(SpacerProps::builder().build()))));
+    // An empty pair of tags passes no children either.
+    same(
+        "<Spacer></Spacer>",
+        quote!(::touchline_ui::IntoView::into_view(Spacer(SpacerProps::builder().build()))),
+    );
 }
 
 #[test]
 fn component_with_children() {
+    let children = content(quote!(::touchline_ui::View::fragment(::std::vec![
+        ::touchline_ui::IntoView::into_view(::touchline_ui::elements::text()),
+        ::touchline_ui::IntoView::into_view("y")
+    ])));
     same(
         r#"<Card title="x"><text/>"y"</Card>"#,
-        quote!(::touchline_ui::IntoView::into_view(Card(CardProps {
-            title: "x",
-            children: ::touchline_ui::Children::new(::std::vec![
-                ::touchline_ui::IntoView::into_view(::touchline_ui::elements::text()),
-                ::touchline_ui::IntoView::into_view("y")
-            ])
-        }))),
+        quote!(::touchline_ui::IntoView::into_view(Card(
+            CardProps::builder().title("x").children(#children).build()
+        ))),
+    );
+}
+
+/// `::touchline_ui::ToChildren::to_children(move || VIEW)`: how component content is passed.
+fn content(view: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote!(::touchline_ui::ToChildren::to_children(move || #view))
+}
+
+/// `::touchline_ui::IntoView::into_view(EXPR)`.
+fn into_view(expr: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote!(::touchline_ui::IntoView::into_view(#expr))
+}
+
+#[test]
+fn a_single_child_is_passed_without_a_fragment() {
+    let children = content(into_view(quote!(name)));
+    same(
+        "<Card>{name}</Card>",
+        quote!(::touchline_ui::IntoView::into_view(Card(CardProps::builder().children(#children).build()))),
+    );
+}
+
+#[test]
+fn keyword_props_become_raw_setters() {
+    same(
+        r#"<Input type="text" key=1/>"#,
+        quote!(::touchline_ui::IntoView::into_view(Input(
+            InputProps::builder().r#type("text").key(1).build()
+        ))),
+    );
+}
+
+#[test]
+fn slots_become_setters_and_the_rest_are_children() {
+    let actions = content(quote!(::touchline_ui::View::fragment(::std::vec![
+        ::touchline_ui::IntoView::into_view(::touchline_ui::elements::text()),
+        ::touchline_ui::IntoView::into_view("More")
+    ])));
+    let icon = content(into_view(quote!(icon)));
+    let badge = content(quote!(::touchline_ui::View::fragment(::std::vec![])));
+    let children = content(into_view(quote!("Play now")));
+    same(
+        r#"<Button label="Play" on_select={move |_| go()}>
+            "Play now"
+            <slot:actions><text/>"More"</slot:actions>
+            <slot:icon>{icon}</slot:icon>
+            <slot:badge/>
+        </Button>"#,
+        quote!(::touchline_ui::IntoView::into_view(Button(
+            ButtonProps::builder()
+                .label("Play")
+                .on_select(move |_| go())
+                .actions(#actions)
+                .icon(#icon)
+                .badge(#badge)
+                .children(#children)
+                .build()
+        ))),
+    );
+    // Only slots: no `children` setter.
+    let kind = content(into_view(quote!("a")));
+    same(
+        "<Card><slot:type>\"a\"</slot:type></Card>",
+        quote!(::touchline_ui::IntoView::into_view(Card(CardProps::builder().r#type(#kind).build()))),
     );
 }
 
@@ -158,9 +237,48 @@ fn components_nest_in_elements() {
     same(
         "<row><Tile/></row>",
         quote!(::touchline_ui::IntoView::into_view(
-            ::touchline_ui::elements::row().child(::touchline_ui::IntoView::into_view(Tile(TileProps {})))
+            ::touchline_ui::elements::row()
+                .child(::touchline_ui::IntoView::into_view(Tile(TileProps::builder().build())))
         )),
     );
+}
+
+/// Where the `nth` token spelled `token` in the expansion of `src` starts: (line, column).
+fn span_of(src: &str, token: &str, nth: usize) -> (usize, usize) {
+    let tokens: proc_macro2::TokenStream = src.parse().expect("test input must tokenize");
+    let expanded = touchline_macros_syntax::expand(tokens);
+    fn walk(stream: proc_macro2::TokenStream, out: &mut Vec<(String, proc_macro2::Span)>) {
+        for tt in stream {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                walk(g.stream(), out);
+            } else {
+                out.push((tt.to_string(), tt.span()));
+            }
+        }
+    }
+    let mut all = Vec::new();
+    walk(expanded, &mut all);
+    let span = all
+        .iter()
+        .filter(|(text, _)| text == token)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {nth}th `{token}` in the expansion of `{src}`"))
+        .1;
+    (span.start().line, span.start().column)
+}
+
+#[test]
+fn component_setters_point_at_what_was_written() {
+    let src = "<Button label=1 on_select={f}>\"x\"<slot:actions/></Button>";
+    let at = |needle: &str| (1, src.find(needle).expect("needle"));
+    // The builder, the children and `build` point at the tag (a missing prop is reported there),
+    // each setter at its attribute or slot name.
+    assert_eq!(span_of(src, "builder", 0), at("Button"));
+    assert_eq!(span_of(src, "build", 0), at("Button"));
+    assert_eq!(span_of(src, "children", 0), at("Button"));
+    assert_eq!(span_of(src, "label", 0), at("label"));
+    assert_eq!(span_of(src, "on_select", 0), at("on_select"));
+    assert_eq!(span_of(src, "actions", 0), at("actions"));
 }
 
 #[test]

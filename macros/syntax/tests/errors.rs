@@ -173,3 +173,103 @@ fn recoverable_errors_are_all_reported_then_the_fatal_one() {
         .collect();
     assert_eq!(all, expected);
 }
+
+#[test]
+fn slot_outside_a_component() {
+    rejects(
+        "<row><slot:actions>\"x\"</slot:actions></row>",
+        "`<slot:actions>` must be directly inside a component, like \
+         `<Card><slot:actions>...</slot:actions></Card>`; here it is inside `<row>`",
+        "<slot",
+    );
+    rejects(
+        "<slot:actions/>",
+        "`<slot:actions>` must be directly inside a component, like \
+         `<Card><slot:actions>...</slot:actions></Card>`; here it is at the top level of `view!`",
+        "<slot",
+    );
+    rejects(
+        "<Card><><slot:a/></></Card>",
+        "`<slot:a>` must be directly inside a component, like `<Card><slot:a>...</slot:a></Card>`; \
+         here it is inside `<>`",
+        "<slot",
+    );
+    rejects(
+        "<Card><slot:a><slot:b/></slot:a></Card>",
+        "`<slot:b>` must be directly inside a component, like `<Card><slot:b>...</slot:b></Card>`; \
+         here it is inside `<slot:a>`",
+        "<slot:b",
+    );
+}
+
+#[test]
+fn slot_given_twice_or_also_as_an_attribute() {
+    rejects(
+        "<Card><slot:a>\"x\"</slot:a>\"y\"<slot:a/></Card>",
+        "slot `a` is given twice; put all of its content in one `<slot:a>`",
+        "a/>",
+    );
+    rejects(
+        "<Card a={x}><slot:a/></Card>",
+        "`a` is given both as an attribute and as a slot; keep one",
+        "a/>",
+    );
+    rejects(
+        "<Card><slot:children/></Card>",
+        "`<slot:children>` is not needed: what `<Card>` encloses outside slots is its `children`; \
+         put the content there",
+        "children",
+    );
+}
+
+#[test]
+fn slot_with_attributes() {
+    rejects(
+        "<Card><slot:a gap=1 b>\"x\"</slot:a></Card>",
+        "a slot takes no attributes: `<slot:a>` only names the prop its content fills; set props on \
+         the component itself",
+        "gap",
+    );
+}
+
+#[test]
+fn badly_written_slots() {
+    rejects(
+        "<Card><slot:a>\"x\"</slot:b></Card>",
+        "mismatched closing tag: expected `</slot:a>`, found `</slot:b>`",
+        "slot:b",
+    );
+    rejects(
+        "<Card><slot:a>\"x\"</Card>",
+        "`<slot:a>` is never closed; add `</slot:a>` or write `<slot:a/>`",
+        "<slot",
+    );
+    rejects("<Card><slot::a/></Card>", "a slot is written with a single `:`: `<slot:NAME>`", "slot");
+    rejects(
+        "<Card><slot:/></Card>",
+        "expected the name of the prop to fill after `slot:`, like `<slot:actions>`",
+        "/>",
+    );
+    rejects(
+        "<Card><slot:main-actions/></Card>",
+        "slot names cannot contain `-`; use `_`: `<slot:main_actions>`",
+        "main-actions",
+    );
+    rejects("<Card><slot:self/></Card>", "`self` cannot be a slot name", "self");
+    rejects(
+        "<Card><slot:a</Card>",
+        "unexpected `<` in `<slot:a>`: expected an attribute `name=value`, `>` or `/>`",
+        "</Card",
+    );
+}
+
+#[test]
+fn slot_mistakes_are_reported_with_the_others() {
+    let src = "<row><slot:a/></row>\n<Card><slot:b/><slot:b x=1/></Card>";
+    let all = errors(src);
+    let messages: Vec<&str> = all.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{all:?}");
+    assert!(messages[0].starts_with("`<slot:a>` must be directly inside a component"));
+    assert!(messages[1].starts_with("a slot takes no attributes"));
+    assert_eq!(messages[2], "slot `b` is given twice; put all of its content in one `<slot:b>`");
+}

@@ -4,7 +4,7 @@ mod common;
 
 use common::parse;
 use quote::ToTokens;
-use touchline_macros_syntax::{AttrValue, Attribute, Node};
+use touchline_macros_syntax::{AttrValue, Attribute, Node, Slot};
 
 fn value(attr: &Attribute) -> String {
     attr.value.expr().to_string()
@@ -164,4 +164,68 @@ fn nodes_render_as_views() {
         body.roots[0].to_token_stream().to_string(),
         ":: touchline_ui :: IntoView :: into_view (:: touchline_ui :: elements :: row ())"
     );
+}
+
+#[test]
+fn ref_and_other_keywords_are_attribute_names() {
+    let body = parse("<row ref={my_ref} type=1 key=k move=2 />");
+    let [Node::Element(row)] = body.roots.as_slice() else { panic!() };
+    assert_eq!(names(&row.attrs), ["ref", "type", "key", "move"]);
+    let idents: Vec<String> = row.attrs.iter().map(|a| a.rust_ident().to_string()).collect();
+    assert_eq!(idents, ["r#ref", "r#type", "key", "r#move"]);
+}
+
+fn slot_names(slots: &[Slot]) -> Vec<String> {
+    slots.iter().map(Slot::name).collect()
+}
+
+#[test]
+fn slots_are_taken_out_of_a_component_children() {
+    let body = parse(
+        r#"<Button label="Play">
+            "before"
+            <slot:actions><text/>"more"</slot:actions>
+            <row/>
+            <slot:icon/>
+            <slot:r#type>{kind}</slot:type>
+            "after"
+        </Button>"#,
+    );
+    let [Node::Component(button)] = body.roots.as_slice() else { panic!("one component root") };
+    assert_eq!(names(&button.attrs), ["label"]);
+    assert_eq!(slot_names(&button.slots), ["actions", "icon", "type"]);
+    assert!(matches!(&button.children[..], [Node::Text(_), Node::Element(_), Node::Text(_)]));
+
+    let [actions, icon, kind] = button.slots.as_slice() else { panic!() };
+    assert!(matches!(&actions.children[..], [Node::Element(_), Node::Text(_)]));
+    assert!(!actions.self_closing);
+    assert!(icon.self_closing && icon.children.is_empty());
+    assert!(matches!(&kind.children[..], [Node::Expr(_)]));
+    assert_eq!(kind.rust_ident().to_string(), "r#type");
+}
+
+#[test]
+fn a_component_with_only_slots_has_no_children() {
+    let body = parse("<Card><slot:header>\"h\"</slot:header></Card>");
+    let [Node::Component(card)] = body.roots.as_slice() else { panic!() };
+    assert_eq!(slot_names(&card.slots), ["header"]);
+    assert!(card.children.is_empty());
+}
+
+#[test]
+fn slots_hold_components_with_their_own_slots() {
+    let body = parse("<Page><slot:header><Bar><slot:end>\"x\"</slot:end></Bar></slot:header></Page>");
+    let [Node::Component(page)] = body.roots.as_slice() else { panic!() };
+    let [header] = page.slots.as_slice() else { panic!() };
+    let [Node::Component(bar)] = header.children.as_slice() else { panic!() };
+    assert_eq!(slot_names(&bar.slots), ["end"]);
+}
+
+#[test]
+fn slot_is_still_an_ordinary_name_elsewhere() {
+    // Only `<slot:NAME>` is a slot: `slot` alone is an element, and an attribute may be called `slot`.
+    let body = parse("<slot slot=1></slot>");
+    let [Node::Element(element)] = body.roots.as_slice() else { panic!() };
+    assert_eq!(element.name.name(), "slot");
+    assert_eq!(names(&element.attrs), ["slot"]);
 }

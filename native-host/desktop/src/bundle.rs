@@ -5,7 +5,8 @@
 //! preopened directories) and `touchline_host.log`, check every export, check the ABI major
 //! **before** calling anything else, call `_initialize` if exported, then `touchline_init`.
 //!
-//! Each frame: `touchline_input_buffer(len)`, write the events there, `touchline_frame`, read
+//! Each frame: `touchline_input_buffer(len)`, write the event records and the payload after
+//! them (ABI 1.3: fetched bodies) there, `touchline_frame`, read
 //! the `FrameOutput`, check its pointer and length against linear memory and
 //! `MAX_DISPLAY_LIST_BYTES`, check the list header, and copy the bytes out. Then, when the
 //! bundle exports `touchline_requests` (ABI 1.1), call it, check the `RequestBuffer` it points
@@ -23,7 +24,7 @@ use touchline_abi::request::MAX_REQUEST_BYTES;
 use touchline_abi::{
     ABI_VERSION_MAJOR, DisplayListReader, EXPORT_ABI_VERSION, EXPORT_FRAME, EXPORT_INIT, EXPORT_INPUT_BUFFER,
     EXPORT_REQUESTS, EXPORT_WASI_INITIALIZE, Event, HOST_MODULE, IMPORT_LOG, MAX_DISPLAY_LIST_BYTES,
-    MAX_EVENT_BATCH_BYTES, MAX_LOG_LINE_BYTES, split_abi_version,
+    MAX_EVENT_BATCH_BYTES, MAX_INPUT_PAYLOAD_BYTES, MAX_LOG_LINE_BYTES, split_abi_version,
 };
 use wasmtime::{Caller, Config, Engine, Extern, Instance, Linker, Memory, Module, Store, TypedFunc};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -241,15 +242,23 @@ impl Bundle {
         self.abi_version
     }
 
-    fn run_frame(&mut self, time_us: u64, events: &[Event]) -> Result<(), HostError> {
+    fn run_frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<(), HostError> {
         self.request_bytes.clear();
-        let batch_len = events.len() * EVENT_SIZE;
-        if batch_len > MAX_EVENT_BATCH_BYTES as usize {
+        let records_len = events.len() * EVENT_SIZE;
+        if records_len > MAX_EVENT_BATCH_BYTES as usize {
             return Err(HostError::Source(format!(
                 "{} events exceed the {MAX_EVENT_BATCH_BYTES}-byte batch limit",
                 events.len()
             )));
         }
+        if payload.len() > MAX_INPUT_PAYLOAD_BYTES as usize {
+            return Err(HostError::Source(format!(
+                "{} payload bytes exceed the {MAX_INPUT_PAYLOAD_BYTES}-byte limit",
+                payload.len()
+            )));
+        }
+        // Records, then the payload area (ABI 1.3).
+        let batch_len = records_len + payload.len();
         self.store.set_epoch_deadline(self.budget_ticks);
         let ptr = self
             .input_buffer
@@ -259,12 +268,12 @@ impl Bundle {
             if ptr == 0 {
                 return Err(HostError::BadOutput(format!("touchline_input_buffer({batch_len}) returned 0")));
             }
-            let mut bytes = Vec::with_capacity(batch_len);
-            for event in events {
-                bytes.extend_from_slice(&event.to_bytes());
-            }
             let at = self.checked_range(ptr, batch_len, "the input buffer", HostError::BadOutput)?;
-            self.memory.data_mut(&mut self.store)[at].copy_from_slice(&bytes);
+            let input = &mut self.memory.data_mut(&mut self.store)[at];
+            for (record, event) in input.chunks_exact_mut(EVENT_SIZE).zip(events) {
+                record.copy_from_slice(&event.to_bytes());
+            }
+            input[records_len..].copy_from_slice(payload);
         }
 
         self.store.set_epoch_deadline(self.budget_ticks);
@@ -357,14 +366,14 @@ impl FrameSource for Bundle {
         (self.width, self.height)
     }
 
-    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
+    fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<&[u8], HostError> {
         if self.dead {
             return Err(HostError::Trap {
                 during: FRAME_PHASE,
                 message: "the instance trapped earlier".into(),
             });
         }
-        match self.run_frame(time_us, events) {
+        match self.run_frame(time_us, events, payload) {
             Ok(()) => Ok(&self.list),
             Err(e) => {
                 if matches!(e, HostError::Trap { .. }) {

@@ -50,7 +50,7 @@ pub struct CommonArgs {
     /// No per-frame lines.
     #[arg(long)]
     pub quiet: bool,
-    /// Where relative image URLs resolve (`images/crest.png` is DIR/images/crest.png).
+    /// Where relative image and fetch URLs resolve (`images/crest.png` is DIR/images/crest.png).
     #[arg(long, value_name = "DIR", default_value = "assets")]
     pub assets: PathBuf,
 }

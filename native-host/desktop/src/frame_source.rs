@@ -18,15 +18,18 @@ pub struct SourceTimings {
 /// Produces one display list per frame.
 ///
 /// The host calls [`FrameSource::frame`] once per frame with the frame's virtual (scripted
-/// runs) or real (interactive runs) time and the input events since the last frame, and
+/// runs) or real (interactive runs) time, the events since the last frame (input, then
+/// answers to requests) and the payload area after them (ABI 1.3: the bodies of the batch's
+/// `FetchDone` events, each padded to 4, as `touchline_abi::fetch_bodies` reads them), and
 /// renders the returned bytes, a display list as in `docs/host-abi.md`. The bytes are
 /// borrowed until the next call; a native app can return its `DisplayListWriter::finish()`.
 pub trait FrameSource {
     /// The viewport the source was built for, `(width, height)` in pixels.
     fn viewport(&self) -> (u32, u32);
 
-    /// Runs one frame and returns its display list.
-    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError>;
+    /// Runs one frame over `events` and the `payload` area after them, and returns its
+    /// display list.
+    fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<&[u8], HostError>;
 
     /// Load timings for the summary line; native sources may keep the default (zeros).
     fn timings(&self) -> SourceTimings {
@@ -46,8 +49,8 @@ impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
     fn viewport(&self) -> (u32, u32) {
         (**self).viewport()
     }
-    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
-        (**self).frame(time_us, events)
+    fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<&[u8], HostError> {
+        (**self).frame(time_us, events, payload)
     }
     fn timings(&self) -> SourceTimings {
         (**self).timings()

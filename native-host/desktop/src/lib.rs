@@ -13,6 +13,7 @@ pub mod bench;
 pub mod bundle;
 pub mod cli;
 pub mod error;
+pub mod fetch;
 pub mod frame_source;
 pub mod images;
 pub mod renderer;

@@ -21,7 +21,10 @@
 //! * `Image`: the decoded image held under the handle ([`crate::images`]), placed by its fit,
 //!   sampled bilinearly (snapped to whole pixels when it maps 1:1 onto the device); an unknown
 //!   handle draws nothing;
-//! * `VideoSurface` is not drawn yet; unknown opcodes are skipped.
+//! * `VideoSurface`: until video plays, the video plane is opaque black: the rect is filled
+//!   with `#000000` exactly as a `Rect` of that fill (anti-aliased, through the current
+//!   transform, clip and opacity) — [`VIDEO_SURFACE_FILL`];
+//! * unknown opcodes are skipped.
 //!
 //! A malformed list is a [`RenderError`]; the previous frame stays the last good one.
 
@@ -48,6 +51,9 @@ pub const MAX_STACK_DEPTH: usize = 256;
 /// The most pixels a shadow's coverage mask may have (after clipping to the viewport); a
 /// larger shadow is not drawn.
 pub const MAX_SHADOW_MASK_PIXELS: u64 = 4096 * 4096;
+
+/// What a `VideoSurface` command paints until video playback exists: opaque black.
+pub const VIDEO_SURFACE_FILL: u32 = 0x0000_00ff;
 
 /// Why a display list could not be rendered.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -367,8 +373,21 @@ impl Renderer {
                 }
                 Ok(())
             }
-            // Drawn by a later issue; skipped like unknown opcodes.
-            Command::VideoSurface(_) | Command::Unknown(_) => Ok(()),
+            Command::VideoSurface(rect) => {
+                if st.drawing() {
+                    let clip = st.clips.last().and_then(Option::as_ref);
+                    let cmd = RectCmd {
+                        rect,
+                        fill: VIDEO_SURFACE_FILL,
+                        border_color: 0,
+                        border_width: 0.0,
+                        corner_radius: 0.0,
+                    };
+                    draw_rect(top_target(&mut st.groups, target), &cmd, st.transform, clip);
+                }
+                Ok(())
+            }
+            Command::Unknown(_) => Ok(()),
         }
     }
 
@@ -1120,6 +1139,43 @@ mod tests {
         assert!(matches!(r.render(&truncated), Err(RenderError::List(DisplayListError::BadCommand { .. }))));
         assert_eq!(px(&r, 4, 4), [255, 0, 0, 255], "last good frame kept");
         assert_eq!(px(&r, 20, 20), [0, 0, 0, 255], "last good frame kept");
+    }
+
+    #[test]
+    fn video_surface_is_opaque_black() {
+        let bytes = list(|w| {
+            w.rect(&rect(0.0, 0.0, W as f32, H as f32, 0xffff_ffff));
+            w.video_surface(&RectF { x: 8.0, y: 4.0, w: 20.0, h: 10.0 });
+            // Under a transform and a clip, it paints like a black rect.
+            w.push_clip(&ClipCmd { rect: RectF { x: 40.0, y: 0.0, w: 10.0, h: 48.0 }, corner_radius: 0.0 });
+            w.push_transform(&TransformCmd { m: [2.0, 0.0, 0.0, 2.0, 30.0, 20.0] });
+            w.video_surface(&RectF { x: 0.0, y: 0.0, w: 10.0, h: 5.0 });
+            w.pop(Opcode::PopTransform);
+            w.pop(Opcode::PopClip);
+            // Half opacity over white: half black.
+            w.push_opacity(0.5);
+            w.video_surface(&RectF { x: 0.0, y: 40.0, w: 8.0, h: 8.0 });
+            w.pop(Opcode::PopOpacity);
+            // Something drawn after it shows on top.
+            w.rect(&rect(10.0, 6.0, 2.0, 2.0, 0xff00_00ff));
+        });
+        let r = render(&bytes);
+        assert_eq!(px(&r, 8, 4), [0, 0, 0, 255]);
+        assert_eq!(px(&r, 27, 13), [0, 0, 0, 255]);
+        assert_eq!(px(&r, 28, 13), [255; 4], "right of the surface");
+        assert_eq!(px(&r, 8, 14), [255; 4], "below the surface");
+        assert_eq!(px(&r, 7, 4), [255; 4], "left of the surface");
+        assert_eq!(px(&r, 10, 6), [255, 0, 0, 255], "drawn over it");
+        assert_eq!(px(&r, 45, 25), [0, 0, 0, 255], "transformed, inside the clip");
+        assert_eq!(px(&r, 35, 25), [255; 4], "transformed, outside the clip");
+        assert_eq!(px(&r, 45, 31), [255; 4], "below the scaled surface");
+        assert!(close(px(&r, 4, 44), [128, 128, 128, 255], 1), "half opacity: {:?}", px(&r, 4, 44));
+        // Half-pixel edges are anti-aliased, as for Rect.
+        let r = render(&list(|w| {
+            w.rect(&rect(0.0, 0.0, W as f32, H as f32, 0xffff_ffff));
+            w.video_surface(&RectF { x: 10.5, y: 10.0, w: 10.0, h: 10.0 });
+        }));
+        assert!(close(px(&r, 10, 15), [128, 128, 128, 255], 2), "edge: {:?}", px(&r, 10, 15));
     }
 
     #[test]

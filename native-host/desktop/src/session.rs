@@ -8,6 +8,15 @@
 //! requests (ABI 1.2) are "spoken": each prints one `announce: TEXT` line on stdout (control
 //! characters shown as `?`, whether or not the run is `--quiet`), is kept in
 //! [`Session::announcements`] and counted in the summary; none is answered.
+//!
+//! `Fetch` requests (ABI 1.3, [`crate::fetch`]) for files and assets are answered
+//! synchronously like images; `http(s)://` ones run on worker threads and each answer goes out
+//! with the first frame that starts after it finished. Answers wait in one queue, in the order
+//! they were known; a frame takes them, after its input events, while they fit: at most
+//! `MAX_EVENT_BATCH_BYTES` of records and `MAX_INPUT_PAYLOAD_BYTES` of fetched bodies. Each
+//! fetch answer prints `fetch: URL -> STATUS (N bytes)` or `fetch: URL -> failed: REASON` on
+//! stdout when it is delivered (before the line of the frame it goes to), unless the run is
+//! `--quiet`. `CancelFetch` drops a fetch, and its answer if it is still queued.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -15,8 +24,13 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use touchline_abi::event::EVENT_SIZE;
-use touchline_abi::{Event, Key, MAX_EVENT_BATCH_BYTES, Request, read_requests};
+use touchline_abi::input::padded_len;
+use touchline_abi::{
+    Event, EventKind, FetchError, FetchMethod, HostInput, Key, MAX_EVENT_BATCH_BYTES, MAX_FETCH_BODY_BYTES,
+    MAX_INPUT_PAYLOAD_BYTES, Request, read_requests,
+};
 
+use crate::fetch::{self, Fetcher, Target};
 use crate::frame_source::FrameSource;
 use crate::renderer::Renderer;
 use crate::{HostError, images, screenshot};
@@ -163,10 +177,35 @@ pub struct Session {
     render_us: Vec<u64>,
     first_frame_ms: Option<f64>,
     /// Answers to requests, for the next frames' events.
-    answers: VecDeque<Event>,
+    answers: VecDeque<Answer>,
+    /// Network fetches on worker threads.
+    fetcher: Fetcher,
+    /// The input of the frame being run (kept for its allocations).
+    input: HostInput,
     images_loaded: u64,
     images_failed: u64,
     announcements: Announcements,
+}
+
+/// An answer waiting for a frame: an event, the body of a `FetchDone`, and the `fetch:` line
+/// printed when it is delivered.
+#[derive(Debug)]
+struct Answer {
+    event: Event,
+    body: Vec<u8>,
+    line: Option<String>,
+}
+
+impl Answer {
+    fn event(event: Event) -> Self {
+        Self { event, body: Vec::new(), line: None }
+    }
+
+    /// True when this answers fetch `id`.
+    fn answers_fetch(&self, id: u32) -> bool {
+        let kind = EventKind::from_u32(self.event.kind);
+        matches!(kind, Some(EventKind::FetchDone | EventKind::FetchFailed)) && self.event.a == id
+    }
 }
 
 /// The run's announcements: the latest [`KEPT_ANNOUNCEMENTS`], oldest first, as printed, and
@@ -226,6 +265,8 @@ impl Session {
             render_us: Vec::new(),
             first_frame_ms: None,
             answers: VecDeque::new(),
+            fetcher: Fetcher::default(),
+            input: HostInput::new(),
             images_loaded: 0,
             images_failed: 0,
             announcements: Announcements::default(),
@@ -252,6 +293,11 @@ impl Session {
         self.answers.len()
     }
 
+    /// Network fetches started or queued and not yet answered (nor cancelled).
+    pub fn fetches_in_flight(&self) -> usize {
+        self.fetcher.live()
+    }
+
     /// The run's latest announcements (`Announce` requests, ABI 1.2), oldest first, at most
     /// [`KEPT_ANNOUNCEMENTS`], each as printed on its `announce:` line (control characters
     /// shown as `?`).
@@ -265,14 +311,35 @@ impl Session {
     }
 
     /// Runs frame [`Self::next_index`]: the source over `events` and the answers to earlier
-    /// requests, the dump, the renderer, the frame's requests, the frame line.
+    /// requests (network fetches that finished since the last frame included), the dump, the
+    /// renderer, the frame's requests, the frame line.
     pub fn step(&mut self, time_us: u64, events: &[Event]) -> Result<FrameReport, HostError> {
         let index = self.next_index;
         self.next_index += 1;
-        let room = MAX_EVENTS_PER_FRAME.saturating_sub(events.len()).min(self.answers.len());
-        let batch: Vec<Event> = events.iter().copied().chain(self.answers.drain(..room)).collect();
+        self.collect_fetches();
+        self.input.clear();
+        for &event in events.iter().take(MAX_EVENTS_PER_FRAME) {
+            self.input.push(event);
+        }
+        // Answers in order, while they fit; the first that does not waits with the rest.
+        while let Some(answer) = self.answers.front() {
+            let payload = self.input.payload.len() + padded_len(answer.body.len());
+            if self.input.events.len() >= MAX_EVENTS_PER_FRAME || payload > MAX_INPUT_PAYLOAD_BYTES as usize {
+                break;
+            }
+            let Some(answer) = self.answers.pop_front() else { break };
+            if let Some(line) = &answer.line {
+                println!("{line}");
+            }
+            if answer.event.kind == EventKind::FetchDone as u32 {
+                self.input.push_fetch_done(answer.event.a, answer.event.b as u32, &answer.body);
+            } else {
+                self.input.push(answer.event);
+            }
+        }
+        let batch_len = self.input.events.len();
         let started = Instant::now();
-        let list = self.source.frame(time_us, &batch)?;
+        let list = self.source.frame(time_us, &self.input.events, &self.input.payload)?;
         let engine_us = started.elapsed().as_micros() as u64;
         if let Some(dir) = &self.options.dump_dir {
             let path = dir.join(format!("frame-{index:04}.tldl"));
@@ -286,7 +353,7 @@ impl Session {
         let report = FrameReport {
             index,
             time_us,
-            events: batch.len(),
+            events: batch_len,
             commands: stats.commands,
             bytes,
             engine_us,
@@ -321,7 +388,7 @@ impl Session {
                     match loaded {
                         Ok((width, height)) => {
                             self.images_loaded += 1;
-                            self.answers.push_back(Event::image_loaded(handle, width, height));
+                            self.answers.push_back(Answer::event(Event::image_loaded(handle, width, height)));
                         }
                         Err(error) => {
                             self.images_failed += 1;
@@ -330,7 +397,7 @@ impl Session {
                                 printable(url),
                                 images::error_name(error)
                             );
-                            self.answers.push_back(Event::image_failed(handle, error));
+                            self.answers.push_back(Answer::event(Event::image_failed(handle, error)));
                         }
                     }
                 }
@@ -338,9 +405,21 @@ impl Session {
                     self.renderer.images_mut().remove(handle);
                 }
                 Ok(Request::Announce { text }) => self.announcements.speak(text),
+                Ok(Request::Fetch { id, method, timeout_ms, url, body }) => {
+                    let fetch = FetchRequest { id, method, timeout_ms, url, body };
+                    start_fetch(&mut self.fetcher, &mut self.answers, &self.options, &fetch);
+                }
+                Ok(Request::CancelFetch { id }) => cancel_fetch(&mut self.fetcher, &mut self.answers, id),
                 Ok(Request::Unknown(_)) => {}
                 Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
             }
+        }
+    }
+
+    /// Queues the answers of the network fetches that finished.
+    fn collect_fetches(&mut self) {
+        for finished in self.fetcher.poll() {
+            answer_fetch(&mut self.answers, &self.options, finished.id, &finished.url, finished.outcome);
         }
     }
 
@@ -435,6 +514,69 @@ pub fn exit_code_for_frame_error(error: &HostError) -> u8 {
     }
 }
 
+/// A decoded `Fetch` request.
+struct FetchRequest<'a> {
+    id: u32,
+    method: FetchMethod,
+    timeout_ms: u32,
+    url: &'a str,
+    body: &'a [u8],
+}
+
+/// Starts a fetch: files are read now and answered with the next frame; network URLs go to
+/// the worker threads. A fetch already under the same id is cancelled first.
+fn start_fetch(
+    fetcher: &mut Fetcher,
+    answers: &mut VecDeque<Answer>,
+    options: &RunOptions,
+    fetch: &FetchRequest<'_>,
+) {
+    cancel_fetch(fetcher, answers, fetch.id);
+    let outcome = match fetch::resolve(&options.assets, fetch.url) {
+        Ok(Target::File(path)) => fetch::fetch_file(&path),
+        Ok(Target::Http(url)) => {
+            fetcher.start(fetch.id, fetch.method, fetch::timeout(fetch.timeout_ms), &url, fetch.body);
+            return;
+        }
+        Err(error) => Err(error),
+    };
+    answer_fetch(answers, options, fetch.id, fetch.url, outcome);
+}
+
+/// Drops fetch `id`: running, queued, or answered and not yet delivered.
+fn cancel_fetch(fetcher: &mut Fetcher, answers: &mut VecDeque<Answer>, id: u32) {
+    fetcher.cancel(id);
+    answers.retain(|answer| !answer.answers_fetch(id));
+}
+
+/// Queues a fetch's answer, with its `fetch:` line unless the run is `--quiet`.
+fn answer_fetch(
+    answers: &mut VecDeque<Answer>,
+    options: &RunOptions,
+    id: u32,
+    url: &str,
+    outcome: fetch::Outcome,
+) {
+    let outcome = match outcome {
+        Ok((_, body)) if body.len() > MAX_FETCH_BODY_BYTES as usize => Err(FetchError::TooLarge),
+        other => other,
+    };
+    let line = (!options.quiet).then(|| fetch_line(url, &outcome));
+    answers.push_back(match outcome {
+        Ok((status, body)) => Answer { event: Event::fetch_done(id, status, body.len() as u32), body, line },
+        Err(error) => Answer { line, ..Answer::event(Event::fetch_failed(id, error)) },
+    });
+}
+
+/// The line a fetch's answer prints: `fetch: URL -> 200 (1234 bytes)` or
+/// `fetch: URL -> failed: timeout` (control characters in the URL shown as `?`).
+pub fn fetch_line(url: &str, outcome: &fetch::Outcome) -> String {
+    match outcome {
+        Ok((status, body)) => format!("fetch: {} -> {status} ({} bytes)", printable(url), body.len()),
+        Err(error) => format!("fetch: {} -> failed: {}", printable(url), error.name()),
+    }
+}
+
 /// `text` with control characters replaced by `?`, safe to print on a terminal.
 fn printable(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
@@ -496,7 +638,7 @@ mod tests {
         fn viewport(&self) -> (u32, u32) {
             (16, 16)
         }
-        fn frame(&mut self, _: u64, events: &[Event]) -> Result<&[u8], HostError> {
+        fn frame(&mut self, _: u64, events: &[Event], _: &[u8]) -> Result<&[u8], HostError> {
             assert!(events.is_empty(), "announcements are not answered: {events:?}");
             self.requests.clear();
             for text in self.script.get(self.frame).into_iter().flatten() {

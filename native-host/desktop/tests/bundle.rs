@@ -37,7 +37,7 @@ fn renders_red_rect(engine: EngineKind) {
     let mut bundle = Bundle::load(&path, small(engine)).expect("minimal bundle loads");
     assert_eq!(bundle.abi_version(), (1, 0));
     assert_eq!(bundle.viewport(), (64, 48));
-    let list = bundle.frame(0, &[]).expect("frame 0").to_vec();
+    let list = bundle.frame(0, &[], &[]).expect("frame 0").to_vec();
     assert_eq!(list.len(), 64);
     let mut renderer = Renderer::new(64, 48).expect("renderer");
     let stats = renderer.render(&list).expect("renders");
@@ -48,11 +48,12 @@ fn renders_red_rect(engine: EngineKind) {
     assert_eq!(pixel(&renderer, 56, 40), [0, 0, 0, 255]);
 
     // Events reach the bundle's input buffer: Right turns the rect green for that frame.
-    let green =
-        bundle.frame(16_666, &[Event::key_down(Key::Right), Event::key_up(Key::Right)]).expect("frame 1");
+    let green = bundle
+        .frame(16_666, &[Event::key_down(Key::Right), Event::key_up(Key::Right)], &[])
+        .expect("frame 1");
     renderer.render(green).expect("renders");
     assert_eq!(pixel(&renderer, 32, 24), [0, 255, 0, 255]);
-    let red = bundle.frame(33_333, &[Event::key_down(Key::Left)]).expect("frame 2");
+    let red = bundle.frame(33_333, &[Event::key_down(Key::Left)], &[]).expect("frame 2");
     renderer.render(red).expect("renders");
     assert_eq!(pixel(&renderer, 32, 24), [255, 0, 0, 255]);
 
@@ -109,8 +110,8 @@ fn missing_export_is_named() {
 fn trap_in_frame_is_a_typed_trap_and_the_instance_stays_dead() {
     let mut bundle = load("trap_frame").expect("loads (ABI 1.3 is fine)");
     assert_eq!(bundle.abi_version(), (1, 3));
-    bundle.frame(0, &[]).expect("frame 0 is good");
-    let e = bundle.frame(40_000, &[]).expect_err("frame at 40 ms traps");
+    bundle.frame(0, &[], &[]).expect("frame 0 is good");
+    let e = bundle.frame(40_000, &[], &[]).expect_err("frame at 40 ms traps");
     match &e {
         HostError::Trap { during, message } => {
             assert_eq!(*during, "touchline_frame");
@@ -119,13 +120,16 @@ fn trap_in_frame_is_a_typed_trap_and_the_instance_stays_dead() {
         other => panic!("expected a trap, got {other:?}"),
     }
     assert!(!e.is_load_error());
-    assert!(matches!(bundle.frame(0, &[]), Err(HostError::Trap { .. })), "a trapped instance stays dead");
+    assert!(
+        matches!(bundle.frame(0, &[], &[]), Err(HostError::Trap { .. })),
+        "a trapped instance stays dead"
+    );
 }
 
 #[test]
 fn frame_output_outside_memory_is_bad_output() {
     let mut bundle = load("bad_output").expect("loads");
-    let e = bundle.frame(0, &[]).expect_err("pointer outside memory");
+    let e = bundle.frame(0, &[], &[]).expect_err("pointer outside memory");
     assert!(matches!(e, HostError::BadOutput(_)), "{e:?}");
     assert!(e.to_string().contains("outside linear memory"), "{e}");
 }
@@ -133,7 +137,7 @@ fn frame_output_outside_memory_is_bad_output() {
 #[test]
 fn wasi_imports_are_linked() {
     let mut bundle = load("wasi_hello").expect("a module importing WASI loads");
-    assert_eq!(bundle.frame(0, &[]).expect("frame").len(), 64);
+    assert_eq!(bundle.frame(0, &[], &[]).expect("frame").len(), 64);
 }
 
 #[test]
@@ -142,7 +146,7 @@ fn a_frame_stuck_in_a_loop_is_interrupted() {
         let options = BundleOptions { call_timeout: std::time::Duration::from_millis(200), ..small(engine) };
         let mut bundle = Bundle::from_bytes(&fixture("spin"), options).expect("loads");
         let started = std::time::Instant::now();
-        let e = bundle.frame(0, &[]).expect_err("interrupted");
+        let e = bundle.frame(0, &[], &[]).expect_err("interrupted");
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),
             "{engine:?} took {:?}",

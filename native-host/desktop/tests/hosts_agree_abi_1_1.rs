@@ -1,5 +1,5 @@
 //! Both hosts render ABI 1.1's commands the same way and answer requests the same way (ABI
-//! 1.2's announcements included).
+//! 1.2's announcements and ABI 1.3's fetches included), and draw `VideoSurface` alike.
 //!
 //! `new_commands.wat` (shared with the device host's CTest suite) draws a LinearGradient,
 //! Shadows and Images (contain, cover, and fill under a rotation in a rounded clip, with
@@ -140,9 +140,14 @@ fn hosts_answer_requests_alike() {
             .map(str::to_string)
             .collect()
     };
-    for (fixture, frames) in
-        [("images", "4"), ("requests_malformed", "8"), ("announce", "3"), ("announce_malformed", "6")]
-    {
+    for (fixture, frames) in [
+        ("images", "4"),
+        ("requests_malformed", "8"),
+        ("announce", "3"),
+        ("announce_malformed", "6"),
+        ("fetch", "3"),
+        ("fetch_malformed", "9"),
+    ] {
         let wasm = write_wasm(&dir, fixture);
         let mut seen = Vec::new();
         for host in hosts() {
@@ -159,12 +164,14 @@ fn hosts_answer_requests_alike() {
                 ],
             );
             assert_eq!(output.status.code(), Some(0), "{} on {fixture}", host.name);
-            // Frame lines (without timings) and announcements, in the order printed; and the
-            // summary's counts of what requests did.
+            // Frame lines (without timings), announcements and fetch answers, in the order
+            // printed; and the summary's counts of what requests did.
             let stdout = String::from_utf8_lossy(&output.stdout);
             let frames: Vec<String> = stdout
                 .lines()
-                .filter(|l| l.starts_with("frame ") || l.starts_with("announce: "))
+                .filter(|l| {
+                    l.starts_with("frame ") || l.starts_with("announce: ") || l.starts_with("fetch: ")
+                })
                 .map(|l| l.split(" engine_us=").next().unwrap_or(l).to_string())
                 .collect();
             let counts = stdout
@@ -176,10 +183,51 @@ fn hosts_answer_requests_alike() {
             seen.push((lines(&output), frames, counts));
         }
         assert!(
-            !seen[0].0.is_empty() || seen[0].1.iter().any(|l| l.starts_with("announce: ")),
+            !seen[0].0.is_empty()
+                || seen[0].1.iter().any(|l| l.starts_with("announce: ") || l.starts_with("fetch: ")),
             "{fixture}: no request lines at all"
         );
         assert_eq!(seen[0], seen[1], "{fixture}: the hosts disagree");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hosts_draw_video_surfaces_alike() {
+    let dir = support::temp_dir("agree-video-surface");
+    let wasm = write_wasm(&dir, "video_surface");
+    let mut shots = Vec::new();
+    for host in hosts() {
+        let png = dir.join(format!("{}.png", host.name));
+        let args = [
+            OsStr::new("--size=64x48"),
+            OsStr::new("--frames=1"),
+            OsStr::new("--screenshot"),
+            png.as_os_str(),
+        ];
+        let output = run(&host, &wasm, &args);
+        assert_eq!(output.status.code(), Some(0), "{} host failed", host.name);
+        shots.push(touchline_desktop::screenshot::read_rgba(&png).expect("PNG"));
+    }
+    let ((w, h, desktop), (w2, h2, device)) = (&shots[0], &shots[1]);
+    assert_eq!((*w, *h, *w2, *h2), (64, 48, 64, 48));
+    let mut max = 0u8;
+    let mut total = 0u64;
+    for (a, b) in desktop.chunks_exact(4).zip(device.chunks_exact(4)) {
+        max = max.max((0..4).map(|i| a[i].abs_diff(b[i])).max().unwrap_or(0));
+        total += (0..4).map(|i| u64::from(a[i].abs_diff(b[i]))).sum::<u64>();
+    }
+    let mean = total as f64 / desktop.len() as f64;
+    println!("video surface, desktop vs device: max {max}, mean {mean:.4}");
+    // Opaque black through the same transform, clip and opacity as a Rect: only anti-aliased
+    // edge pixels may differ, and by little.
+    assert!(max <= THRESHOLD && mean <= MAX_MEAN_DIFF * 4.0, "the hosts differ: max {max}, mean {mean:.4}");
+    let at = |x: u32, y: u32| desktop[((y * w + x) * 4) as usize..][..3].to_vec();
+    assert_eq!(at(8, 4), [0, 0, 0], "the video plane is black");
+    assert_eq!(at(28, 13), [255, 255, 255], "and only inside its rect");
+    assert_eq!(at(10, 6), [255, 0, 0], "what is drawn after it shows on top");
+    assert_eq!(at(45, 25), [0, 0, 0], "transformed and clipped");
+    assert_eq!(at(35, 25), [255, 255, 255]);
+    assert_eq!(at(20, 28), [0, 0, 0], "rotated");
     let _ = std::fs::remove_dir_all(&dir);
 }

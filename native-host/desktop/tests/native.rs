@@ -26,7 +26,7 @@ impl FrameSource for Bars {
         self.size
     }
 
-    fn frame(&mut self, _time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
+    fn frame(&mut self, _time_us: u64, events: &[Event], _: &[u8]) -> Result<&[u8], HostError> {
         self.frames += 1;
         self.rights += events.iter().filter(|e| *e == &Event::key_down(Key::Right)).count() as u32;
         self.writer.begin(self.size.0, self.size.1, 0);
@@ -108,7 +108,7 @@ fn a_failing_native_source_exits_3() {
         fn viewport(&self) -> (u32, u32) {
             (8, 8)
         }
-        fn frame(&mut self, _: u64, _: &[Event]) -> Result<&[u8], HostError> {
+        fn frame(&mut self, _: u64, _: &[Event], _: &[u8]) -> Result<&[u8], HostError> {
             Err(HostError::Source("boom".into()))
         }
     }

@@ -26,9 +26,9 @@ impl<S: FrameSource> FrameSource for Recording<S> {
     fn viewport(&self) -> (u32, u32) {
         self.inner.viewport()
     }
-    fn frame(&mut self, time_us: u64, events: &[Event]) -> Result<&[u8], HostError> {
+    fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<&[u8], HostError> {
         self.events.borrow_mut().push(events.to_vec());
-        self.inner.frame(time_us, events)
+        self.inner.frame(time_us, events, payload)
     }
     fn timings(&self) -> SourceTimings {
         self.inner.timings()
@@ -159,7 +159,7 @@ impl FrameSource for NativeImages {
     fn viewport(&self) -> (u32, u32) {
         (64, 48)
     }
-    fn frame(&mut self, _: u64, _: &[Event]) -> Result<&[u8], HostError> {
+    fn frame(&mut self, _: u64, _: &[Event], _: &[u8]) -> Result<&[u8], HostError> {
         self.requests.clear();
         if self.frames == 0 {
             for (i, url) in self.urls.iter().enumerate() {

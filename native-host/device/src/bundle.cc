@@ -313,8 +313,8 @@ Result<std::unique_ptr<Bundle>> Bundle::load(const LoadOptions &options) {
   return bundle;
 }
 
-bool Bundle::frame(int64_t time_us, const std::vector<abi::Event> &events, FrameView &out,
-                   FrameError &error) {
+bool Bundle::frame(int64_t time_us, const std::vector<abi::Event> &events,
+                   const std::vector<uint8_t> &payload, FrameView &out, FrameError &error) {
   Impl &impl = *impl_;
   const auto fail = [&](FrameFailure kind, std::string message, std::string detail = {}) {
     if (kind == FrameFailure::Trap) impl.dead = true;
@@ -328,21 +328,27 @@ bool Bundle::frame(int64_t time_us, const std::vector<abi::Event> &events, Frame
   if (event_bytes > abi::MAX_EVENT_BATCH_BYTES) {
     return fail(FrameFailure::Malformed, "host error: too many events in one frame");
   }
-  if (!events.empty()) {
-    auto ptr = impl.input_buffer->call(impl.store, static_cast<int32_t>(event_bytes));
+  if (payload.size() > abi::MAX_INPUT_PAYLOAD_BYTES) {
+    return fail(FrameFailure::Malformed, "host error: too large an input payload in one frame");
+  }
+  // The records, then the payload area (ABI 1.3).
+  const size_t input_bytes = event_bytes + payload.size();
+  if (input_bytes > 0) {
+    auto ptr = impl.input_buffer->call(impl.store, static_cast<int32_t>(input_bytes));
     if (!ptr) {
       const Message m = describe(ptr.err());
       return fail(FrameFailure::Trap, m.line, m.detail);
     }
     const uint64_t at = static_cast<uint32_t>(ptr.ok());
     const auto memory = impl.memory->data(impl.store);
-    if (at == 0 || at > memory.size() || event_bytes > memory.size() - at) {
+    if (at == 0 || at > memory.size() || input_bytes > memory.size() - at) {
       return fail(FrameFailure::Malformed,
                   std::string(abi::EXPORT_INPUT_BUFFER) + " returned " + std::to_string(at) +
-                      " for " + std::to_string(event_bytes) +
+                      " for " + std::to_string(input_bytes) +
                       " bytes, outside linear memory of " + std::to_string(memory.size()));
     }
-    std::memcpy(memory.data() + at, events.data(), event_bytes);
+    if (event_bytes > 0) std::memcpy(memory.data() + at, events.data(), event_bytes);
+    if (!payload.empty()) std::memcpy(memory.data() + at + event_bytes, payload.data(), payload.size());
   }
 
   auto result = impl.frame->call(impl.store, {time_us, static_cast<int32_t>(events.size())});

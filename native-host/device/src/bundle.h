@@ -62,12 +62,14 @@ class Bundle {
   Bundle(const Bundle &) = delete;
   Bundle &operator=(const Bundle &) = delete;
 
-  // Runs one frame over `events` (at most MAX_EVENT_BATCH_BYTES of them) at `time_us`, then
-  // calls `touchline_requests` if exported. On success the returned view points at the
-  // display list in the bundle's memory; its header has not been checked yet
-  // (DisplayListReader does that).
-  bool frame(int64_t time_us, const std::vector<abi::Event> &events, FrameView &out,
-             FrameError &error);
+  // Runs one frame over `events` (at most MAX_EVENT_BATCH_BYTES of them) at `time_us`, with
+  // `payload` (ABI 1.3: the padded bodies of the batch's FetchDone events, at most
+  // MAX_INPUT_PAYLOAD_BYTES) written after the records in the input buffer, then calls
+  // `touchline_requests` if exported. On success the returned view points at the display
+  // list in the bundle's memory; its header has not been checked yet (DisplayListReader
+  // does that).
+  bool frame(int64_t time_us, const std::vector<abi::Event> &events,
+             const std::vector<uint8_t> &payload, FrameView &out, FrameError &error);
 
   // The request records of the last successful frame (ABI 1.1), copied out of the bundle's
   // memory; empty when it made none or does not export `touchline_requests`.

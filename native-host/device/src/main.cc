@@ -27,7 +27,7 @@ const char kUsage[] =
     "  --screenshot out.png      PNG of the last frame (window mode: read back from the window)\n"
     "  --dump-display-list DIR   DIR/frame-NNNN.tldl, the exact bytes of each frame's list\n"
     "  --quiet                   no per-frame lines\n"
-    "  --assets DIR              where relative image URLs resolve, default ./assets\n"
+    "  --assets DIR              where relative image and fetch URLs resolve, default ./assets\n"
     "  --engine cranelift|pulley compile with Cranelift (default) or run on the Pulley interpreter\n"
     "  --help                    this text\n";
 

@@ -541,8 +541,11 @@ void Renderer::render(const std::vector<Command> &commands, std::vector<std::str
             if (state.hidden()) return;
             // An unknown (or unloaded) handle draws nothing.
             if (cairo_surface_t *image = images_.get(cmd.handle)) draw_image(cr, image, cmd);
+          } else if constexpr (std::is_same_v<T, VideoSurface>) {
+            // Until video plays, the video plane is opaque black: a Rect of that fill.
+            if (!state.hidden()) draw_rect(cr, abi::RectCmd{cmd.rect, kVideoSurfaceFill, 0, 0, 0});
           } else {
-            // VideoSurface: a later issue. Unknown opcodes: skipped by rule.
+            // Unknown opcodes: skipped by rule.
           }
         },
         command);

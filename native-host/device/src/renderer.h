@@ -16,6 +16,11 @@
 
 namespace touchline::host {
 
+// What a VideoSurface command paints until video playback exists: opaque black, drawn as a
+// Rect of that fill (anti-aliased, through the transform, clip and opacity), as the desktop
+// host does.
+constexpr abi::Rgba kVideoSurfaceFill = 0x000000ffu;
+
 class Renderer {
  public:
   // Largest atlas page side and the most bytes all pages may hold; bigger requests are

@@ -103,6 +103,40 @@ Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out
         out.emplace_back(Announce{std::string(reinterpret_cast<const char *>(text), text_len)});
         break;
       }
+      case abi::RequestKind::Fetch: {
+        if (payload_len < sizeof(abi::FetchRequest)) return bad_record(index, offset, "payload too short");
+        abi::FetchRequest fetch;
+        std::memcpy(&fetch, payload, sizeof fetch);
+        if (fetch.method != static_cast<uint32_t>(abi::FetchMethod::Get) &&
+            fetch.method != static_cast<uint32_t>(abi::FetchMethod::Post)) {
+          return bad_record(index, offset, "unknown fetch method");
+        }
+        if (fetch.url_len > abi::MAX_URL_BYTES) {
+          return bad_record(index, offset, "URL longer than 2048 bytes");
+        }
+        if (fetch.body_len > abi::MAX_FETCH_REQUEST_BODY_BYTES) {
+          return bad_record(index, offset, "body longer than 65536 bytes");
+        }
+        // Both lengths are bounded above: no overflow.
+        const size_t room = payload_len - sizeof fetch;
+        if (fetch.url_len > room) return bad_record(index, offset, "URL runs past the record");
+        if (fetch.body_len > room - fetch.url_len) {
+          return bad_record(index, offset, "body runs past the record");
+        }
+        const uint8_t *url = payload + sizeof fetch;
+        if (!valid_utf8(url, fetch.url_len)) return bad_record(index, offset, "URL is not UTF-8");
+        const uint8_t *body = url + fetch.url_len;
+        out.emplace_back(Fetch{fetch.id, static_cast<abi::FetchMethod>(fetch.method), fetch.timeout_ms,
+                               std::string(reinterpret_cast<const char *>(url), fetch.url_len),
+                               std::vector<uint8_t>(body, body + fetch.body_len)});
+        break;
+      }
+      case abi::RequestKind::CancelFetch:
+        if (payload_len < sizeof(abi::CancelFetchRequest)) {
+          return bad_record(index, offset, "payload too short");
+        }
+        out.emplace_back(CancelFetch{word(payload)});
+        break;
       default:
         out.emplace_back(UnknownRequest{head.kind});
         break;

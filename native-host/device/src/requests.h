@@ -1,4 +1,5 @@
-// Request records (ABI 1.1; Announce 1.2): what a bundle asks of its host in a frame, handed
+// Request records (ABI 1.1; Announce 1.2; Fetch and CancelFetch 1.3): what a bundle asks of
+// its host in a frame, handed
 // over through `touchline_requests`. The reader validates every bound with the same rules
 // (and the same error messages) as read_requests in abi/src/request.rs.
 #pragma once
@@ -31,12 +32,26 @@ struct Announce {
   std::string text;  // valid UTF-8, at most MAX_ANNOUNCE_BYTES
 };
 
+// Fetch `url` (ABI 1.3); answered with FetchDone or FetchFailed carrying `id`.
+struct Fetch {
+  uint32_t id;
+  abi::FetchMethod method;
+  uint32_t timeout_ms;        // 0: the host's default (DEFAULT_FETCH_TIMEOUT_MS)
+  std::string url;            // valid UTF-8, at most MAX_URL_BYTES
+  std::vector<uint8_t> body;  // at most MAX_FETCH_REQUEST_BODY_BYTES
+};
+
+// Drop fetch `id`: it is never answered (ABI 1.3); not answered itself.
+struct CancelFetch {
+  uint32_t id;
+};
+
 // A kind this reader does not know; skipped.
 struct UnknownRequest {
   uint16_t kind;
 };
 
-using Request = std::variant<LoadImage, UnloadImage, Announce, UnknownRequest>;
+using Request = std::variant<LoadImage, UnloadImage, Announce, Fetch, CancelFetch, UnknownRequest>;
 
 // Decodes `len` bytes of records into `out` (cleared first). Stops at the first malformed
 // record: the records before it are in `out`, and the error says what is wrong.

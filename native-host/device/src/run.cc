@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "display_list.h"
+#include "fetch.h"
 #include "images.h"
 #include "png.h"
 #include "renderer.h"
@@ -105,17 +106,49 @@ std::string printable(const std::string &text) {
   return out;
 }
 
+// An answer waiting for a frame: the event, the body of a FetchDone, and the `fetch:` line
+// printed when it is delivered (empty: none).
+struct Answer {
+  abi::Event event;
+  std::vector<uint8_t> body;
+  std::string line;
+
+  bool answers_fetch(uint32_t id) const {
+    return (event.kind == static_cast<uint32_t>(abi::EventKind::FetchDone) ||
+            event.kind == static_cast<uint32_t>(abi::EventKind::FetchFailed)) &&
+           event.a == id;
+  }
+};
+
+// The `fetch:` line of an answer: `fetch: URL -> 200 (17 bytes)` or
+// `fetch: URL -> failed: timeout`, what the desktop host prints.
+std::string fetch_line(const std::string &url, const FetchOutcome &outcome) {
+  if (outcome) {
+    return "fetch: " + printable(url) + " -> " + std::to_string(outcome.value().status) + " (" +
+           std::to_string(outcome.value().body.size()) + " bytes)";
+  }
+  return "fetch: " + printable(url) + " -> failed: " + fetch_error_name(outcome.error());
+}
+
+constexpr size_t padded(size_t len) { return (len + 3) / 4 * 4; }
+
 // Carries out the requests a frame made, loading and freeing images, and queues the answers
 // (ImageLoaded / ImageFailed) for the next frames' events. Announcements (ABI 1.2) are
-// "spoken": one `announce: TEXT` line on stdout each, not answered.
+// "spoken": one `announce: TEXT` line on stdout each, not answered. Fetches (ABI 1.3) of
+// files are answered at once, network ones when `collect` finds them finished.
 struct RequestHandler {
   const std::string &assets;
   Renderer &renderer;
-  std::deque<abi::Event> answers;
+  bool quiet = false;
+  std::deque<Answer> answers;
   std::vector<Request> requests;
+  Fetcher fetcher;
   uint64_t images_loaded = 0;
   uint64_t images_failed = 0;
   uint64_t announcements = 0;
+
+  RequestHandler(const std::string &assets_root, Renderer &target, bool quiet_run)
+      : assets(assets_root), renderer(target), quiet(quiet_run) {}
 
   void handle(uint64_t frame, const std::vector<uint8_t> &bytes) {
     if (bytes.empty()) return;
@@ -130,6 +163,10 @@ struct RequestHandler {
         ++announcements;
         std::printf("announce: %s\n", printable(announce->text).c_str());
         std::fflush(stdout);
+      } else if (const auto *fetch = std::get_if<Fetch>(&request)) {
+        start_fetch(*fetch);
+      } else if (const auto *cancel = std::get_if<CancelFetch>(&request)) {
+        cancel_fetch(cancel->id);
       }
     }
     if (!read) {
@@ -147,8 +184,10 @@ struct RequestHandler {
       auto kept = renderer.images().insert(request.handle, std::move(image.value()));
       if (kept) {
         ++images_loaded;
-        answers.push_back(abi::Event{static_cast<uint32_t>(abi::EventKind::ImageLoaded),
-                                     request.handle, w, h});
+        answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::ImageLoaded),
+                                            request.handle, w, h},
+                                 {},
+                                 {}});
         return;
       }
       error = kept.error();
@@ -158,8 +197,75 @@ struct RequestHandler {
     ++images_failed;
     std::fprintf(stderr, "warning: frame %04" PRIu64 ": image %u (%s): %s\n", frame, request.handle,
                  printable(request.url).c_str(), image_error_name(error));
-    answers.push_back(abi::Event{static_cast<uint32_t>(abi::EventKind::ImageFailed),
-                                 request.handle, static_cast<int32_t>(error), 0});
+    answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::ImageFailed),
+                                        request.handle, static_cast<int32_t>(error), 0},
+                             {},
+                             {}});
+  }
+
+  // Files are read now and answered with the next frame; network URLs go to the fetcher. A
+  // fetch already live under the same id is cancelled first.
+  void start_fetch(const Fetch &request) {
+    cancel_fetch(request.id);
+    auto target = resolve_fetch_url(assets, request.url);
+    if (!target) {
+      answer_fetch(request.id, request.url, target.error());
+    } else if (target.value().http) {
+      fetcher.start(request.id, request.method, request.timeout_ms, target.value().where, request.body);
+    } else {
+      answer_fetch(request.id, request.url, fetch_file(target.value().where));
+    }
+  }
+
+  // Drops fetch `id`: running, queued, or answered and not yet delivered.
+  void cancel_fetch(uint32_t id) {
+    fetcher.cancel(id);
+    answers.erase(std::remove_if(answers.begin(), answers.end(),
+                                 [&](const Answer &a) { return a.answers_fetch(id); }),
+                  answers.end());
+  }
+
+  // Queues the answers of the network fetches that finished.
+  void collect() {
+    for (FetchFinished &finished : fetcher.poll()) {
+      answer_fetch(finished.id, finished.url, std::move(finished.outcome));
+    }
+  }
+
+  void answer_fetch(uint32_t id, const std::string &url, FetchOutcome outcome) {
+    if (outcome && outcome.value().body.size() > abi::MAX_FETCH_BODY_BYTES) {
+      outcome = abi::FetchError::TooLarge;
+    }
+    std::string line = quiet ? std::string() : fetch_line(url, outcome);
+    if (outcome) {
+      const auto len = static_cast<int32_t>(outcome.value().body.size());
+      answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::FetchDone), id,
+                                          static_cast<int32_t>(outcome.value().status), len},
+                               std::move(outcome.value().body), std::move(line)});
+    } else {
+      answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::FetchFailed), id,
+                                          static_cast<int32_t>(outcome.error()), 0},
+                               {},
+                               std::move(line)});
+    }
+  }
+
+  // Moves answers, in order, into a frame's `events` and `payload` while they fit: at most
+  // `max_events` records and MAX_INPUT_PAYLOAD_BYTES of padded bodies. Prints the `fetch:`
+  // line of each fetch answer delivered.
+  void deliver(std::vector<abi::Event> &events, std::vector<uint8_t> &payload, size_t max_events) {
+    while (!answers.empty() && events.size() < max_events) {
+      Answer &answer = answers.front();
+      if (payload.size() + padded(answer.body.size()) > abi::MAX_INPUT_PAYLOAD_BYTES) break;
+      if (!answer.line.empty()) {
+        std::printf("%s\n", answer.line.c_str());
+        std::fflush(stdout);
+      }
+      events.push_back(answer.event);
+      payload.insert(payload.end(), answer.body.begin(), answer.body.end());
+      payload.resize(padded(payload.size()), 0);
+      answers.pop_front();
+    }
   }
 };
 
@@ -223,12 +329,13 @@ int run(const Options &options, Clock::time_point launched) {
                                              options.key_interval);
 
   std::vector<abi::Event> events;
+  std::vector<uint8_t> payload;
   std::vector<Command> commands;
   std::vector<std::string> warnings;
   std::vector<double> engine_us;
   std::vector<double> render_us;
   WarningLog warning_log;
-  RequestHandler request_handler{options.assets, renderer, {}, {}, 0, 0, 0};
+  RequestHandler request_handler(options.assets, renderer, options.quiet);
   double launch_to_first_frame_ms = -1;
   bool have_frame = false;  // a good frame was rendered (and, with a window, presented)
   int exit_code = kExitOk;
@@ -240,6 +347,7 @@ int run(const Options &options, Clock::time_point launched) {
 
   for (uint64_t i = 0; i < frame_limit; ++i) {
     events.clear();
+    payload.clear();
     // Scripted key j goes out at frame 1 + j * interval, as a KeyDown and a KeyUp.
     if (i >= 1 && (i - 1) % options.key_interval == 0) {
       const uint64_t j = (i - 1) / options.key_interval;
@@ -257,11 +365,10 @@ int run(const Options &options, Clock::time_point launched) {
       if (!window_open) break;
       if (events.size() > max_events) events.resize(max_events);
     }
-    // Answers to earlier requests go out after the frame's input events, in request order.
-    while (!request_handler.answers.empty() && events.size() < max_events) {
-      events.push_back(request_handler.answers.front());
-      request_handler.answers.pop_front();
-    }
+    // Answers to earlier requests go out after the frame's input events, in the order they
+    // were known: network fetches that finished since the last frame join the queue first.
+    request_handler.collect();
+    request_handler.deliver(events, payload, max_events);
     const int64_t time_us =
         live ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - loop_start)
                    .count()
@@ -270,7 +377,7 @@ int run(const Options &options, Clock::time_point launched) {
     FrameView view;
     FrameError frame_error;
     const auto engine_start = Clock::now();
-    const bool ran = bundle.frame(time_us, events, view, frame_error);
+    const bool ran = bundle.frame(time_us, events, payload, view, frame_error);
     const auto engine_end = Clock::now();
     if (!ran) {
       if (frame_error.kind == FrameFailure::Trap) {

@@ -210,6 +210,59 @@ host_test(malformed_announcements_are_reported
          "summary: frames=6 [^\n]* announcements=2\n"
   REJECT "not spoken" "Menu" "trapped")
 
+# ---- ABI 1.3: fetch, and VideoSurface drawn as opaque black ----
+# fetch.wat: five fetches of asset files in frame 0 (one cancelled), answered in frame 1 in
+# request order; the fixture traps on any other answer, checks the body bytes in the payload
+# after the records and turns its rect green when all is right. Each delivered answer prints
+# a `fetch:` line before the line of the frame it goes to (not with --quiet).
+host_test(fetch_answers_asset_files_in_the_next_frame
+  ARGS @FIXTURES@/fetch.wasm ${SMALL} ${ASSETS} --frames 3 --screenshot @WORK@/out.png
+  EXPECT "frame 0000 t=0\\.000ms events=0 "
+         "fetch: data/hello\\.txt -> 200 \\(17 bytes\\)\nfetch: data/missing\\.json -> 404 \\(0 bytes\\)\nfetch: \\.\\./secret\\.txt -> failed: bad URL\nfetch: data -> 404 \\(0 bytes\\)\nframe 0001 t=16\\.666ms events=4 "
+         "bundle info: fetch 1: 200, 17 bytes" "bundle info: fetch 2: 404, 0 bytes"
+         "bundle info: fetch 3 failed: bad URL" "bundle info: fetch 5: 404, 0 bytes"
+         "bundle info: body of fetch 1 is right" "summary: frames=3 "
+  REJECT "trapped" "error" "fetch: [^\n]*\nfetch: [^\n]*\nfetch: [^\n]*\nfetch: [^\n]*\nfetch: "
+  PIXELS "@WORK@/out.png 32 24 00ff00" "@WORK@/out.png 2 2 000000")
+
+host_test(fetch_when_quiet
+  ARGS @FIXTURES@/fetch.wasm ${SMALL} ${ASSETS} --frames 3 --quiet --screenshot @WORK@/out.png
+  EXPECT "bundle info: body of fetch 1 is right" "summary: frames=3 "
+  REJECT "fetch: " "frame 0000"
+  PIXELS "@WORK@/out.png 32 24 00ff00")
+
+host_test(fetch_on_pulley
+  ARGS @FIXTURES@/fetch.wasm ${SMALL} ${ASSETS} --frames 3 --engine pulley --screenshot @WORK@/out.png
+  EXPECT "bundle info: body of fetch 1 is right" "engine=pulley"
+  PIXELS "@WORK@/out.png 32 24 00ff00")
+
+# No asset root there: data/hello.txt is a 404, which the fixture does not expect.
+host_test(fetch_from_a_missing_asset_root_is_404 EXIT 3
+  ARGS @FIXTURES@/fetch.wasm ${SMALL} --assets @WORK@/nowhere --frames 3
+  EXPECT "fetch: data/hello\\.txt -> 404 \\(0 bytes\\)" "error: bundle trapped in frame 1: [^\n]*unreachable")
+
+# fetch_malformed.wat: bad Fetch and CancelFetch records are reported like any malformed
+# request; the record before the bad one in frame 0 is carried out and the run goes on.
+host_test(malformed_fetches_are_reported
+  ARGS @FIXTURES@/fetch_malformed.wasm ${SMALL} ${ASSETS} --frames 9
+  EXPECT "error: bundle made a malformed request in frame 0: request 1 at byte 44 is malformed: unknown fetch method"
+         "error: bundle made a malformed request in frame 1: request 0 at byte 0 is malformed: URL longer than 2048 bytes"
+         "error: bundle made a malformed request in frame 2: request 0 at byte 0 is malformed: body longer than 65536 bytes"
+         "error: bundle made a malformed request in frame 3: request 0 at byte 0 is malformed: URL runs past the record"
+         "error: bundle made a malformed request in frame 4: request 0 at byte 0 is malformed: body runs past the record"
+         "error: bundle made a malformed request in frame 5: request 0 at byte 0 is malformed: URL is not UTF-8"
+         "error: bundle made a malformed request in frame 6: request 0 at byte 0 is malformed: payload too short"
+         "error: bundle made a malformed request in frame 7: request 0 at byte 0 is malformed: payload too short"
+         "fetch: data/hello\\.txt -> 200 \\(17 bytes\\)\nframe 0001 " "bundle info: fetch 9: 200, 17 bytes"
+         "summary: frames=9 "
+  REJECT "trapped")
+
+host_test(video_surface_is_opaque_black
+  ARGS @FIXTURES@/video_surface.wasm ${SMALL} --frames 1 --screenshot @WORK@/out.png
+  PIXELS "@WORK@/out.png 8 4 000000" "@WORK@/out.png 27 13 000000" "@WORK@/out.png 28 13 ffffff"
+         "@WORK@/out.png 10 6 ff0000" "@WORK@/out.png 45 25 000000" "@WORK@/out.png 35 25 ffffff"
+         "@WORK@/out.png 4 44 808080 1" "@WORK@/out.png 20 28 000000")
+
 # ---- bundles that cannot be used: exit 1 ----
 host_test(missing_file EXIT 1
   ARGS @WORK@/no-such-bundle.wasm --headless

@@ -1,6 +1,7 @@
 // touchline-make-test-assets DIR: writes the images the request fixtures load, so no binary
 // is checked in: DIR/images/crest.png (8x6, the left half red, the right half blue, as the
-// desktop host's tests write it) and DIR/images/garbage.png (text, not an image).
+// desktop host's tests write it), DIR/images/garbage.png (text, not an image) and, for the
+// fetch fixtures, DIR/data/hello.txt ("hello, touchline\n").
 
 #include <cairo.h>
 
@@ -40,10 +41,20 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "cannot write %s: %s\n", crest_path.c_str(), cairo_status_to_string(status));
     return 1;
   }
-  const std::string garbage_path = (images / "garbage.png").string();
-  std::FILE *garbage = std::fopen(garbage_path.c_str(), "wb");
-  if (garbage == nullptr || std::fputs("not an image\n", garbage) < 0 || std::fclose(garbage) != 0) {
-    std::fprintf(stderr, "cannot write %s\n", garbage_path.c_str());
+  const auto write_text = [](const std::filesystem::path &path, const char *text) {
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return false;
+    const bool written = std::fputs(text, f) >= 0;
+    return std::fclose(f) == 0 && written;
+  };
+  if (!write_text(images / "garbage.png", "not an image\n")) {
+    std::fprintf(stderr, "cannot write %s\n", (images / "garbage.png").c_str());
+    return 1;
+  }
+  const std::filesystem::path data_dir = std::filesystem::path(argv[1]) / "data";
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec || !write_text(data_dir / "hello.txt", "hello, touchline\n")) {
+    std::fprintf(stderr, "cannot write %s\n", (data_dir / "hello.txt").c_str());
     return 1;
   }
   return 0;

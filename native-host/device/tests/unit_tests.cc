@@ -2,10 +2,22 @@
 // `touchline-unit-tests NAME` runs one, `touchline-unit-tests` runs all.
 // Lists are built from the generated ABI structs, never from hand-copied layouts.
 
+#include <arpa/inet.h>
 #include <cairo.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +31,7 @@
 #include <stb/stb_image_write.h>
 
 #include "display_list.h"
+#include "fetch.h"
 #include "images.h"
 #include "renderer.h"
 #include "requests.h"
@@ -934,6 +947,453 @@ void images_decode_and_fit_the_budget() {
   CHECK(store.remove(1) && store.bytes() == 8192ull * 8192 * 4);
 }
 
+// ---- VideoSurface (drawn as opaque black until video plays) ----
+
+void render_video_surface() {
+  const auto white = rect(0, 0, 64, 48, 0xffffffff);
+  auto r = render(ListBuilder()
+                      .cmd(abi::Opcode::Rect, white)
+                      .cmd(abi::Opcode::VideoSurface, abi::RectF{8, 4, 20, 10})
+                      // Under a transform and a clip, it paints like a black rect.
+                      .cmd(abi::Opcode::PushClip, abi::ClipCmd{{40, 0, 10, 48}, 0})
+                      .cmd(abi::Opcode::PushTransform, abi::TransformCmd{{2, 0, 0, 2, 30, 20}})
+                      .cmd(abi::Opcode::VideoSurface, abi::RectF{0, 0, 10, 5})
+                      .pop(abi::Opcode::PopTransform)
+                      .pop(abi::Opcode::PopClip)
+                      // Half opacity over white: half black.
+                      .cmd(abi::Opcode::PushOpacity, abi::OpacityCmd{0.5f})
+                      .cmd(abi::Opcode::VideoSurface, abi::RectF{0, 40, 8, 8})
+                      .pop(abi::Opcode::PopOpacity)
+                      // Something drawn after it shows on top.
+                      .cmd(abi::Opcode::Rect, rect(10, 6, 2, 2, 0xff0000ff))
+                      .finish());
+  CHECK_PIXEL(r, 8, 4, 0x000000);
+  CHECK_PIXEL(r, 27, 13, 0x000000);
+  CHECK_PIXEL(r, 28, 13, 0xffffff);  // right of the surface
+  CHECK_PIXEL(r, 8, 14, 0xffffff);   // below it
+  CHECK_PIXEL(r, 7, 4, 0xffffff);    // left of it
+  CHECK_PIXEL(r, 10, 6, 0xff0000);   // drawn over it
+  CHECK_PIXEL(r, 45, 25, 0x000000);  // transformed, inside the clip
+  CHECK_PIXEL(r, 35, 25, 0xffffff);  // transformed, outside the clip
+  CHECK_PIXEL(r, 45, 31, 0xffffff);  // below the scaled surface
+  CHECK(near(pixel(r, 4, 44), 0x808080, 1));
+  // Half-pixel edges are anti-aliased, as for Rect.
+  auto edge = render(ListBuilder()
+                         .cmd(abi::Opcode::Rect, white)
+                         .cmd(abi::Opcode::VideoSurface, abi::RectF{10.5f, 10, 10, 10})
+                         .finish());
+  CHECK(near(pixel(edge, 10, 15), 0x808080, 2));
+  // Non-finite or empty: nothing, and no harm.
+  std::vector<std::string> warnings;
+  auto none = render(ListBuilder()
+                         .cmd(abi::Opcode::Rect, white)
+                         .cmd(abi::Opcode::VideoSurface, abi::RectF{std::nanf(""), 0, 10, 10})
+                         .cmd(abi::Opcode::VideoSurface, abi::RectF{0, 0, -5, 10})
+                         .finish(),
+                     &warnings);
+  CHECK_PIXEL(none, 2, 2, 0xffffff);
+  CHECK(warnings.empty());
+}
+
+// ---- fetch (ABI 1.3) ----
+
+// A Fetch record: the five fields as given, then `tail` (URL and body), padded to 4.
+std::vector<uint8_t> fetch_record(std::array<uint32_t, 5> fields, const std::string &tail) {
+  const uint32_t total = static_cast<uint32_t>((8 + 20 + tail.size() + 3) / 4 * 4);
+  std::vector<uint8_t> out(total, 0);
+  const uint16_t kind = static_cast<uint16_t>(abi::RequestKind::Fetch);
+  std::memcpy(out.data(), &kind, 2);
+  std::memcpy(out.data() + 4, &total, 4);
+  std::memcpy(out.data() + 8, fields.data(), 20);
+  if (!tail.empty()) std::memcpy(out.data() + 28, tail.data(), tail.size());
+  return out;
+}
+
+void requests_fetch_round_trip() {
+  const std::string json = "{\"a\":1}";
+  const std::string url = "http://127.0.0.1:8080/score?x=\xc3\xa9";
+  const std::vector<uint8_t> cancel = {5, 0, 0, 0, 12, 0, 0, 0, 7, 0, 0, 0};
+  const auto bytes = concat(concat(concat(fetch_record({7, 0, 0, 15, 0}, "data/teams.json"),
+                                          fetch_record({8, 1, 2500, static_cast<uint32_t>(url.size()),
+                                                        static_cast<uint32_t>(json.size())},
+                                                       url + json)),
+                                   cancel),
+                            load_record(1, "a.png"));
+  std::vector<Request> out;
+  CHECK(read_requests(bytes.data(), bytes.size(), out).ok());
+  CHECK(out.size() == 4);
+  if (out.size() != 4) return;
+  const auto *get = std::get_if<Fetch>(&out[0]);
+  CHECK(get && get->id == 7 && get->method == abi::FetchMethod::Get && get->timeout_ms == 0 &&
+        get->url == "data/teams.json" && get->body.empty());
+  const auto *post = std::get_if<Fetch>(&out[1]);
+  CHECK(post && post->id == 8 && post->method == abi::FetchMethod::Post && post->timeout_ms == 2500 &&
+        post->url == url && std::string(post->body.begin(), post->body.end()) == json);
+  const auto *cancelled = std::get_if<CancelFetch>(&out[2]);
+  CHECK(cancelled && cancelled->id == 7);
+  CHECK(std::get_if<LoadImage>(&out[3]) != nullptr);
+  // Exactly the limits are fine, and a body may hold any bytes.
+  const std::string long_url(abi::MAX_URL_BYTES, 'u');
+  const std::string body(abi::MAX_FETCH_REQUEST_BODY_BYTES, '\xff');
+  const auto full = fetch_record({0xffffffffu, 1, 0xffffffffu, abi::MAX_URL_BYTES, abi::MAX_FETCH_REQUEST_BODY_BYTES},
+                                 long_url + body);
+  CHECK(read_requests(full.data(), full.size(), out).ok() && out.size() == 1);
+  const auto *big = out.empty() ? nullptr : std::get_if<Fetch>(&out[0]);
+  CHECK(big && big->url == long_url && big->body.size() == body.size() && big->body[0] == 0xff);
+}
+
+void requests_reject_malformed_fetches() {
+  const auto bad = [](const std::vector<uint8_t> &record, const std::string &reason) {
+    CHECK_EQ_STR(requests_error(record), "request 0 at byte 0 is malformed: " + reason);
+  };
+  const auto good = fetch_record({1, 0, 0, 5, 3}, "a.txtxyz");
+  CHECK_EQ_STR(requests_error(good), "(no error)");
+  bad(fetch_record({1, 2, 0, 5, 0}, "a.txt"), "unknown fetch method");
+  bad(fetch_record({1, 0xffffffffu, 0, 5, 0}, "a.txt"), "unknown fetch method");
+  bad(fetch_record({1, 0, 0, abi::MAX_URL_BYTES + 1, 0}, ""), "URL longer than 2048 bytes");
+  bad(fetch_record({1, 0, 0, 0xffffffffu, 0}, ""), "URL longer than 2048 bytes");
+  bad(fetch_record({1, 1, 0, 1, abi::MAX_FETCH_REQUEST_BODY_BYTES + 1}, "a"), "body longer than 65536 bytes");
+  bad(fetch_record({1, 1, 0, 1, 0xffffffffu}, "a"), "body longer than 65536 bytes");
+  // The record holds 8 bytes after the fields (5 + 3 padding).
+  bad(fetch_record({1, 0, 0, 9, 0}, "a.txt"), "URL runs past the record");
+  bad(fetch_record({1, 1, 0, 5, 4}, "a.txtxyz"), "body runs past the record");
+  bad(fetch_record({1, 1, 0, 8, 1}, "a.txtxyz"), "body runs past the record");
+  bad(fetch_record({1, 0, 0, 3, 0}, "\xff" "ab"), "URL is not UTF-8");
+  bad(fetch_record({1, 0, 0, 2, 0}, "a\xc3"), "URL is not UTF-8");
+  for (uint32_t len : {8u, 12u, 24u}) {
+    std::vector<uint8_t> short_record(len, 0);
+    short_record[0] = 4;
+    std::memcpy(short_record.data() + 4, &len, 4);
+    bad(short_record, "payload too short");
+  }
+  bad({5, 0, 0, 0, 8, 0, 0, 0}, "payload too short");
+  // The records before a bad one stand.
+  const auto three = concat(concat(good, fetch_record({1, 2, 0, 5, 0}, "a.txt")), good);
+  std::vector<Request> out;
+  CHECK_EQ_STR(requests_error(three), "request 1 at byte 36 is malformed: unknown fetch method");
+  CHECK(!read_requests(three.data(), three.size(), out).ok() && out.size() == 1);
+}
+
+void fetch_urls_resolve() {
+  const auto file = [](const std::string &url, const std::string &want) {
+    auto r = resolve_fetch_url("/srv/assets", url);
+    if (!r || r.value().http || r.value().where != want) {
+      std::fprintf(stderr, "resolve_fetch_url(%s) is not the file %s\n", url.c_str(), want.c_str());
+      ++g_failures;
+    }
+  };
+  const auto http = [](const std::string &url) {
+    auto r = resolve_fetch_url("/srv/assets", url);
+    if (!r || !r.value().http || r.value().where != url) {
+      std::fprintf(stderr, "resolve_fetch_url(%s) is not that URL\n", url.c_str());
+      ++g_failures;
+    }
+  };
+  file("data/teams.json", "/srv/assets/data/teams.json");
+  file("file:///tmp/x.json", "/tmp/x.json");
+  http("http://127.0.0.1:8080/a?b=c#d");
+  http("HTTPS://example.com");
+  http("http://h%C3%A9/%20x");
+  for (const char *bad : {"", "/etc/passwd", "../secret.json", "data/../../secret.json", "ftp://example.com/a",
+                          "data:text/plain,hi", "file://host/x", "http://", "http:///path", "https://?q",
+                          "http://exa mple.com/", "http://example.com/\xc3\xa9", "http://example.com/\t",
+                          "http:example.com"}) {
+    auto r = resolve_fetch_url("/srv/assets", bad);
+    if (r || r.error() != abi::FetchError::BadUrl) {
+      std::fprintf(stderr, "resolve_fetch_url(%s) should be BadUrl\n", bad);
+      ++g_failures;
+    }
+  }
+  auto nul = resolve_fetch_url("/srv/assets", std::string("a\0b", 3));
+  CHECK(!nul && nul.error() == abi::FetchError::BadUrl);
+  CHECK(fetch_timeout_ms(0) == 30000 && fetch_timeout_ms(250) == 250 && fetch_timeout_ms(0xffffffffu) == 300000);
+  CHECK_EQ_STR(fetch_error_name(abi::FetchError::Timeout), "timeout");
+  CHECK_EQ_STR(fetch_error_name(static_cast<abi::FetchError>(99)), "other");
+}
+
+void fetch_files_answer_like_a_server() {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("touchline-unit-fetch-" + std::to_string(static_cast<long>(::getpid())));
+  std::filesystem::create_directories(dir / "sub");
+  const auto write = [&](const std::string &name, const std::string &bytes) {
+    std::FILE *f = std::fopen((dir / name).c_str(), "wb");
+    if (f == nullptr) return;
+    std::fwrite(bytes.data(), 1, bytes.size(), f);
+    std::fclose(f);
+  };
+  write("a.json", "{\"a\":1}");
+  write("empty", "");
+  const auto status = [&](const std::string &path) {
+    auto r = fetch_file(path);
+    return r ? static_cast<int>(r.value().status) : -1;
+  };
+  auto a = fetch_file((dir / "a.json").string());
+  CHECK(a.ok() && a.value().status == 200 && std::string(a.value().body.begin(), a.value().body.end()) == "{\"a\":1}");
+  auto empty = fetch_file((dir / "empty").string());
+  CHECK(empty.ok() && empty.value().status == 200 && empty.value().body.empty());
+  CHECK(status((dir / "missing.json").string()) == 404);
+  CHECK(status((dir / "a.json" / "inside").string()) == 404);
+  CHECK(status((dir / "sub").string()) == 404);  // a directory
+  CHECK(status("/dev/null") == 404);              // a device
+  write("big", std::string(abi::MAX_FETCH_BODY_BYTES, 'z'));
+  auto big = fetch_file((dir / "big").string());
+  CHECK(big.ok() && big.value().body.size() == abi::MAX_FETCH_BODY_BYTES);
+  write("big", std::string(abi::MAX_FETCH_BODY_BYTES + 1, 'z'));
+  auto over = fetch_file((dir / "big").string());
+  CHECK(!over.ok() && over.error() == abi::FetchError::TooLarge);
+  std::filesystem::remove_all(dir);
+}
+
+// A loopback HTTP server for the fetch tests: each connection answered on its own thread,
+// by path. It stops (and joins its threads) when destroyed.
+class TestServer {
+ public:
+  explicit TestServer(size_t connections) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 16) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+      std::fprintf(stderr, "cannot start the test server\n");
+      ++g_failures;
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    acceptor_ = std::thread([this, connections] {
+      for (size_t i = 0; i < connections; ++i) {
+        const int client = ::accept(fd_, nullptr, nullptr);
+        if (client < 0) return;
+        accepted_.fetch_add(1);
+        std::lock_guard<std::mutex> lock(mutex_);
+        handlers_.emplace_back([this, client] {
+          handle(client);
+          ::close(client);
+          answered_.fetch_add(1);
+        });
+      }
+    });
+  }
+
+  ~TestServer() {
+    open_gate();
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+    if (acceptor_.joinable()) acceptor_.join();
+    if (fd_ >= 0) ::close(fd_);
+    // Joined without the lock: a handler takes it to wait at the gate.
+    std::vector<std::thread> handlers;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      handlers.swap(handlers_);
+    }
+    for (auto &t : handlers) t.join();
+  }
+
+  std::string url(const std::string &path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  void open_gate() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = true;
+    opened_.notify_all();
+  }
+  size_t accepted() const { return accepted_.load(); }
+  size_t answered() const { return answered_.load(); }
+
+ private:
+  void wait_gate() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    opened_.wait_for(lock, std::chrono::seconds(10), [this] { return open_; });
+  }
+
+  static void send_all(int fd, const std::string &bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  }
+
+  static void respond(int fd, const std::string &status, const std::string &body) {
+    send_all(fd, "HTTP/1.1 " + status + "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nConnection: close\r\n\r\n" + body);
+  }
+
+  void handle(int fd) {
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string head;
+    char c;
+    while (head.size() < 4 || head.compare(head.size() - 4, 4, "\r\n\r\n") != 0) {
+      if (::recv(fd, &c, 1, 0) != 1) return;
+      head += c;
+    }
+    const std::string method = head.substr(0, head.find(' '));
+    const size_t path_at = head.find(' ') + 1;
+    const std::string path = head.substr(path_at, head.find(' ', path_at) - path_at);
+    std::string lower = head;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](char ch) { return static_cast<char>(std::tolower(ch)); });
+    size_t length = 0;
+    if (const size_t at = lower.find("content-length:"); at != std::string::npos) {
+      length = std::strtoul(lower.c_str() + at + 15, nullptr, 10);
+    }
+    std::string body(length, '\0');
+    for (size_t got = 0; got < length;) {
+      const ssize_t n = ::recv(fd, body.data() + got, length - got, 0);
+      if (n <= 0) return;
+      got += static_cast<size_t>(n);
+    }
+    if (path == "/hello") {
+      respond(fd, "200 OK", "hello over http");
+    } else if (path == "/error") {
+      respond(fd, "500 Internal Server Error", "boom");
+    } else if (path == "/echo") {
+      respond(fd, "200 OK", method + " " + body);
+    } else if (path == "/gated") {
+      wait_gate();
+      respond(fd, "200 OK", "late");
+    } else if (path == "/hang") {
+      wait_gate();  // and never a word
+    } else if (path == "/huge-length") {
+      send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 9437184\r\nConnection: close\r\n\r\n" + std::string(1024, 'x'));
+    } else if (path == "/huge-body") {
+      send_all(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+      const std::string chunk(64 * 1024, 'y');
+      for (size_t left = abi::MAX_FETCH_BODY_BYTES + 1; left > 0;) {
+        const size_t n = std::min(left, chunk.size());
+        const ssize_t sent = ::send(fd, chunk.data(), n, MSG_NOSIGNAL);
+        if (sent <= 0) break;
+        left -= static_cast<size_t>(sent);
+      }
+    } else {
+      respond(fd, "404 Not Found", "no such path");
+    }
+  }
+
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread acceptor_;
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+  std::vector<std::thread> handlers_;
+  std::atomic<size_t> accepted_{0};
+  std::atomic<size_t> answered_{0};
+};
+
+// Polls until `want` fetches have finished (at most 20 s); returns them sorted by id.
+std::vector<FetchFinished> finish(Fetcher &fetcher, size_t want) {
+  std::vector<FetchFinished> done;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (done.size() < want && std::chrono::steady_clock::now() < deadline) {
+    for (auto &f : fetcher.poll()) done.push_back(std::move(f));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(done.size() == want);
+  std::sort(done.begin(), done.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
+  return done;
+}
+
+bool answered(const FetchFinished &f, uint32_t id, uint32_t status, const std::string &body) {
+  const bool ok = f.id == id && f.outcome.ok() && f.outcome.value().status == status &&
+                  std::string(f.outcome.value().body.begin(), f.outcome.value().body.end()) == body;
+  if (!ok) std::fprintf(stderr, "fetch %u: not %u \"%s\"\n", f.id, status, body.c_str());
+  return ok;
+}
+
+bool failed(const FetchFinished &f, uint32_t id, abi::FetchError error) {
+  const bool ok = f.id == id && !f.outcome.ok() && f.outcome.error() == error;
+  if (!ok) {
+    std::fprintf(stderr, "fetch %u: not %s but %s\n", f.id, fetch_error_name(error),
+                 f.outcome.ok() ? "an answer" : fetch_error_name(f.outcome.error()));
+  }
+  return ok;
+}
+
+std::string refused_url() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+  ::close(fd);  // never listened: connections are refused
+  return "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/nothing";
+}
+
+void fetch_http_over_loopback() {
+  TestServer server(16);
+  Fetcher fetcher;
+  const std::string json = "{\"score\":[2,1]}";
+  fetcher.start(1, abi::FetchMethod::Get, 0, server.url("/hello"), {});
+  fetcher.start(2, abi::FetchMethod::Get, 0, server.url("/error"), {});
+  fetcher.start(3, abi::FetchMethod::Post, 5000, server.url("/echo"), std::vector<uint8_t>(json.begin(), json.end()));
+  fetcher.start(4, abi::FetchMethod::Get, 5000, server.url("/echo"), {'n', 'o'});
+  CHECK(fetcher.live() == 4 && fetcher.running() == 4);
+  const auto done = finish(fetcher, 4);
+  if (done.size() != 4) return;
+  CHECK(answered(done[0], 1, 200, "hello over http"));
+  CHECK(answered(done[1], 2, 500, "boom"));
+  CHECK(answered(done[2], 3, 200, "POST " + json));
+  CHECK(answered(done[3], 4, 200, "GET "));
+  CHECK(fetcher.live() == 0);
+}
+
+void fetch_http_failures() {
+  TestServer server(8);
+  Fetcher fetcher;
+  const auto started = std::chrono::steady_clock::now();
+  fetcher.start(1, abi::FetchMethod::Get, 300, server.url("/hang"), {});
+  fetcher.start(2, abi::FetchMethod::Get, 0, refused_url(), {});
+  fetcher.start(3, abi::FetchMethod::Get, 0, server.url("/huge-length"), {});
+  fetcher.start(4, abi::FetchMethod::Get, 0, server.url("/huge-body"), {});
+  const auto done = finish(fetcher, 4);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(8));
+  if (done.size() != 4) return;
+  CHECK(failed(done[0], 1, abi::FetchError::Timeout));
+  CHECK(failed(done[1], 2, abi::FetchError::Network));
+  CHECK(failed(done[2], 3, abi::FetchError::TooLarge));
+  CHECK(failed(done[3], 4, abi::FetchError::TooLarge));
+}
+
+void fetch_http_cancel_and_bound() {
+  TestServer server(16);
+  Fetcher fetcher;
+  for (uint32_t id = 1; id <= 6; ++id) fetcher.start(id, abi::FetchMethod::Get, 0, server.url("/gated"), {});
+  CHECK(fetcher.live() == 6 && fetcher.running() == kMaxFetchesInFlight);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (server.accepted() < kMaxFetchesInFlight && std::chrono::steady_clock::now() < deadline) {
+    fetcher.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Give a fifth connection time to show up if the bound did not hold.
+  for (int i = 0; i < 60; ++i) {
+    CHECK(fetcher.poll().empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(server.accepted() == kMaxFetchesInFlight);
+  // Cancel one running (2) and one queued (6); a new fetch under a live id (3) replaces it.
+  CHECK(fetcher.cancel(2) && fetcher.cancel(6) && !fetcher.cancel(99));
+  fetcher.start(3, abi::FetchMethod::Get, 0, server.url("/hello"), {});
+  CHECK(fetcher.live() == 4);
+  server.open_gate();
+  const auto done = finish(fetcher, 4);
+  if (done.size() != 4) return;
+  CHECK(answered(done[0], 1, 200, "late"));
+  CHECK(answered(done[1], 3, 200, "hello over http"));
+  CHECK(answered(done[2], 4, 200, "late"));
+  CHECK(answered(done[3], 5, 200, "late"));
+  for (int i = 0; i < 20; ++i) {
+    CHECK(fetcher.poll().empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(fetcher.live() == 0 && fetcher.running() == 0);
+}
+
 const std::map<std::string, std::function<void()>> &tests() {
   static const std::map<std::string, std::function<void()>> kTests = {
       {"reader_decodes_every_command", reader_decodes_every_command},
@@ -957,6 +1417,14 @@ const std::map<std::string, std::function<void()>> &tests() {
       {"requests_reject_malformed_announcements", requests_reject_malformed_announcements},
       {"image_urls_resolve", image_urls_resolve},
       {"images_decode_and_fit_the_budget", images_decode_and_fit_the_budget},
+      {"render_video_surface", render_video_surface},
+      {"requests_fetch_round_trip", requests_fetch_round_trip},
+      {"requests_reject_malformed_fetches", requests_reject_malformed_fetches},
+      {"fetch_urls_resolve", fetch_urls_resolve},
+      {"fetch_files_answer_like_a_server", fetch_files_answer_like_a_server},
+      {"fetch_http_over_loopback", fetch_http_over_loopback},
+      {"fetch_http_failures", fetch_http_failures},
+      {"fetch_http_cancel_and_bound", fetch_http_cancel_and_bound},
   };
   return kTests;
 }

@@ -1,7 +1,10 @@
-// A stand-in for the `touchline_ui` API that `view!` targets, for tests that run before the real
-// crate exists. `include!` it at the root of a test crate that also says
-// `extern crate self as touchline_ui;`, so the macro's absolute `::touchline_ui::...` paths resolve
-// to these items. Views render to a string, so tests can compare whole trees.
+// A stand-in for the `touchline_ui` API that `view!` and `#[component]` target, whose views render
+// to a string so tests can compare whole trees (the real views are opaque). `include!` it at the
+// root of a test crate that also says `extern crate self as touchline_ui;`, so the macros' absolute
+// `::touchline_ui::...` paths resolve to these items. It mirrors the real signatures the macros
+// rely on: `elements::NAME()` builders, `IntoView`, `View::{empty, fragment}`, `Prop`/`IntoProp`,
+// `Callback`, `Children`/`ChildrenFn`/`ToChildren`, and `__private::{TypedBuilder, typed_builder}`.
+// `tests/real_ui.rs` checks the same expansions against the real crate.
 
 /// A built view tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,13 +75,119 @@ impl IntoView for Vec<View> {
     }
 }
 
-/// A component's nested content.
-pub struct Children(pub Vec<View>);
+/// What generated code refers to.
+pub mod __private {
+    pub use typed_builder::{self, TypedBuilder};
+}
+
+/// A value, fixed or computed.
+pub enum Prop<T> {
+    /// Fixed.
+    Static(T),
+    /// Computed on demand.
+    Dynamic(std::rc::Rc<dyn Fn() -> T>),
+}
+
+impl<T: Clone> Prop<T> {
+    /// The current value.
+    pub fn get(&self) -> T {
+        match self {
+            Prop::Static(value) => value.clone(),
+            Prop::Dynamic(compute) => compute(),
+        }
+    }
+}
+
+/// A value or a closure computing it.
+pub trait IntoProp<T> {
+    /// Converts.
+    fn into_prop(self) -> Prop<T>;
+}
+
+macro_rules! into_prop {
+    ($($ty:ty),*) => {$(
+        impl IntoProp<$ty> for $ty {
+            fn into_prop(self) -> Prop<$ty> {
+                Prop::Static(self)
+            }
+        }
+        impl<F: Fn() -> $ty + 'static> IntoProp<$ty> for F {
+            fn into_prop(self) -> Prop<$ty> {
+                Prop::Dynamic(std::rc::Rc::new(self))
+            }
+        }
+    )*};
+}
+
+into_prop!(String, f32, bool);
+
+impl IntoProp<String> for &str {
+    fn into_prop(self) -> Prop<String> {
+        Prop::Static(self.to_owned())
+    }
+}
+
+/// A handler taking `A`.
+pub struct Callback<A = ()>(std::rc::Rc<dyn Fn(A)>);
+
+impl<A: 'static> Callback<A> {
+    /// Wraps a closure.
+    pub fn new(f: impl Fn(A) + 'static) -> Self {
+        Self(std::rc::Rc::new(f))
+    }
+
+    /// Calls the handler.
+    pub fn call(&self, value: A) {
+        (self.0)(value)
+    }
+}
+
+/// A component's nested content, built when the component asks.
+pub struct Children(Box<dyn FnOnce() -> View>);
 
 impl Children {
-    /// Wraps the nested views.
+    /// Content from views already built.
     pub fn new(views: Vec<View>) -> Children {
-        Children(views)
+        Children(Box::new(move || View::Fragment(views)))
+    }
+
+    /// Builds the content.
+    pub fn build(self) -> View {
+        (self.0)()
+    }
+}
+
+impl Default for Children {
+    fn default() -> Self {
+        Children(Box::new(|| View::Empty))
+    }
+}
+
+/// Content a component can build more than once.
+pub struct ChildrenFn(std::rc::Rc<dyn Fn() -> View>);
+
+impl ChildrenFn {
+    /// Builds the content once more.
+    pub fn build(&self) -> View {
+        (self.0)()
+    }
+}
+
+/// How `view!` passes content: a closure, turned into what the setter takes.
+pub trait ToChildren<F> {
+    /// Converts.
+    fn to_children(f: F) -> Self;
+}
+
+impl<F: FnOnce() -> View + 'static> ToChildren<F> for Children {
+    fn to_children(f: F) -> Self {
+        Children(Box::new(f))
+    }
+}
+
+impl<F: Fn() -> View + 'static> ToChildren<F> for ChildrenFn {
+    fn to_children(f: F) -> Self {
+        ChildrenFn(std::rc::Rc::new(f))
     }
 }
 

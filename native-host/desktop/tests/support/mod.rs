@@ -34,13 +34,18 @@ pub fn crest_rgba() -> Vec<u8> {
     rgba
 }
 
+/// What `data/hello.txt`, the file the fetch fixtures fetch, holds.
+pub const HELLO: &[u8] = b"hello, touchline\n";
+
 /// Writes the fixtures' asset tree under `dir` (`images/crest.png`, `images/garbage.png`, a
-/// text file) and returns `dir`.
+/// text file; `data/hello.txt` for the fetch fixtures) and returns `dir`.
 pub fn write_assets(dir: &Path) -> PathBuf {
     let images = dir.join("images");
     std::fs::create_dir_all(&images).expect("images dir");
     touchline_desktop::screenshot::write_rgba(&images.join("crest.png"), 8, 6, &crest_rgba()).expect("crest");
     std::fs::write(images.join("garbage.png"), "not an image\n").expect("garbage");
+    std::fs::create_dir_all(dir.join("data")).expect("data dir");
+    std::fs::write(dir.join("data/hello.txt"), HELLO).expect("hello.txt");
     dir.to_path_buf()
 }
 

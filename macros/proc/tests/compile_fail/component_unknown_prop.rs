@@ -1,0 +1,15 @@
+use touchline_macros::component;
+use touchline_ui::{Callback, Prop, View, view};
+
+/// A button.
+#[component]
+fn Button(label: Prop<String>, on_select: Callback) -> View {
+    drop((label, on_select));
+    View::empty()
+}
+
+fn main() {
+    let _ = view! {
+        <Button label="Play" colour=3 on_select={|_| ()} />
+    };
+}

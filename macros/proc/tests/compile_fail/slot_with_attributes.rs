@@ -1,0 +1,9 @@
+use touchline_macros::view;
+
+fn main() {
+    let _ = view! {
+        <Card>
+            <slot:actions gap=8>"More"</slot:actions>
+        </Card>
+    };
+}

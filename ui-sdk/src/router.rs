@@ -1,0 +1,326 @@
+//! The router: a stack of pages with push, replace and back, animated page transitions,
+//! focus put back where it was on back, and a stack a host can save and restore.
+//!
+//! Pages below the top stay mounted but hidden (not laid out, drawn or focusable), so going
+//! back is instant and finds the page as it was left: its scroll, its state, its focus.
+//!
+//! ```ignore
+//! let router = Router::new(Route::new("profiles"))
+//!     .page("profiles", |_| profiles_page())
+//!     .page("match", |route| match_page(route.param()));
+//! view! { <column>{router.view()}</column> }
+//! // in a handler:
+//! use_router().push(Route::with("match", "fra-cro"));
+//! ```
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use touchline_engine::{Entity, Length};
+
+use crate::context;
+use crate::elements::column;
+use crate::list::keyed;
+use crate::ops::SceneOp;
+use crate::reactive::{Signal, provide_context, signal, untrack, use_context};
+use crate::task::{sleep, spawn_local};
+use crate::theme::use_theme;
+use crate::view::{IntoView, View};
+
+/// Where a page is: its name and an optional parameter (`("match", "fra-cro-2018")`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Route {
+    /// The page's registered name.
+    pub page: String,
+    /// What it shows, when it shows one thing of many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+}
+
+impl Route {
+    /// A route to a page without a parameter.
+    pub fn new(page: impl Into<String>) -> Self {
+        Route { page: page.into(), param: None }
+    }
+
+    /// A route to a page showing `param`.
+    pub fn with(page: impl Into<String>, param: impl Into<String>) -> Self {
+        Route { page: page.into(), param: Some(param.into()) }
+    }
+
+    /// The parameter, or `""`.
+    pub fn param(&self) -> &str {
+        self.param.as_deref().unwrap_or("")
+    }
+}
+
+/// The saved form of a router's stack, bottom first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterState {
+    /// Format version, so a newer bundle can refuse or migrate an older save.
+    pub version: u32,
+    /// The routes, bottom first; the last is the page on screen.
+    pub stack: Vec<Route>,
+}
+
+/// The [`RouterState::version`] this SDK writes and reads.
+pub const ROUTER_STATE_VERSION: u32 = 1;
+
+/// Why a navigation or a restore was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RouterError {
+    /// No page is registered under that name.
+    #[error("no page is called {0:?}")]
+    UnknownPage(String),
+    /// A saved stack is not JSON of the expected shape.
+    #[error("the saved stack cannot be read: {0}")]
+    BadState(String),
+    /// A saved stack was written by another format version.
+    #[error("the saved stack is version {0}, this app reads version {ROUTER_STATE_VERSION}")]
+    Version(u32),
+    /// A saved stack has no page.
+    #[error("the saved stack is empty")]
+    Empty,
+}
+
+/// One page on the stack.
+#[derive(Clone)]
+struct Entry {
+    id: u64,
+    route: Route,
+    /// The node that had focus when another page was pushed over this one.
+    focus: Rc<Cell<Option<Entity>>>,
+    /// Animates in when mounted (pushed), rather than appearing (restored, first page).
+    animate_in: bool,
+}
+
+type PageFn = Rc<dyn Fn(&Route) -> View>;
+
+struct RouterInner {
+    pages: std::cell::RefCell<HashMap<String, PageFn>>,
+    stack: Signal<Vec<Entry>>,
+    /// Pages on their way out (back was pressed): off the stack, still shown while they
+    /// animate.
+    leaving: Signal<Vec<Entry>>,
+    next_id: Cell<u64>,
+}
+
+/// A page stack. Cheap to clone; [`use_router`] finds the one a scope above made.
+#[derive(Clone)]
+pub struct Router(Rc<RouterInner>);
+
+impl Router {
+    /// A router starting on `initial`; provided to everything below the current scope.
+    pub fn new(initial: Route) -> Self {
+        Self::with_stack(vec![initial])
+    }
+
+    /// A router starting with a saved stack (unknown pages are checked when pages are
+    /// registered: see [`Router::restore`]).
+    pub fn with_stack(stack: Vec<Route>) -> Self {
+        let inner = RouterInner {
+            pages: Default::default(),
+            stack: signal(Vec::new()),
+            leaving: signal(Vec::new()),
+            next_id: Cell::new(0),
+        };
+        let router = Router(Rc::new(inner));
+        let entries = stack.into_iter().map(|route| router.entry(route, false)).collect();
+        router.0.stack.set(entries);
+        provide_context(router.clone());
+        router
+    }
+
+    /// Registers the page shown for routes named `name`.
+    pub fn page<V: IntoView>(self, name: &str, page: impl Fn(&Route) -> V + 'static) -> Self {
+        self.0
+            .pages
+            .borrow_mut()
+            .insert(name.to_owned(), Rc::new(move |route: &Route| page(route).into_view()));
+        self
+    }
+
+    fn entry(&self, route: Route, animate_in: bool) -> Entry {
+        let id = self.0.next_id.get() + 1;
+        self.0.next_id.set(id);
+        Entry { id, route, focus: Rc::default(), animate_in }
+    }
+
+    fn check(&self, route: &Route) -> Result<(), RouterError> {
+        if self.0.pages.borrow().contains_key(&route.page) {
+            Ok(())
+        } else {
+            Err(RouterError::UnknownPage(route.page.clone()))
+        }
+    }
+
+    /// Shows `route` over the current page; back returns to where focus was.
+    pub fn push(&self, route: Route) -> Result<(), RouterError> {
+        self.check(&route)?;
+        let focused = context::with(|cx| cx.focused.get()).flatten();
+        let entry = self.entry(route, true);
+        self.0.stack.update(|stack| {
+            if let Some(top) = stack.last() {
+                top.focus.set(focused);
+            }
+            stack.push(entry);
+        });
+        Ok(())
+    }
+
+    /// Shows `route` instead of the current page (a login page replaced by home).
+    pub fn replace(&self, route: Route) -> Result<(), RouterError> {
+        self.check(&route)?;
+        let entry = self.entry(route, true);
+        self.0.stack.update(|stack| {
+            stack.pop();
+            stack.push(entry);
+        });
+        Ok(())
+    }
+
+    /// Leaves the current page for the one below, with focus where it was. False when the
+    /// current page is the only one (the host decides what Back does then).
+    pub fn back(&self) -> bool {
+        let stack = untrack(|| self.0.stack.get());
+        let [.., below, top] = stack.as_slice() else { return false };
+        let (leaving_id, restore) = (top.id, below.focus.get());
+        let exit = untrack(|| use_theme().get().motion.enter);
+        // The page leaves the stack at once (so a second back goes further) but stays on
+        // screen while it animates out.
+        let top = top.clone();
+        self.0.leaving.update(|l| l.push(top));
+        self.0.stack.update(|stack| {
+            stack.retain(|e| e.id != leaving_id);
+        });
+        if let Some(node) = restore {
+            context::push_op(SceneOp::Focus(node));
+        }
+        let leaving = self.0.leaving;
+        spawn_local(async move {
+            sleep(transition_length(exit)).await;
+            leaving.update(|l| l.retain(|e| e.id != leaving_id));
+        });
+        true
+    }
+
+    /// The route on screen (tracked).
+    pub fn current(&self) -> Option<Route> {
+        self.0.stack.with(|stack| stack.last().map(|e| e.route.clone()))
+    }
+
+    /// How many pages are on the stack (tracked).
+    pub fn depth(&self) -> usize {
+        self.0.stack.with(Vec::len)
+    }
+
+    /// The stack to save (tracked: an effect reading it runs on every navigation).
+    pub fn state(&self) -> RouterState {
+        RouterState {
+            version: ROUTER_STATE_VERSION,
+            stack: self.0.stack.with(|stack| stack.iter().map(|e| e.route.clone()).collect()),
+        }
+    }
+
+    /// The stack as JSON, for the host to keep.
+    pub fn save(&self) -> String {
+        serde_json::to_string(&untrack(|| self.state())).unwrap_or_default()
+    }
+
+    /// Replaces the stack with a saved one (after a restart): every page must be known.
+    pub fn restore(&self, saved: &str) -> Result<(), RouterError> {
+        let state = parse_state(saved)?;
+        for route in &state.stack {
+            self.check(route)?;
+        }
+        let entries = state.stack.into_iter().map(|route| self.entry(route, false)).collect();
+        self.0.stack.set(entries);
+        Ok(())
+    }
+
+    /// The pages: every page on the stack mounted, the top one shown. Back (unless a page
+    /// handles it) goes back.
+    pub fn view(&self) -> View {
+        let router = self.clone();
+        let stack = self.0.stack;
+        let leaving = self.0.leaving;
+        // Entries leaving stay in the list until their exit animation ends.
+        let shown = move || {
+            let mut entries = stack.get();
+            entries.extend(leaving.get());
+            entries
+        };
+        let pages = router.clone();
+        let list = keyed(shown, |e: &Entry| e.id, move |entry: Entry| pages.frame(entry));
+        let back = self.clone();
+        column()
+            .width(Length::Percent(1.0))
+            .height(Length::Percent(1.0))
+            .on_back(move || {
+                back.back();
+            })
+            .child(list)
+            .into_view()
+    }
+
+    /// One page on screen: full size, shown while it is the top (or leaving), sliding in.
+    fn frame(&self, entry: Entry) -> View {
+        let page = self.0.pages.borrow().get(&entry.route.page).cloned();
+        let Some(page) = page else { return View::empty() };
+        let id = entry.id;
+        let (stack, leaving) = (self.0.stack, self.0.leaving);
+        let is_top = move || stack.with(|s| s.last().map(|e| e.id)) == Some(id);
+        let is_leaving = move || leaving.with(|l| l.iter().any(|e| e.id == id));
+        let entered = signal(!entry.animate_in);
+        if entry.animate_in {
+            spawn_local(async move {
+                // One frame at the start position, then the transition runs to rest.
+                crate::task::sleep(Duration::from_micros(1)).await;
+                entered.set(true);
+            });
+        }
+        let theme = use_theme();
+        let shown = move || (entered.get() || !entry.animate_in) && !is_leaving();
+        column()
+            .absolute(true)
+            .top(Length::Px(0.0))
+            .left(Length::Px(0.0))
+            .width(Length::Percent(1.0))
+            .height(Length::Percent(1.0))
+            .visible(move || is_top() || is_leaving())
+            .transition(untrack(|| theme.get().motion.enter))
+            .opacity(move || if shown() { 1.0 } else { 0.0 })
+            .translate(move || if shown() { [0.0, 0.0] } else { [96.0, 0.0] })
+            .child(page(&entry.route))
+            .into_view()
+    }
+}
+
+fn transition_length(transition: touchline_engine::Transition) -> Duration {
+    match transition {
+        touchline_engine::Transition::Tween { duration_us, delay_us, .. } => {
+            Duration::from_micros(duration_us + delay_us)
+        }
+        touchline_engine::Transition::Spring(_) => Duration::from_millis(400),
+    }
+}
+
+/// Reads a saved stack.
+pub fn parse_state(saved: &str) -> Result<RouterState, RouterError> {
+    let state: RouterState = serde_json::from_str(saved).map_err(|e| RouterError::BadState(e.to_string()))?;
+    if state.version != ROUTER_STATE_VERSION {
+        return Err(RouterError::Version(state.version));
+    }
+    if state.stack.is_empty() {
+        return Err(RouterError::Empty);
+    }
+    Ok(state)
+}
+
+/// The router a scope above made. Panics outside one: pages live under a router.
+pub fn use_router() -> Router {
+    use_context::<Router>().expect("use_router: no Router above this scope")
+}
