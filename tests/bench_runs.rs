@@ -9,7 +9,7 @@ use std::ffi::OsStr;
 
 /// The product issue's figures: every scenario of `touchline-bench`, and whether it is judged by
 /// time per step or by memory.
-const SCENARIOS: [(&str, Kind); 7] = [
+const SCENARIOS: [(&str, Kind); 9] = [
     ("create_1000", Kind::Time),
     ("idle_frame_1000", Kind::Time),
     ("animate_one_1000", Kind::Time),
@@ -17,6 +17,8 @@ const SCENARIOS: [(&str, Kind); 7] = [
     ("memory_20000", Kind::Memory),
     ("focus_move_1000", Kind::Time),
     ("focus_move_10000", Kind::Time),
+    ("signal_label_1000", Kind::Time),
+    ("mount_200", Kind::Time),
 ];
 
 #[derive(Clone, Copy)]
