@@ -876,6 +876,21 @@ impl DisplayListWriter {
         self.command_count += encoded.count;
     }
 
+    /// Replaces the bytes in `range` (whole commands, `replaced_count` of them, written
+    /// earlier) with `encoded`: how a renderer patches one node's commands in last frame's
+    /// list. Returns how many bytes the list grew by (negative when it shrank).
+    pub fn splice_encoded(
+        &mut self,
+        range: core::ops::Range<usize>,
+        replaced_count: u32,
+        encoded: &EncodedCommands,
+    ) -> isize {
+        let delta = encoded.bytes.len() as isize - range.len() as isize;
+        self.bytes.splice(range, encoded.bytes.iter().copied());
+        self.command_count = self.command_count - replaced_count + encoded.count;
+        delta
+    }
+
     /// Appends a pop of the given kind (`PopClip`, `PopOpacity` or `PopTransform`).
     pub fn pop(&mut self, opcode: Opcode) {
         debug_assert!(matches!(opcode, Opcode::PopClip | Opcode::PopOpacity | Opcode::PopTransform));

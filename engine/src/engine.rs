@@ -248,6 +248,11 @@ impl Engine {
     pub fn place_children(&mut self, parent: Entity, index: usize, nodes: &[Entity]) {
         if let Ok(mut e) = self.world.get_entity_mut(parent) {
             e.insert_children(index, nodes);
+            // A reorder touches only `Children`: layout and the display list must see it.
+            let mut changes = self.world.resource_mut::<SceneChanges>();
+            changes.any = true;
+            changes.layout = true;
+            changes.structure = true;
         }
     }
 
@@ -562,6 +567,8 @@ impl Engine {
         let start = self.frame_start.take().unwrap_or_else(Instant::now);
         let t = Instant::now();
         if self.world.resource::<Animator>().is_running() {
+            // Animations move and fade subtrees: the display list is rebuilt, not patched.
+            self.world.resource_mut::<SceneChanges>().structure = true;
             self.animation_schedule.run(&mut self.world);
         }
         self.timings.animation_us = micros(t);

@@ -17,7 +17,7 @@ use touchline_abi::display_list::{
 
 use crate::focus::FocusState;
 use crate::images::{ImageState, Images};
-use crate::layout::{SceneRoot, TextLayouts, Viewport, ZOrderedParents};
+use crate::layout::{LayoutMoves, SceneRoot, TextLayouts, Viewport, ZOrderedParents};
 use crate::scene::{
     ComputedRect, FocusRing, Gradient, ImageContent, NodeStyle, SceneChanges, TextContent, VideoSurface,
     Visual,
@@ -58,6 +58,8 @@ pub struct RenderStats {
     pub culled: u32,
     /// Nodes whose commands were encoded again.
     pub encoded: u32,
+    /// The list was last frame's with a few nodes' commands replaced, not rebuilt.
+    pub patched: bool,
 }
 
 /// The frame's display list, and what is needed to tell the next one whether it changed.
@@ -78,6 +80,44 @@ pub struct DisplayList {
     body: DisplayListWriter,
     /// Commands appended after the scene (the inspector overlay).
     pub overlay: EncodedCommands,
+    /// Where each visited node's commands sit in `body`, to patch the next frame in place.
+    segments: Segments,
+    /// Rebuild every frame (tests compare the patched lists with rebuilt ones).
+    pub never_patch: bool,
+}
+
+/// What the last rebuilt (or patched) body was made of, and under which conditions: a frame
+/// in which only some nodes' own paint or boxes changed replaces their bytes in the body
+/// instead of walking the whole scene again.
+#[derive(Default)]
+struct Segments {
+    /// Visited nodes in paint order.
+    list: Vec<Segment>,
+    /// Whether `list` describes the current body.
+    valid: bool,
+    focused: Option<Entity>,
+    viewport: (u32, u32),
+    /// Atlas pages and images the body draws, marked used again by a patched frame.
+    pages: Vec<u32>,
+    images: Vec<u32>,
+}
+
+/// One visited node's own commands in the body, and what they were drawn under.
+#[derive(Clone, Copy)]
+struct Segment {
+    entity: Entity,
+    /// Byte range and command count of its commands in the body (empty when culled).
+    start: usize,
+    end: usize,
+    count: u32,
+    /// The clip and matrix in force around it, and the offset of a layout animation above.
+    clip: DeviceRect,
+    matrix: Matrix,
+    offset: (f32, f32),
+    visible: bool,
+    opacity: f32,
+    local: Matrix,
+    clips: bool,
 }
 
 impl DisplayList {
@@ -172,6 +212,7 @@ pub fn render_display_list(
     z_of: Query<&NodeStyle>,
     contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
     mut caches: ResMut<PaintCaches>,
+    moves: Res<LayoutMoves>,
 ) {
     let list = &mut *list;
     let caches = &mut caches.0;
@@ -184,6 +225,29 @@ pub fn render_display_list(
         }
     }
     atlas.begin_frame();
+    if !list.never_patch
+        && patch(
+            list,
+            caches,
+            &changes,
+            &moves,
+            &focus,
+            &viewport,
+            &nodes,
+            &contents,
+            &fonts,
+            &mut atlas,
+            &mut texts,
+            &mut images,
+        )
+    {
+        finish_list(list, &mut atlas, &viewport);
+        return;
+    }
+    list.segments.valid = false;
+    list.segments.list.clear();
+    list.segments.pages.clear();
+    list.segments.images.clear();
     let mut stats = RenderStats::default();
     let screen =
         ComputedRect { x: 0.0, y: 0.0, width: viewport.width as f32, height: viewport.height as f32 };
@@ -241,6 +305,7 @@ pub fn render_display_list(
             stats.culled += 1;
             continue;
         }
+        let segment_start = body.len();
         let mut cache = visible.then(|| caches.entry(entity).or_default());
         if let Some(cache) = cache.as_deref_mut()
             && (!cache.valid || cache.rect != rect || stale(cache, &atlas, &images))
@@ -260,6 +325,19 @@ pub fn render_display_list(
             stats.encoded += 1;
         }
         let opacity = visual.opacity < 1.0;
+        let mut segment = Segment {
+            entity,
+            start: segment_start,
+            end: segment_start,
+            count: 0,
+            clip,
+            matrix: node_matrix,
+            offset: (dx, dy),
+            visible,
+            opacity: visual.opacity,
+            local,
+            clips,
+        };
         if opacity && (visible || children.is_some()) {
             body.push_opacity(visual.opacity.min(1.0));
             pops.opacity = true;
@@ -273,17 +351,23 @@ pub fn render_display_list(
             Some(cache) if !cache.commands.is_empty() => {
                 for &(page, _) in &cache.glyph_pages {
                     atlas.mark_used(page);
+                    list.segments.pages.push(page);
                 }
                 if let Some((handle, _)) = cache.image {
                     images.touch(handle);
+                    list.segments.images.push(handle);
                 }
+                segment.start = body.len();
                 body.extend_encoded(&cache.commands);
+                segment.end = body.len();
+                segment.count = cache.commands.count();
                 stats.emitted += 1;
                 list.paint_order.push(entity);
             }
             Some(_) => list.paint_order.push(entity),
             None => stats.culled += 1,
         }
+        list.segments.list.push(segment);
         if focus.focused == Some(entity) {
             let ring = contents.get(entity).ok().and_then(|(_, _, r, _)| r.copied()).unwrap_or_default();
             focus_ring = Some((ring_rect(&rect, &ring, visual.corner_radius), matrix));
@@ -324,7 +408,21 @@ pub fn render_display_list(
     }
     body.extend_encoded(&list.overlay);
     list.body = body;
+    list.stats = stats;
+    let segments = &mut list.segments;
+    segments.valid = list.overlay.is_empty();
+    segments.focused = focus.focused;
+    segments.viewport = (viewport.width, viewport.height);
+    segments.pages.sort_unstable();
+    segments.pages.dedup();
+    segments.images.sort_unstable();
+    segments.images.dedup();
+    finish_list(list, &mut atlas, &viewport);
+}
 
+/// Puts the atlas's page and upload commands in front of the body, and tells whether the
+/// frame came out the same as the last.
+fn finish_list(list: &mut DisplayList, atlas: &mut GlyphAtlas, viewport: &Viewport) {
     // Atlas pages and glyph uploads come first: the runs above sample them.
     let (pages, uploads) = atlas.take_pending();
     let w = &mut list.writer;
@@ -343,12 +441,142 @@ pub fn render_display_list(
         list.previous.extend_from_slice(bytes);
     }
     list.rendered_once = true;
-    list.stats = stats;
     if unchanged {
-        list.write_unchanged(&viewport);
+        list.write_unchanged(viewport);
     } else {
         list.unchanged = false;
     }
+}
+
+/// Patches last frame's body when only some nodes' own paint or boxes changed: their
+/// commands are encoded again and spliced in place of the old ones. Anything else — a node
+/// added, removed, moved in the tree, restyled, scrolled, animated, a clip or focus ring that
+/// would move, a node coming into or out of view — returns false, and the scene is walked.
+#[allow(clippy::too_many_arguments)]
+fn patch(
+    list: &mut DisplayList,
+    caches: &mut EntityHashMap<PaintCache>,
+    changes: &SceneChanges,
+    moves: &LayoutMoves,
+    focus: &FocusState,
+    viewport: &Viewport,
+    nodes: &Query<NodeParts>,
+    contents: &Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
+    fonts: &Fonts,
+    atlas: &mut GlyphAtlas,
+    texts: &mut TextLayouts,
+    images: &mut Images,
+) -> bool {
+    let segments = &mut list.segments;
+    if !segments.valid
+        || changes.structure
+        || changes.scrolled
+        || !changes.removed.is_empty()
+        || segments.focused != focus.focused
+        || segments.viewport != (viewport.width, viewport.height)
+        || !list.overlay.is_empty()
+    {
+        return false;
+    }
+    let mut changed: Vec<usize> = Vec::new();
+    for entity in changes.repaint.iter().copied().chain(moves.0.iter().map(|m| m.entity)) {
+        if focus.focused == Some(entity) {
+            return false; // its ring moves with it
+        }
+        let Some(at) = segments.list.iter().position(|s| s.entity == entity) else { return false };
+        if !changed.contains(&at) {
+            changed.push(at);
+        }
+    }
+    if changed.is_empty() {
+        return false;
+    }
+    changed.sort_unstable();
+    // Decide before touching anything: every changed node must keep its place in the tree of
+    // clips, transforms and opacity groups, and its visibility.
+    let mut redraw = Vec::with_capacity(changed.len());
+    for &at in &changed {
+        let segment = segments.list[at];
+        let Ok((layout_rect, style, visual, _, displayed)) = nodes.get(segment.entity) else { return false };
+        let visual = visual.cloned().unwrap_or_default();
+        let rect = layout_rect.translate(segment.offset.0, segment.offset.1);
+        let local = if visual.transform.is_identity() { IDENTITY } else { visual.transform.matrix(&rect) };
+        if displayed.is_some()
+            || segment.clips
+            || style.0.display == Display::None
+            || style.0.overflow.clips()
+            || visual.opacity != segment.opacity
+            || local != segment.local
+        {
+            return false;
+        }
+        let visible = map_rect(&segment.matrix, &paint_bounds(&rect, &visual)).intersects(&segment.clip);
+        if visible != segment.visible {
+            return false;
+        }
+        redraw.push((at, rect, visual));
+    }
+    // What the body draws stays in use: nothing it needs is evicted by the glyphs drawn now.
+    for &page in &segments.pages {
+        atlas.mark_used(page);
+    }
+    for &handle in &segments.images {
+        images.touch(handle);
+    }
+    let mut stats = list.stats;
+    stats.encoded = 0;
+    stats.patched = true;
+    let mut shift: isize = 0;
+    let mut next_shifted = 0;
+    for (at, rect, visual) in redraw {
+        // Segments before this one moved by what was spliced before them.
+        for segment in &mut segments.list[next_shifted..=at] {
+            segment.start = segment.start.saturating_add_signed(shift);
+            segment.end = segment.end.saturating_add_signed(shift);
+        }
+        next_shifted = at + 1;
+        let segment = &mut segments.list[at];
+        if !segment.visible {
+            continue;
+        }
+        let cache = caches.entry(segment.entity).or_default();
+        if !cache.valid || cache.rect != rect || stale(cache, atlas, images) {
+            let (text, image, _, video) = contents.get(segment.entity).unwrap_or((None, None, None, false));
+            encode_node(
+                cache,
+                segment.entity,
+                rect,
+                &visual,
+                NodeContent { text, image, video },
+                fonts,
+                atlas,
+                texts,
+                images,
+            );
+            stats.encoded += 1;
+        }
+        for &(page, _) in &cache.glyph_pages {
+            atlas.mark_used(page);
+            segments.pages.push(page);
+        }
+        if let Some((handle, _)) = cache.image {
+            images.touch(handle);
+            segments.images.push(handle);
+        }
+        shift += list.body.splice_encoded(segment.start..segment.end, segment.count, &cache.commands);
+        segment.end = segment.start + cache.commands.byte_len();
+        segment.count = cache.commands.count();
+    }
+    for segment in &mut segments.list[next_shifted..] {
+        segment.start = segment.start.saturating_add_signed(shift);
+        segment.end = segment.end.saturating_add_signed(shift);
+    }
+    segments.pages.sort_unstable();
+    segments.pages.dedup();
+    segments.images.sort_unstable();
+    segments.images.dedup();
+    list.stats = stats;
+    true
 }
 
 /// What a node's own commands cover: its box, and its shadow.

@@ -35,6 +35,9 @@ pub struct SceneChanges {
     pub remeasure: EntityHashSet,
     /// Nodes removed from the scene, whose taffy nodes must go.
     pub removed: Vec<Entity>,
+    /// The scene's structure may have changed (nodes added, removed or moved, a style, a
+    /// scroll offset, an animation frame): the display list is rebuilt, not patched.
+    pub structure: bool,
 }
 
 impl SceneChanges {
@@ -47,6 +50,7 @@ impl SceneChanges {
         self.repaint.clear();
         self.remeasure.clear();
         self.removed.clear();
+        self.structure = false;
     }
 }
 
@@ -67,6 +71,7 @@ fn on_style_insert(mut world: DeferredWorld, _ctx: HookContext) {
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;
+        c.structure = true;
     }
 }
 
@@ -74,6 +79,7 @@ fn on_node_remove(mut world: DeferredWorld, ctx: HookContext) {
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.layout = true;
+        c.structure = true;
         c.removed.push(ctx.entity);
     }
 }
@@ -104,6 +110,7 @@ fn on_scroll_insert(mut world: DeferredWorld, ctx: HookContext) {
     if let Some(mut c) = changes(&mut world) {
         c.any = true;
         c.scrolled = true;
+        c.structure = true;
         c.scrolled_nodes.push(ctx.entity);
     }
 }

@@ -262,3 +262,52 @@ fn a_change_to_a_boxes_own_size_still_lays_out_its_parent() {
     assert_eq!(first_card.height, 200.0);
     assert_eq!(second_card.y, first_card.y + 200.0 + 16.0, "the next card moved down");
 }
+
+/// Runs the same changes on two engines, one patching its display list and one rebuilding it
+/// every frame: every frame's bytes must be equal.
+#[test]
+fn a_patched_display_list_equals_a_rebuilt_one() {
+    let (mut patched, nodes) = cards("Hi");
+    let (mut rebuilt, _) = cards("Hi");
+    rebuilt.world_mut().resource_mut::<touchline_engine::render::DisplayList>().never_patch = true;
+    let edits: Vec<Box<dyn Fn(&mut Engine)>> = vec![
+        // A title grows a line (its caption moves inside the card).
+        Box::new(|e: &mut Engine| e.set_text(nodes[2], "A much longer title that wraps onto two lines here")),
+        // Shorter again, and another card's caption at the same time.
+        Box::new(|e: &mut Engine| {
+            e.set_text(nodes[2], "Short");
+            e.set_text(nodes[6], "Another caption");
+        }),
+        // A card's colour.
+        Box::new(|e: &mut Engine| {
+            let visual =
+                Visual { background: Color::hex(0x2e90fa), corner_radius: 12.0, ..Visual::default() };
+            e.set_visual(nodes[4], visual);
+        }),
+        // New glyphs (uploads come first) in a text scrolled out of view.
+        Box::new(|e: &mut Engine| e.set_text(nodes[11], "Ünïcödé çàptîön")),
+        // A style change: rebuilt.
+        Box::new(|e: &mut Engine| {
+            let style = Style {
+                width: Length::Px(320.0),
+                height: Length::Px(120.0),
+                ..(**e.world().get::<touchline_engine::NodeStyle>(nodes[7]).expect("style")).clone()
+            };
+            e.set_style(nodes[7], style);
+        }),
+        Box::new(|e: &mut Engine| e.set_text(nodes[3], "caption, edited")),
+    ];
+    let mut used_patch = Vec::new();
+    for (i, edit) in edits.iter().enumerate() {
+        let time = (i as u64 + 1) * 16_667;
+        edit(&mut patched);
+        edit(&mut rebuilt);
+        let a = patched.frame(time, &[]).to_vec();
+        let b = rebuilt.frame(time, &[]).to_vec();
+        assert_eq!(a, b, "edit {i}: the patched list differs from the rebuilt one");
+        used_patch.push(patched.stats().render.patched);
+        assert!(!rebuilt.stats().render.patched);
+    }
+    // Text and paint edits patch in place; the style change rebuilds.
+    assert_eq!(used_patch, [true, true, true, true, false, true]);
+}
