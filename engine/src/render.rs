@@ -120,6 +120,59 @@ struct Segment {
     clips: bool,
 }
 
+impl Segments {
+    /// Marks the atlas pages and image a node's commands draw as used this frame, and keeps
+    /// them for the frames patched after this one.
+    fn mark_drawn(&mut self, cache: &PaintCache, atlas: &mut GlyphAtlas, images: &mut Images) {
+        for &(page, _) in &cache.glyph_pages {
+            atlas.mark_used(page);
+            self.pages.push(page);
+        }
+        if let Some((handle, _)) = cache.image {
+            images.touch(handle);
+            self.images.push(handle);
+        }
+    }
+
+    /// Drops repeats from the pages and images kept.
+    fn dedup(&mut self) {
+        self.pages.sort_unstable();
+        self.pages.dedup();
+        self.images.sort_unstable();
+        self.images.dedup();
+    }
+}
+
+/// Moves segments' byte ranges by what was spliced in before them.
+fn shift_by(segments: &mut [Segment], by: isize) {
+    for segment in segments {
+        segment.start = segment.start.saturating_add_signed(by);
+        segment.end = segment.end.saturating_add_signed(by);
+    }
+}
+
+/// Encodes a node's commands again when its cache is invalid, was encoded for another box, or
+/// samples an evicted atlas page or a reloaded image; true when it did.
+#[allow(clippy::too_many_arguments)]
+fn refresh(
+    cache: &mut PaintCache,
+    entity: Entity,
+    rect: ComputedRect,
+    visual: &Visual,
+    contents: &Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
+    fonts: &Fonts,
+    atlas: &mut GlyphAtlas,
+    texts: &mut TextLayouts,
+    images: &mut Images,
+) -> bool {
+    if cache.valid && cache.rect == rect && !stale(cache, atlas, images) {
+        return false;
+    }
+    let (text, image, _, video) = contents.get(entity).unwrap_or((None, None, None, false));
+    encode_node(cache, entity, rect, visual, NodeContent { text, image, video }, fonts, atlas, texts, images);
+    true
+}
+
 impl DisplayList {
     /// The encoded bytes of the last frame.
     pub fn bytes(&mut self) -> &[u8] {
@@ -305,30 +358,17 @@ pub fn render_display_list(
             stats.culled += 1;
             continue;
         }
-        let segment_start = body.len();
         let mut cache = visible.then(|| caches.entry(entity).or_default());
         if let Some(cache) = cache.as_deref_mut()
-            && (!cache.valid || cache.rect != rect || stale(cache, &atlas, &images))
+            && refresh(cache, entity, rect, &visual, &contents, &fonts, &mut atlas, &mut texts, &mut images)
         {
-            let (text, image, _, video) = contents.get(entity).unwrap_or((None, None, None, false));
-            encode_node(
-                cache,
-                entity,
-                rect,
-                &visual,
-                NodeContent { text, image, video },
-                &fonts,
-                &mut atlas,
-                &mut texts,
-                &mut images,
-            );
             stats.encoded += 1;
         }
         let opacity = visual.opacity < 1.0;
         let mut segment = Segment {
             entity,
-            start: segment_start,
-            end: segment_start,
+            start: body.len(),
+            end: body.len(),
             count: 0,
             clip,
             matrix: node_matrix,
@@ -349,14 +389,7 @@ pub fn render_display_list(
         }
         match cache {
             Some(cache) if !cache.commands.is_empty() => {
-                for &(page, _) in &cache.glyph_pages {
-                    atlas.mark_used(page);
-                    list.segments.pages.push(page);
-                }
-                if let Some((handle, _)) = cache.image {
-                    images.touch(handle);
-                    list.segments.images.push(handle);
-                }
+                list.segments.mark_drawn(cache, &mut atlas, &mut images);
                 segment.start = body.len();
                 body.extend_encoded(&cache.commands);
                 segment.end = body.len();
@@ -413,10 +446,7 @@ pub fn render_display_list(
     segments.valid = list.overlay.is_empty();
     segments.focused = focus.focused;
     segments.viewport = (viewport.width, viewport.height);
-    segments.pages.sort_unstable();
-    segments.pages.dedup();
-    segments.images.sort_unstable();
-    segments.images.dedup();
+    segments.dedup();
     finish_list(list, &mut atlas, &viewport);
 }
 
@@ -529,52 +559,25 @@ fn patch(
     let mut shift: isize = 0;
     let mut next_shifted = 0;
     for (at, rect, visual) in redraw {
-        // Segments before this one moved by what was spliced before them.
-        for segment in &mut segments.list[next_shifted..=at] {
-            segment.start = segment.start.saturating_add_signed(shift);
-            segment.end = segment.end.saturating_add_signed(shift);
-        }
+        // Segments up to this one moved by what was spliced before them.
+        shift_by(&mut segments.list[next_shifted..=at], shift);
         next_shifted = at + 1;
-        let segment = &mut segments.list[at];
-        if !segment.visible {
+        let entity = segments.list[at].entity;
+        if !segments.list[at].visible {
             continue;
         }
-        let cache = caches.entry(segment.entity).or_default();
-        if !cache.valid || cache.rect != rect || stale(cache, atlas, images) {
-            let (text, image, _, video) = contents.get(segment.entity).unwrap_or((None, None, None, false));
-            encode_node(
-                cache,
-                segment.entity,
-                rect,
-                &visual,
-                NodeContent { text, image, video },
-                fonts,
-                atlas,
-                texts,
-                images,
-            );
+        let cache = caches.entry(entity).or_default();
+        if refresh(cache, entity, rect, &visual, contents, fonts, atlas, texts, images) {
             stats.encoded += 1;
         }
-        for &(page, _) in &cache.glyph_pages {
-            atlas.mark_used(page);
-            segments.pages.push(page);
-        }
-        if let Some((handle, _)) = cache.image {
-            images.touch(handle);
-            segments.images.push(handle);
-        }
+        segments.mark_drawn(cache, atlas, images);
+        let segment = &mut segments.list[at];
         shift += list.body.splice_encoded(segment.start..segment.end, segment.count, &cache.commands);
         segment.end = segment.start + cache.commands.byte_len();
         segment.count = cache.commands.count();
     }
-    for segment in &mut segments.list[next_shifted..] {
-        segment.start = segment.start.saturating_add_signed(shift);
-        segment.end = segment.end.saturating_add_signed(shift);
-    }
-    segments.pages.sort_unstable();
-    segments.pages.dedup();
-    segments.images.sort_unstable();
-    segments.images.dedup();
+    shift_by(&mut segments.list[next_shifted..], shift);
+    segments.dedup();
     list.stats = stats;
     true
 }
