@@ -298,9 +298,12 @@ impl Bench {
         }
     }
 
-    /// The engine, to poke at in tests.
+    /// The engine (the SDK app's, for the SDK scenarios), to poke at in tests.
     pub fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.engine
+        match &mut self.sdk {
+            Some(sdk) => sdk.app_mut().engine_mut(),
+            None => &mut self.engine,
+        }
     }
 
     /// Runs a frame one 60 Hz frame after the last, returning the display list's length.

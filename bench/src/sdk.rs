@@ -118,6 +118,11 @@ impl SdkBench {
         &self.app
     }
 
+    /// The app, mutably.
+    pub fn app_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+
     /// After a `signal_label_1000` step: the label shows the new value, and only it repainted.
     pub fn check_label(&mut self) -> Result<(), BenchError> {
         let stats = self.app.engine().stats();
