@@ -23,7 +23,7 @@ use crate::fetch::{FetchError, Response};
 use crate::list::ListView;
 use crate::ops::{ListState, RegionState, SceneOp};
 use crate::prop::Prop;
-use crate::reactive::{Scope, ScopeGuard, child_scope, effect};
+use crate::reactive::{Scope, ScopeGuard, child_scope, effect, run_in};
 use crate::task::{PollStats, poll_tasks};
 use crate::view::View;
 
@@ -409,10 +409,7 @@ impl App {
             || owes_focus == Some(presses);
         self.unmount_between(parent, start, end);
         let is_text = matches!(view, View::Text(_));
-        let mounted = match scope {
-            Some(scope) => scope.run(|| self.mount_before(view, parent, end)).unwrap_or_default(),
-            None => self.mount_before(view, parent, end),
-        };
+        let mounted = run_in(scope, || self.mount_before(view, parent, end)).unwrap_or_default();
         if had_focus {
             match self.first_focusable(&mounted) {
                 Some(first) => self.engine.focus(first),
@@ -506,8 +503,7 @@ impl App {
         let mut at = node;
         while let Some(up) = self.engine.world().get::<ChildOf>(at).map(ChildOf::parent) {
             if up == parent {
-                let children = self.engine.children(parent);
-                let index = |e| children.iter().position(|&c| c == e);
+                let index = |e| self.index_of(parent, e);
                 return matches!((index(start), index(at), index(end)), (Some(a), Some(i), Some(b)) if a < i && i < b);
             }
             at = up;
@@ -529,26 +525,18 @@ impl App {
 
     /// The children of `parent` from `first` to `last`, both included.
     fn range(&self, parent: Entity, first: Entity, last: Entity) -> Vec<Entity> {
-        let children = self.engine.children(parent);
-        let (Some(a), Some(b)) =
-            (children.iter().position(|&c| c == first), children.iter().position(|&c| c == last))
-        else {
+        let (Some(a), Some(b)) = (self.index_of(parent, first), self.index_of(parent, last)) else {
             return Vec::new();
         };
-        children[a.min(b)..=a.max(b)].to_vec()
+        self.engine.children(parent)[a.min(b)..=a.max(b)].to_vec()
     }
 
     /// Unmounts the children of `parent` strictly between two markers.
     fn unmount_between(&mut self, parent: Entity, start: Entity, end: Entity) {
-        let children = self.engine.children(parent);
-        let (Some(a), Some(b)) =
-            (children.iter().position(|&c| c == start), children.iter().position(|&c| c == end))
-        else {
-            return;
-        };
-        let doomed: Vec<Entity> = children[a + 1..b].to_vec();
-        for node in doomed {
-            self.unmount(node);
+        if let [_, inner @ .., _] = self.range(parent, start, end).as_slice() {
+            for &node in inner {
+                self.unmount(node);
+            }
         }
     }
 
@@ -701,14 +689,6 @@ impl App {
                 });
             }
         }
-    }
-}
-
-/// Runs `f` in `scope` when it is still alive, else as is.
-fn run_in<T>(scope: Option<Scope>, f: impl FnOnce() -> T) -> Option<T> {
-    match scope {
-        Some(scope) => scope.run(f),
-        None => Some(f()),
     }
 }
 

@@ -175,6 +175,15 @@ impl Scope {
     }
 }
 
+/// Runs `f` in `scope` (see [`Scope::run`]) when there is one, else as is. `None` when the
+/// scope is gone.
+pub(crate) fn run_in<T>(scope: Option<Scope>, f: impl FnOnce() -> T) -> Option<T> {
+    match scope {
+        Some(scope) => scope.run(f),
+        None => Some(f()),
+    }
+}
+
 /// A child scope; dropping it disposes everything created in it.
 pub struct ScopeGuard {
     scope: Scope,

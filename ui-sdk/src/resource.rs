@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use crate::reactive::{Scope, Signal, on_cleanup, signal};
+use crate::reactive::{Scope, Signal, on_cleanup, run_in, signal};
 use crate::task::{TaskHandle, spawn_local};
 
 /// Where a load is.
@@ -74,10 +74,7 @@ impl<T: 'static, E: 'static> Resource<T, E> {
             })
         };
         // The task belongs to the resource's scope, wherever the retry came from.
-        let handle = match self.scope {
-            Some(scope) => scope.run(start),
-            None => Some(start()),
-        };
+        let handle = run_in(self.scope, start);
         self.task.set(handle);
     }
 
