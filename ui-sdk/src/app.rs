@@ -392,16 +392,17 @@ impl App {
         let (view, scope, parent, start, end, text_node, owes_focus) = {
             let mut r = region.borrow_mut();
             let Some((view, scope)) = r.pending.take() else { return };
-            (view, scope, r.parent, r.start, r.end, r.text_node, r.owes_focus.take())
+            (view, scope, r.parent, r.start, r.end, r.text_node, r.owes_focus)
         };
         if self.engine.world().get_entity(end).is_err() {
             return; // the region itself was unmounted
         }
-        // Text replacing text keeps its node.
+        // Text replacing text keeps its node (and any focus owed stays owed: text takes none).
         if let (Some(node), View::Text(Prop::Static(text))) = (text_node, &view) {
             self.engine.set_text(node, text);
             return;
         }
+        region.borrow_mut().owes_focus = None;
         // Focus inside the content being replaced moves into the new content (a spinner
         // replaced by a page's tiles, an error replaced by the retried content).
         let presses = self.context.key_presses.get();
