@@ -244,7 +244,6 @@ impl Router {
     /// The pages: every page on the stack mounted, the top one shown. Back (unless a page
     /// handles it) goes back.
     pub fn view(&self) -> View {
-        let router = self.clone();
         let stack = self.0.stack;
         let leaving = self.0.leaving;
         // Entries leaving stay in the list until their exit animation ends.
@@ -253,7 +252,7 @@ impl Router {
             entries.extend(leaving.get());
             entries
         };
-        let pages = router.clone();
+        let pages = self.clone();
         let list = keyed(shown, |e: &Entry| e.id, move |entry: Entry| pages.frame(entry));
         let back = self.clone();
         column()
@@ -278,12 +277,13 @@ impl Router {
         if entry.animate_in {
             spawn_local(async move {
                 // One frame at the start position, then the transition runs to rest.
-                crate::task::sleep(Duration::from_micros(1)).await;
+                sleep(Duration::from_micros(1)).await;
                 entered.set(true);
             });
         }
         let theme = use_theme();
-        let shown = move || (entered.get() || !entry.animate_in) && !is_leaving();
+        // A page that does not animate in starts entered.
+        let shown = move || entered.get() && !is_leaving();
         column()
             .absolute(true)
             .top(Length::Px(0.0))
