@@ -297,9 +297,14 @@ impl Drop for Sleep {
     }
 }
 
+/// A duration in microseconds, saturating.
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
 /// Waits `duration` of frame time.
 pub fn sleep(duration: Duration) -> Sleep {
-    sleep_until(now_us().saturating_add(duration.as_micros().min(u64::MAX as u128) as u64))
+    sleep_until(now_us().saturating_add(micros(duration)))
 }
 
 /// Waits until the frame time reaches `deadline_us`.
@@ -315,7 +320,7 @@ pub struct Interval {
 
 /// An interval whose first tick is one `period` from now.
 pub fn interval(period: Duration) -> Interval {
-    let period_us = (period.as_micros().min(u64::MAX as u128) as u64).max(1);
+    let period_us = micros(period).max(1);
     Interval { period_us, next_us: now_us().saturating_add(period_us) }
 }
 
