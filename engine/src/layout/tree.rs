@@ -349,10 +349,7 @@ impl LayoutTree {
         measure: &mut dyn FnMut(Entity, NodeKind, Size<Option<f32>>, Size<AvailableSpace>) -> Size<f32>,
     ) -> Relayout {
         let scope = self.compute_dirty(root, width, height, full, measure);
-        self.last = match &scope {
-            Relayout::Full => Relayout::Full,
-            Relayout::Subtrees(roots) => Relayout::Subtrees(roots.clone()),
-        };
+        self.last = scope.clone();
         scope
     }
 
