@@ -43,6 +43,18 @@ pub struct PaintCache {
     valid: bool,
 }
 
+/// What nodes show besides their boxes, and their focus rings.
+type Contents<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Option<&'static TextContent>,
+        Option<&'static ImageContent>,
+        Option<&'static FocusRing>,
+        Has<VideoSurface>,
+    ),
+>;
+
 /// Where a node is drawn, when a layout animation moves it away from its layout box.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
 pub struct DisplayedRect(pub ComputedRect);
@@ -159,7 +171,7 @@ fn refresh(
     entity: Entity,
     rect: ComputedRect,
     visual: &Visual,
-    contents: &Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
+    contents: &Contents,
     fonts: &Fonts,
     atlas: &mut GlyphAtlas,
     texts: &mut TextLayouts,
@@ -263,7 +275,7 @@ pub fn render_display_list(
     z_ordered: Res<ZOrderedParents>,
     nodes: Query<NodeParts>,
     z_of: Query<&NodeStyle>,
-    contents: Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
+    contents: Contents,
     mut caches: ResMut<PaintCaches>,
     moves: Res<LayoutMoves>,
 ) {
@@ -491,7 +503,7 @@ fn patch(
     focus: &FocusState,
     viewport: &Viewport,
     nodes: &Query<NodeParts>,
-    contents: &Query<(Option<&TextContent>, Option<&ImageContent>, Option<&FocusRing>, Has<VideoSurface>)>,
+    contents: &Contents,
     fonts: &Fonts,
     atlas: &mut GlyphAtlas,
     texts: &mut TextLayouts,
