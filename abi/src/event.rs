@@ -22,6 +22,25 @@ pub enum EventKind {
     FetchDone = 6,
     /// A fetch got no answer: `a` is its id, `b` a [`FetchError`]. ABI 1.3.
     FetchFailed = 7,
+    /// A message for the bundle on the bus (from the legacy JS VM, or the host itself): `a` a
+    /// [`BusSource`], `c` the length of its UTF-8 JSON text, which is in the payload area
+    /// like a fetched body (at most [`crate::MAX_BUS_MESSAGE_BYTES`]). ABI 1.4.
+    BusMessage = 8,
+    /// The state this bundle handed the host with `SaveState` before its last instance
+    /// ended (a trap the host recovered from): `c` the length of the saved bytes, which are
+    /// in the payload area (at most [`crate::MAX_STATE_BYTES`]). Only ever the first event
+    /// of a restarted instance's first frame. ABI 1.4.
+    RestoreState = 9,
+}
+
+/// Who put a [`EventKind::BusMessage`] on the bus (ABI 1.4).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BusSource {
+    /// The legacy JS VM (`host.post(...)` in its script).
+    Js = 0,
+    /// The host itself (telemetry of a recovered crash, test fault injection, ...).
+    Host = 1,
 }
 
 impl EventKind {
@@ -35,6 +54,8 @@ impl EventKind {
             5 => Self::ImageFailed,
             6 => Self::FetchDone,
             7 => Self::FetchFailed,
+            8 => Self::BusMessage,
+            9 => Self::RestoreState,
             _ => return None,
         })
     }
@@ -217,6 +238,18 @@ impl Event {
     /// A fetch-failed event (ABI 1.3).
     pub const fn fetch_failed(id: u32, error: FetchError) -> Self {
         Self { kind: EventKind::FetchFailed as u32, a: id, b: error as i32, c: 0 }
+    }
+
+    /// A bus-message event (ABI 1.4) for a message of `len` bytes in the payload (build both
+    /// with [`crate::HostInput::push_bus_message`]).
+    pub const fn bus_message(source: BusSource, len: u32) -> Self {
+        Self { kind: EventKind::BusMessage as u32, a: source as u32, b: 0, c: len as i32 }
+    }
+
+    /// A restore-state event (ABI 1.4) for `len` saved bytes in the payload (build both with
+    /// [`crate::HostInput::push_restore_state`]).
+    pub const fn restore_state(len: u32) -> Self {
+        Self { kind: EventKind::RestoreState as u32, a: 0, b: 0, c: len as i32 }
     }
 
     /// Encodes the record as 16 little-endian bytes.

@@ -1,24 +1,34 @@
-//! A frame's input (ABI 1.3): what a host writes into the bundle's input buffer before
+//! A frame's input (ABI 1.3, 1.4): what a host writes into the bundle's input buffer before
 //! `touchline_frame(time_us, event_count)`.
 //!
-//! Layout: `event_count` 16-byte [`Event`] records, then the payload area: the bodies of that
-//! batch's [`EventKind::FetchDone`] events, concatenated in event order, each zero-padded to a
-//! multiple of 4 (a `FetchDone`'s `c` is its body's unpadded length). Other events carry no
-//! payload. A host sizes the buffer with `touchline_input_buffer(records + payload)`, at most
-//! [`MAX_EVENT_BATCH_BYTES`] + [`MAX_INPUT_PAYLOAD_BYTES`] ([`MAX_INPUT_BYTES`]).
+//! Layout: `event_count` 16-byte [`Event`] records, then the payload area: the bytes of that
+//! batch's payload-carrying events, concatenated in event order, each zero-padded to a
+//! multiple of 4 (the event's `c` is the unpadded length). The events with a payload are
+//! [`EventKind::FetchDone`] (the fetched body, ABI 1.3), [`EventKind::BusMessage`] (the
+//! message's JSON text) and [`EventKind::RestoreState`] (the saved state), both ABI 1.4; other
+//! events carry none. A host sizes the buffer with `touchline_input_buffer(records + payload)`,
+//! at most [`MAX_EVENT_BATCH_BYTES`] + [`MAX_INPUT_PAYLOAD_BYTES`] ([`MAX_INPUT_BYTES`]).
 //!
-//! Hosts build it with [`HostInput`]; bundles read the bodies back with [`fetch_bodies`].
+//! Hosts build it with [`HostInput`]; bundles read the payloads back with [`payloads`] (or
+//! [`fetch_bodies`] for the fetched bodies alone). A host never hands a 1.4 event to a bundle
+//! of an older minor version, whose reader would not step over its payload.
 
 use alloc::vec::Vec;
 
 use crate::MAX_EVENT_BATCH_BYTES;
-use crate::event::{EVENT_SIZE, Event, EventKind, FetchError};
+use crate::event::{BusSource, EVENT_SIZE, Event, EventKind, FetchError};
 
 /// The largest response body a host hands over for one fetch (bytes, ABI 1.3); a larger one
 /// is answered with `FetchFailed` [`FetchError::TooLarge`].
 pub const MAX_FETCH_BODY_BYTES: u32 = 8 * 1024 * 1024;
-/// The most payload bytes (padded fetch bodies) one frame's input may carry (ABI 1.3). A host
-/// holding more completed bodies delivers the rest in later frames.
+/// The largest bus message, either way (bytes of JSON text, ABI 1.4). Hosts drop (and count)
+/// larger ones; a bundle's writer refuses them.
+pub const MAX_BUS_MESSAGE_BYTES: u32 = 64 * 1024;
+/// The largest state a bundle may hand the host with `SaveState`, and so the largest
+/// `RestoreState` payload (bytes, ABI 1.4).
+pub const MAX_STATE_BYTES: u32 = 64 * 1024;
+/// The most payload bytes (padded bodies, messages and state) one frame's input may carry
+/// (ABI 1.3). A host holding more delivers the rest in later frames.
 pub const MAX_INPUT_PAYLOAD_BYTES: u32 = 16 * 1024 * 1024;
 /// The largest input buffer a host asks for: the records' limit plus the payload's.
 pub const MAX_INPUT_BYTES: u32 = MAX_EVENT_BATCH_BYTES + MAX_INPUT_PAYLOAD_BYTES;
@@ -28,16 +38,36 @@ pub const fn padded_len(len: usize) -> usize {
     len.next_multiple_of(4)
 }
 
+/// The most payload bytes an event of `kind` may carry, or `None` when it carries none.
+pub const fn payload_limit(kind: u32) -> Option<u32> {
+    match EventKind::from_u32(kind) {
+        Some(EventKind::FetchDone) => Some(MAX_FETCH_BODY_BYTES),
+        Some(EventKind::BusMessage) => Some(MAX_BUS_MESSAGE_BYTES),
+        Some(EventKind::RestoreState) => Some(MAX_STATE_BYTES),
+        _ => None,
+    }
+}
+
 /// One frame's input as a host builds it: events in delivery order and the payload area.
 ///
-/// Use [`Self::push_fetch_done`] for `FetchDone` events (it appends the body too); [`Self::push`]
-/// is for events without a body.
+/// Use [`Self::push_fetch_done`], [`Self::push_bus_message`] and [`Self::push_restore_state`]
+/// for the events with a payload (they append it too); [`Self::push`] is for the others.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HostInput {
     /// The records, in delivery order.
     pub events: Vec<Event>,
-    /// The padded bodies of the `FetchDone` events among them, in event order.
+    /// The padded payloads of the payload-carrying events among them, in event order.
     pub payload: Vec<u8>,
+}
+
+/// A payload over its kind's limit: [`HostInput`] did not add the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a payload of {len} bytes is over the {limit}-byte limit")]
+pub struct PayloadTooLarge {
+    /// The payload's length.
+    pub len: usize,
+    /// The limit for its kind.
+    pub limit: u32,
 }
 
 impl HostInput {
@@ -70,14 +100,34 @@ impl HostInput {
             self.push_fetch_failed(id, FetchError::TooLarge);
             return;
         }
-        self.events.push(Event::fetch_done(id, status, body.len() as u32));
-        self.payload.extend_from_slice(body);
-        self.payload.resize(padded_len(self.payload.len()), 0);
+        self.push_with_payload(Event::fetch_done(id, status, body.len() as u32), body);
     }
 
     /// Appends a `FetchFailed` event.
     pub fn push_fetch_failed(&mut self, id: u32, error: FetchError) {
         self.events.push(Event::fetch_failed(id, error));
+    }
+
+    /// Appends a `BusMessage` event and its text (ABI 1.4); a message over
+    /// [`MAX_BUS_MESSAGE_BYTES`] is refused (the host drops and counts it).
+    pub fn push_bus_message(&mut self, source: BusSource, text: &[u8]) -> Result<(), PayloadTooLarge> {
+        check_len(text.len(), MAX_BUS_MESSAGE_BYTES)?;
+        self.push_with_payload(Event::bus_message(source, text.len() as u32), text);
+        Ok(())
+    }
+
+    /// Appends a `RestoreState` event and the saved bytes (ABI 1.4); more than
+    /// [`MAX_STATE_BYTES`] is refused.
+    pub fn push_restore_state(&mut self, state: &[u8]) -> Result<(), PayloadTooLarge> {
+        check_len(state.len(), MAX_STATE_BYTES)?;
+        self.push_with_payload(Event::restore_state(state.len() as u32), state);
+        Ok(())
+    }
+
+    fn push_with_payload(&mut self, event: Event, bytes: &[u8]) {
+        self.events.push(event);
+        self.payload.extend_from_slice(bytes);
+        self.payload.resize(padded_len(self.payload.len()), 0);
     }
 
     /// Bytes of the records.
@@ -107,64 +157,66 @@ impl HostInput {
     }
 }
 
-/// Why a `FetchDone`'s body could not be read from the payload.
+fn check_len(len: usize, limit: u32) -> Result<(), PayloadTooLarge> {
+    if len > limit as usize { Err(PayloadTooLarge { len, limit }) } else { Ok(()) }
+}
+
+/// Why an event's payload could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
-    /// The event's body length (`c`) is negative or over [`MAX_FETCH_BODY_BYTES`].
-    #[error("fetch body length {0} is out of range")]
+    /// The event's length (`c`) is negative or over its kind's limit.
+    #[error("payload length {0} is out of range")]
     BadLength(i32),
-    /// The padded body runs past the end of the payload.
-    #[error("fetch body of {len} bytes at payload byte {offset} runs past the {payload_len}-byte payload")]
+    /// The padded payload runs past the end of the payload area.
+    #[error("payload of {len} bytes at payload byte {offset} runs past the {payload_len}-byte payload area")]
     PastEnd {
-        /// Where the body starts in the payload.
+        /// Where it starts in the payload area.
         offset: usize,
-        /// The body's unpadded length.
+        /// Its unpadded length.
         len: usize,
-        /// The payload's length.
+        /// The payload area's length.
         payload_len: usize,
     },
-    /// An earlier body of the batch was bad, so where this one starts is unknown.
-    #[error("fetch body follows a bad one")]
+    /// An earlier payload of the batch was bad, so where this one starts is unknown.
+    #[error("payload follows a bad one")]
     AfterBadBody,
 }
 
-/// The bodies of the `FetchDone` events among `events`, in order, sliced out of `payload` with
-/// every bound checked: `(fetch id, body)`. Once one body is bad (its length out of range or
-/// running past the payload) the later ones are [`InputError::AfterBadBody`]. Payload bytes
-/// after the last body are ignored.
-pub fn fetch_bodies<'e, 'p>(events: &'e [Event], payload: &'p [u8]) -> FetchBodies<'e, 'p> {
-    FetchBodies { events: events.iter(), payload, offset: 0, failed: false }
+/// The payloads of the payload-carrying events among `events` (see the module docs), in
+/// order, sliced out of `payload` with every bound checked: `(event, bytes)`. Once one is bad
+/// (its length out of range or running past the area) the later ones are
+/// [`InputError::AfterBadBody`]. Payload bytes after the last one are ignored.
+pub fn payloads<'e, 'p>(events: &'e [Event], payload: &'p [u8]) -> Payloads<'e, 'p> {
+    Payloads { events: events.iter(), payload, offset: 0, failed: false }
 }
 
-/// The iterator [`fetch_bodies`] returns.
+/// The iterator [`payloads`] returns.
 #[derive(Clone, Debug)]
-pub struct FetchBodies<'e, 'p> {
+pub struct Payloads<'e, 'p> {
     events: core::slice::Iter<'e, Event>,
     payload: &'p [u8],
     offset: usize,
     failed: bool,
 }
 
-impl<'p> Iterator for FetchBodies<'_, 'p> {
-    type Item = (u32, Result<&'p [u8], InputError>);
+impl<'e, 'p> Iterator for Payloads<'e, 'p> {
+    type Item = (&'e Event, Result<&'p [u8], InputError>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let event = self.events.find(|e| e.kind == EventKind::FetchDone as u32)?;
+        let (event, limit) = self.events.find_map(|e| payload_limit(e.kind).map(|limit| (e, limit)))?;
         if self.failed {
-            return Some((event.a, Err(InputError::AfterBadBody)));
+            return Some((event, Err(InputError::AfterBadBody)));
         }
-        let body = self.body(event.c);
-        self.failed = body.is_err();
-        Some((event.a, body))
+        let bytes = self.take(event.c, limit);
+        self.failed = bytes.is_err();
+        Some((event, bytes))
     }
 }
 
-impl<'p> FetchBodies<'_, 'p> {
-    fn body(&mut self, len: i32) -> Result<&'p [u8], InputError> {
-        let len = u32::try_from(len)
-            .ok()
-            .filter(|len| *len <= MAX_FETCH_BODY_BYTES)
-            .ok_or(InputError::BadLength(len))? as usize;
+impl<'p> Payloads<'_, 'p> {
+    fn take(&mut self, len: i32, limit: u32) -> Result<&'p [u8], InputError> {
+        let len =
+            u32::try_from(len).ok().filter(|len| *len <= limit).ok_or(InputError::BadLength(len))? as usize;
         let payload_len = self.payload.len();
         let past_end = InputError::PastEnd { offset: self.offset, len, payload_len };
         // `offset` ≤ payload_len and `len` ≤ 8 MiB: no overflow.
@@ -172,10 +224,24 @@ impl<'p> FetchBodies<'_, 'p> {
         if end > payload_len {
             return Err(past_end);
         }
-        let body = &self.payload[self.offset..self.offset + len];
+        let bytes = &self.payload[self.offset..self.offset + len];
         self.offset = end;
-        Ok(body)
+        Ok(bytes)
     }
+}
+
+/// The bodies of the `FetchDone` events among `events`, in order: [`payloads`] narrowed to
+/// fetches, as `(fetch id, body)`.
+pub fn fetch_bodies<'e, 'p>(
+    events: &'e [Event],
+    payload: &'p [u8],
+) -> impl Iterator<Item = (u32, Result<&'p [u8], InputError>)> + 'e
+where
+    'p: 'e,
+{
+    payloads(events, payload)
+        .filter(|(event, _)| event.kind == EventKind::FetchDone as u32)
+        .map(|(event, body)| (event.a, body))
 }
 
 #[cfg(test)]
@@ -285,7 +351,7 @@ mod tests {
         // The messages.
         assert_eq!(
             alloc::format!("{}", InputError::PastEnd { offset: 4, len: 8, payload_len: 8 }),
-            "fetch body of 8 bytes at payload byte 4 runs past the 8-byte payload"
+            "payload of 8 bytes at payload byte 4 runs past the 8-byte payload area"
         );
     }
 
@@ -314,5 +380,44 @@ mod tests {
         assert_eq!(padded_len(0), 0);
         assert_eq!(padded_len(5), 8);
         assert_eq!(MAX_INPUT_BYTES, 64 * 1024 + 16 * 1024 * 1024);
+    }
+
+    #[test]
+    fn bus_messages_and_state_share_the_payload_with_fetches() {
+        let mut input = HostInput::new();
+        input.push_restore_state(br#"{"v":1}"#).expect("fits");
+        input.push_fetch_done(3, 200, b"body!");
+        input.push(Event::key_down(Key::Select));
+        input.push_bus_message(BusSource::Js, br#"{"type":"x"}"#).expect("fits");
+        assert_eq!(input.payload, b"{\"v\":1}\0body!\0\0\0{\"type\":\"x\"}");
+        let bytes = input.encode();
+        let events: Vec<Event> = Event::decode_batch(&bytes[..input.records_len()]).collect();
+        let area = &bytes[input.records_len()..];
+        let got: Vec<_> =
+            payloads(&events, area).map(|(e, b)| (EventKind::from_u32(e.kind), e.a, b)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(EventKind::RestoreState), 0, Ok(&br#"{"v":1}"#[..])),
+                (Some(EventKind::FetchDone), 3, Ok(&b"body!"[..])),
+                (Some(EventKind::BusMessage), BusSource::Js as u32, Ok(&br#"{"type":"x"}"#[..])),
+            ]
+        );
+        // The fetch reader steps over the other payloads.
+        assert_eq!(fetch_bodies(&events, area).collect::<Vec<_>>(), [(3, Ok(&b"body!"[..]))]);
+        // Limits per kind; a refused payload adds no event.
+        let big = vec![b' '; MAX_BUS_MESSAGE_BYTES as usize + 1];
+        assert_eq!(
+            input.push_bus_message(BusSource::Host, &big),
+            Err(PayloadTooLarge { len: big.len(), limit: MAX_BUS_MESSAGE_BYTES })
+        );
+        assert!(input.push_restore_state(&big).is_err());
+        assert_eq!(input.events.len(), 4);
+        // A message event claiming more than its kind allows is a typed error.
+        let lying = Event { c: MAX_BUS_MESSAGE_BYTES as i32 + 1, ..Event::bus_message(BusSource::Js, 0) };
+        assert_eq!(
+            payloads(&[lying], &big).next().map(|(_, b)| b),
+            Some(Err(InputError::BadLength(MAX_BUS_MESSAGE_BYTES as i32 + 1)))
+        );
     }
 }

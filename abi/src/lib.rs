@@ -20,15 +20,15 @@ pub use display_list::{
     Command, CommandHeader, CommandSummary, DisplayListError, DisplayListHeader, DisplayListReader,
     DisplayListWriter, GlyphQuad, Opcode, command_summary,
 };
-pub use event::{Event, EventKind, FetchError, ImageError, Key};
+pub use event::{BusSource, Event, EventKind, FetchError, ImageError, Key};
 pub use input::{
-    FetchBodies, HostInput, InputError, MAX_FETCH_BODY_BYTES, MAX_INPUT_BYTES, MAX_INPUT_PAYLOAD_BYTES,
-    fetch_bodies,
+    HostInput, InputError, MAX_BUS_MESSAGE_BYTES, MAX_FETCH_BODY_BYTES, MAX_INPUT_BYTES,
+    MAX_INPUT_PAYLOAD_BYTES, MAX_STATE_BYTES, PayloadTooLarge, Payloads, fetch_bodies, payloads,
 };
 pub use request::{
     DEFAULT_FETCH_TIMEOUT_MS, FetchMethod, FetchRequestError, MAX_ANNOUNCE_BYTES,
-    MAX_FETCH_REQUEST_BODY_BYTES, MAX_URL_BYTES, Request, RequestBuffer, RequestError, RequestWriter,
-    read_requests,
+    MAX_FETCH_REQUEST_BODY_BYTES, MAX_URL_BYTES, PostMessageRequest, Request, RequestBuffer, RequestError,
+    RequestWriter, SaveStateRequest, read_requests,
 };
 
 /// Major version of the ABI. A host refuses a bundle whose major version differs.
@@ -43,7 +43,10 @@ pub const ABI_VERSION_MAJOR: u32 = 1;
 ///   the input payload after the event records that carries fetched bodies (an older host
 ///   skips the requests and never answers them; a 1.2 bundle makes none, so it never gets a
 ///   payload).
-pub const ABI_VERSION_MINOR: u32 = 3;
+/// - 1.4: the `SaveState` and `PostMessage` requests, the `BusMessage` and `RestoreState`
+///   events (both with a payload; a host hands them only to 1.4 bundles, whose payload reader
+///   steps over them). An older host skips the requests: nothing is saved or posted.
+pub const ABI_VERSION_MINOR: u32 = 4;
 /// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
 pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 

@@ -68,6 +68,14 @@ pub enum RequestKind {
     /// [`CancelFetchRequest`]: drop the fetch `id`; it is never answered. Not answered itself.
     /// ABI 1.3.
     CancelFetch = 5,
+    /// [`SaveStateRequest`] + `len` bytes (padded to 4): the state the bundle wants back if
+    /// its instance ends (the page stack and focus, as the bundle encodes them). The host
+    /// keeps the latest and hands it to the next instance as a `RestoreState` event after a
+    /// trap. Not answered. ABI 1.4.
+    SaveState = 6,
+    /// [`PostMessageRequest`] + `len` UTF-8 bytes of JSON (padded to 4): a message for the
+    /// legacy JS VM, which the host queues and delivers. Not answered. ABI 1.4.
+    PostMessage = 7,
 }
 
 impl RequestKind {
@@ -79,6 +87,8 @@ impl RequestKind {
             3 => Self::Announce,
             4 => Self::Fetch,
             5 => Self::CancelFetch,
+            6 => Self::SaveState,
+            7 => Self::PostMessage,
             _ => return None,
         })
     }
@@ -133,6 +143,22 @@ pub struct FetchRequest {
 pub struct CancelFetchRequest {
     /// The fetch to drop.
     pub id: u32,
+}
+
+/// Payload of [`RequestKind::SaveState`] (ABI 1.4).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaveStateRequest {
+    /// Length of the state that follows, in bytes (≤ [`crate::MAX_STATE_BYTES`]).
+    pub len: u32,
+}
+
+/// Payload of [`RequestKind::PostMessage`] (ABI 1.4).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PostMessageRequest {
+    /// Length of the UTF-8 JSON text that follows, in bytes (≤ [`crate::MAX_BUS_MESSAGE_BYTES`]).
+    pub len: u32,
 }
 
 /// The HTTP method of a fetch (ABI 1.3).
@@ -213,6 +239,17 @@ pub enum Request<'a> {
     CancelFetch {
         /// The fetch.
         id: u32,
+    },
+    /// Keep `state` for the next instance (ABI 1.4).
+    SaveState {
+        /// The bundle's encoding of what to restore; at most [`crate::MAX_STATE_BYTES`].
+        state: &'a [u8],
+    },
+    /// Post `text` to the legacy JS VM (ABI 1.4).
+    PostMessage {
+        /// The message: valid UTF-8 (JSON, which the host checks), at most
+        /// [`crate::MAX_BUS_MESSAGE_BYTES`].
+        text: &'a str,
     },
     /// A kind this reader does not know; hosts skip it.
     Unknown(u16),
@@ -327,6 +364,24 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
             Request::Fetch { id, method, timeout_ms, url, body }
         }
         Some(RequestKind::CancelFetch) => Request::CancelFetch { id: field(0)? },
+        Some(RequestKind::SaveState) => {
+            let len = field(0)?;
+            if len > crate::MAX_STATE_BYTES {
+                return Err(bad("state longer than 65536 bytes"));
+            }
+            let state = payload.get(4..4 + len as usize).ok_or_else(|| bad("state runs past the record"))?;
+            Request::SaveState { state }
+        }
+        Some(RequestKind::PostMessage) => {
+            let len = field(0)?;
+            if len > crate::MAX_BUS_MESSAGE_BYTES {
+                return Err(bad("message longer than 65536 bytes"));
+            }
+            let bytes =
+                payload.get(4..4 + len as usize).ok_or_else(|| bad("message runs past the record"))?;
+            let text = core::str::from_utf8(bytes).map_err(|_| bad("message is not UTF-8"))?;
+            Request::PostMessage { text }
+        }
         None => Request::Unknown(kind),
     };
     Ok((request, end))
@@ -419,6 +474,34 @@ impl RequestWriter {
         let start = self.open(RequestKind::CancelFetch);
         self.put_u32(id);
         self.close(start);
+    }
+
+    /// Appends a save-state request (ABI 1.4). More than [`crate::MAX_STATE_BYTES`] writes
+    /// nothing and is an error (a cut state would not restore).
+    pub fn save_state(&mut self, state: &[u8]) -> Result<(), crate::PayloadTooLarge> {
+        self.length_prefixed(RequestKind::SaveState, state, crate::MAX_STATE_BYTES)
+    }
+
+    /// Appends a post-message request (ABI 1.4): `text`, a JSON message for the legacy JS VM.
+    /// More than [`crate::MAX_BUS_MESSAGE_BYTES`] writes nothing and is an error.
+    pub fn post_message(&mut self, text: &str) -> Result<(), crate::PayloadTooLarge> {
+        self.length_prefixed(RequestKind::PostMessage, text.as_bytes(), crate::MAX_BUS_MESSAGE_BYTES)
+    }
+
+    fn length_prefixed(
+        &mut self,
+        kind: RequestKind,
+        bytes: &[u8],
+        limit: u32,
+    ) -> Result<(), crate::PayloadTooLarge> {
+        if bytes.len() > limit as usize {
+            return Err(crate::PayloadTooLarge { len: bytes.len(), limit });
+        }
+        let start = self.open(kind);
+        self.put_u32(bytes.len() as u32);
+        self.bytes.extend_from_slice(bytes);
+        self.close(start);
+        Ok(())
     }
 
     fn open(&mut self, kind: RequestKind) -> usize {
@@ -800,5 +883,61 @@ mod tests {
         bytes.extend_from_slice(w.bytes());
         let got: Vec<_> = read_requests(&bytes).collect::<Result<_, _>>().expect("valid");
         assert_eq!(got, [Request::Unknown(99), Request::UnloadImage { handle: 5 }]);
+    }
+
+    #[test]
+    fn round_trips_state_and_messages() {
+        let mut w = RequestWriter::default();
+        w.save_state(br#"{"stack":[1]}"#).expect("fits");
+        w.post_message(r#"{"type":"metric","v":"é"}"#).expect("fits");
+        w.save_state(b"").expect("fits");
+        let got: Vec<_> = read_requests(w.bytes()).collect::<Result<_, _>>().expect("valid");
+        assert_eq!(
+            got,
+            [
+                Request::SaveState { state: br#"{"stack":[1]}"# },
+                Request::PostMessage { text: r#"{"type":"metric","v":"é"}"# },
+                Request::SaveState { state: b"" },
+            ]
+        );
+        // At the limits, then one byte over: nothing is written.
+        let mut w = RequestWriter::default();
+        let max = alloc::vec![b'x'; crate::MAX_STATE_BYTES as usize];
+        w.save_state(&max).expect("at the limit");
+        let text = alloc::string::String::from_utf8(max.clone()).expect("ascii");
+        w.post_message(&text).expect("at the limit");
+        let before = w.bytes().len();
+        let over = alloc::vec![b'x'; crate::MAX_STATE_BYTES as usize + 1];
+        assert_eq!(w.save_state(&over), Err(crate::PayloadTooLarge { len: over.len(), limit: 65536 }));
+        let over_text = alloc::string::String::from_utf8(over).expect("ascii");
+        assert!(w.post_message(&over_text).is_err());
+        assert_eq!((w.bytes().len(), w.count()), (before, 2));
+        assert_eq!(read_requests(w.bytes()).filter(Result::is_ok).count(), 2);
+    }
+
+    #[test]
+    fn rejects_malformed_state_and_messages() {
+        let bad_record = |reason| RequestError::BadRecord { index: 0, offset: 0, reason };
+        let record = |kind: u16, len_field: u32, payload: &[u8]| {
+            let mut bytes = alloc::vec![];
+            let len = (12 + payload.len()).next_multiple_of(4) as u32;
+            bytes.extend_from_slice(&kind.to_le_bytes());
+            bytes.extend_from_slice(&0u16.to_le_bytes());
+            bytes.extend_from_slice(&len.to_le_bytes());
+            bytes.extend_from_slice(&len_field.to_le_bytes());
+            bytes.extend_from_slice(payload);
+            bytes.resize(len as usize, 0);
+            bytes
+        };
+        let first = |bytes: &[u8]| read_requests(bytes).next().map(|r| r.map(|_| ()));
+        assert_eq!(first(&record(6, 9, b"abcd")), Some(Err(bad_record("state runs past the record"))));
+        assert_eq!(first(&record(6, 65537, b"")), Some(Err(bad_record("state longer than 65536 bytes"))));
+        assert_eq!(first(&record(7, 5, b"abcd")), Some(Err(bad_record("message runs past the record"))));
+        assert_eq!(first(&record(7, 70000, b"")), Some(Err(bad_record("message longer than 65536 bytes"))));
+        assert_eq!(first(&record(7, 2, &[0xc3, 0x28])), Some(Err(bad_record("message is not UTF-8"))));
+        let mut short = record(7, 0, b"");
+        short.truncate(8);
+        short[4..8].copy_from_slice(&8u32.to_le_bytes());
+        assert_eq!(first(&short), Some(Err(bad_record("payload too short"))));
     }
 }

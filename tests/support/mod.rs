@@ -48,6 +48,29 @@ pub fn bundle() -> &'static Path {
     })
 }
 
+/// The app bundle built with `--features fault-injection` (`--profile bundle-faults`): obeys
+/// `{"type":"touchline.fault"}` bus messages (`--inject-fault`), so tests can crash it.
+pub fn fault_bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let mut cmd = cargo();
+        cmd.args([
+            "build",
+            "-q",
+            "-p",
+            "touchline-pages",
+            "--target",
+            "wasm32-wasip1",
+            "--profile",
+            "bundle-faults",
+            "--features",
+            "fault-injection",
+        ]);
+        run_checked(cmd, "building the fault-injection bundle");
+        target_dir().join("wasm32-wasip1/bundle-faults/touchline_pages.wasm")
+    })
+}
+
 /// The engine benchmarks' wasm module (`touchline-bench`, built like the bundle), built once per
 /// test binary; `touchline-desktop bench` runs it.
 pub fn bench_module() -> &'static Path {

@@ -23,9 +23,13 @@ use crate::fetch::{FetchError, Response};
 use crate::list::ListView;
 use crate::ops::{ListState, RegionState, SceneOp};
 use crate::prop::Prop;
-use crate::reactive::{Scope, ScopeGuard, child_scope, effect, run_in};
+use crate::reactive::{Scope, ScopeGuard, child_scope, effect, run_in, untrack};
 use crate::task::{PollStats, poll_tasks};
 use crate::view::View;
+
+mod restore;
+
+pub use restore::{APP_STATE_VERSION, AppState};
 
 /// How long tasks may run per frame before the rest wait for the next one.
 pub const DEFAULT_TASK_BUDGET: Duration = Duration::from_millis(4);
@@ -60,6 +64,12 @@ pub struct AppStats {
     pub fetches: usize,
     /// Scene edits applied.
     pub ops: u32,
+    /// What the bus did so far.
+    pub bus: crate::bus::BusStats,
+    /// Times the app handed the host its state (`SaveState`) so far.
+    pub state_saves: u64,
+    /// Whether the app restored a saved state, and when focus went back where it was.
+    pub restore: restore::RestoreStats,
 }
 
 /// Key handlers by node, shared with the engine's key hook.
@@ -81,6 +91,7 @@ pub struct App {
     pending: Vec<UiEvent>,
     task_budget: Duration,
     stats: AppStats,
+    saving: restore::Saving,
 }
 
 impl App {
@@ -103,6 +114,7 @@ impl App {
             pending: Vec::new(),
             task_budget: DEFAULT_TASK_BUDGET,
             stats: AppStats::default(),
+            saving: restore::Saving::default(),
         };
         app.engine.set_key_hook(move |action, path| {
             // Innermost first; handlers are cloned out so one may add or remove others.
@@ -147,12 +159,40 @@ impl App {
         leptos_reactive::set_current_runtime(self.runtime);
         context::set_current(Some(self.context.clone()));
         self.context.now_us.set(time_us);
+        // A restarted instance's saved state comes first, before any key reaches a page.
+        let mut messages = Vec::new();
+        for (event, bytes) in touchline_abi::payloads(events, payload) {
+            match touchline_abi::EventKind::from_u32(event.kind) {
+                Some(touchline_abi::EventKind::RestoreState) => match bytes {
+                    Ok(bytes) => self.restore(bytes),
+                    Err(e) => crate::bus::log(1, &format!("restore: the saved state cannot be read: {e}")),
+                },
+                Some(touchline_abi::EventKind::BusMessage) => {
+                    let source = if event.a == touchline_abi::BusSource::Host as u32 {
+                        touchline_abi::BusSource::Host
+                    } else {
+                        touchline_abi::BusSource::Js
+                    };
+                    match bytes {
+                        Ok(bytes) => messages.push((source, bytes)),
+                        Err(e) => {
+                            self.context.bus.borrow_mut().stats.malformed += 1;
+                            crate::bundle::log(1, &format!("bus: a message cannot be read: {e}"));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         let downs = events.iter().filter(|e| e.kind == touchline_abi::EventKind::KeyDown as u32).count();
         self.context.key_presses.set(self.context.key_presses.get() + downs as u64);
         let mut ui_events = std::mem::take(&mut self.pending);
         ui_events.extend(self.engine.begin_frame(time_us, events));
         self.context.focused.set(self.engine.focused());
         self.settle_fetches(events, payload);
+        for (source, bytes) in messages {
+            self.deliver_message(source, bytes);
+        }
         self.context.fetches.borrow_mut().expire(time_us);
         self.context.timers.borrow_mut().fire(time_us);
         for event in ui_events {
@@ -163,11 +203,14 @@ impl App {
         self.context.focused.set(self.engine.focused());
         self.stats.tasks = poll_tasks(self.task_budget);
         self.apply_ops();
+        self.settle_owed_focus();
         self.send_requests();
+        self.save_state_if_changed();
         self.engine.end_frame();
         self.stats.live_tasks = self.context.executor.borrow().live();
         self.stats.timers = self.context.timers.borrow().len();
         self.stats.fetches = self.context.fetches.borrow().in_flight();
+        self.stats.bus = self.context.bus.borrow().stats;
         // Focus set during layout (e.g. the first focus) reaches handlers next frame.
         self.pending = self.engine.take_events();
         self.engine.display_list()
@@ -205,8 +248,32 @@ impl App {
         }
     }
 
+    /// Runs a bus message through the handlers of mounted components.
+    fn deliver_message(&mut self, source: touchline_abi::BusSource, bytes: &[u8]) {
+        let received = self.context.bus.borrow_mut().receive(source, bytes);
+        let (message, handlers) = match received {
+            Ok(received) => received,
+            // Logged to the host and reported to JS: a sender with a bug should hear of it.
+            Err(problem) => return crate::bus::log(1, &problem),
+        };
+        #[cfg(feature = "fault-injection")]
+        crate::bus::inject_fault(&message);
+        for (handler, scope) in handlers {
+            run_in(scope, || untrack(|| handler(&message)));
+        }
+    }
+
     /// Hands the frame's fetches and cancellations to the host.
     fn send_requests(&mut self) {
+        let outbox = std::mem::take(&mut self.context.bus.borrow_mut().outbox);
+        if !outbox.is_empty() {
+            let mut writer = self.engine.request_writer();
+            for text in &outbox {
+                // `bus::post` refused anything over the limit already.
+                let _ = writer.post_message(text);
+            }
+            self.context.bus.borrow_mut().stats.posted += outbox.len() as u64;
+        }
         let (to_send, to_cancel) = {
             let mut fetches = self.context.fetches.borrow_mut();
             (std::mem::take(&mut fetches.to_send), std::mem::take(&mut fetches.to_cancel))
@@ -298,6 +365,7 @@ impl App {
                     self.engine.focus(node);
                 }
             }
+            SceneOp::FocusPath { root, path } => self.focus_path_or_owe(root, path),
             SceneOp::FocusWithin(node) => {
                 let inside = self.engine.focused().is_some_and(|f| self.is_within(f, node));
                 if !inside && let Some(first) = self.first_focusable(&[node]) {

@@ -5,8 +5,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::bus::Bus;
 use crate::fetch::Fetches;
 use crate::ops::SceneOp;
+use crate::router::WeakRouter;
 use crate::task::{Executor, Timers};
 
 /// State shared between the app and the code it runs.
@@ -23,6 +25,10 @@ pub(crate) struct UiContext {
     pub key_presses: Cell<u64>,
     /// The focused node, as of the last input or scene update.
     pub focused: Cell<Option<touchline_engine::Entity>>,
+    /// Bus handlers and the messages waiting to go to the host.
+    pub bus: RefCell<Bus>,
+    /// The app's router, whose stack and focus the app saves for the host.
+    pub router: RefCell<WeakRouter>,
 }
 
 thread_local! {

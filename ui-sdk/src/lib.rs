@@ -17,6 +17,7 @@ extern crate self as touchline_ui;
 pub mod app;
 #[doc(hidden)]
 pub mod bundle;
+pub mod bus;
 pub mod callback;
 pub mod components;
 mod context;
@@ -33,7 +34,7 @@ pub mod task;
 pub mod theme;
 pub mod view;
 
-pub use app::{App, AppError, AppStats};
+pub use app::{App, AppError, AppState, AppStats};
 pub use callback::Callback;
 pub use elements::Element;
 pub use elements::{Key, KeyPhase, KeyPress};
@@ -45,7 +46,7 @@ pub use reactive::{
     Memo, Scope, Signal, batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context,
 };
 pub use resource::{Load, Resource, resource};
-pub use router::{Route, Router, RouterError, RouterState, use_router};
+pub use router::{FocusPath, Route, Router, RouterError, RouterState, use_router};
 pub use task::{TaskHandle, interval, now_us, sleep, sleep_until, spawn_local};
 pub use theme::{Theme, provide_theme, use_theme};
 pub use touchline_engine::focus::Role;

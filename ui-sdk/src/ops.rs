@@ -28,6 +28,11 @@ pub(crate) enum SceneOp {
     Display(Entity, Display),
     /// Move focus to a node (a `NodeRef`'s `focus()`).
     Focus(Entity),
+    /// Move focus to the node at `path` under `root` (a page restored after a restart).
+    FocusPath {
+        root: Entity,
+        path: crate::router::FocusPath,
+    },
     /// Move focus to the first focusable in a node's subtree (a dialog opening), unless focus
     /// is already inside it.
     FocusWithin(Entity),

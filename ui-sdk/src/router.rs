@@ -13,19 +13,21 @@
 //! use_router().push(Route::with("match", "fra-cro"));
 //! ```
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use touchline_engine::{Entity, Length};
 
+use crate::bus;
 use crate::context;
 use crate::elements::column;
 use crate::list::keyed;
+use crate::node_ref::NodeRef;
 use crate::ops::SceneOp;
-use crate::reactive::{Signal, provide_context, signal, untrack, use_context};
+use crate::reactive::{Signal, effect, provide_context, signal, untrack, use_context};
 use crate::task::{sleep, spawn_local};
 use crate::theme::use_theme;
 use crate::view::{IntoView, View};
@@ -64,7 +66,15 @@ pub struct RouterState {
     pub version: u32,
     /// The routes, bottom first; the last is the page on screen.
     pub stack: Vec<Route>,
+    /// Where focus was on each page, as a [`FocusPath`] from the page's root (`None`: not
+    /// known). Empty, or as long as `stack`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub focus: Vec<Option<FocusPath>>,
 }
+
+/// A node's place under a page's root: the index among its parent's children at each level,
+/// outermost first. A page rebuilt from the same data puts the same node there.
+pub type FocusPath = Vec<u32>;
 
 /// The [`RouterState::version`] this SDK writes and reads.
 pub const ROUTER_STATE_VERSION: u32 = 1;
@@ -95,17 +105,43 @@ struct Entry {
     focus: Rc<Cell<Option<Entity>>>,
     /// Animates in when mounted (pushed), rather than appearing (restored, first page).
     animate_in: bool,
+    /// The page's root node while it is mounted.
+    root: NodeRef,
+    /// Where focus was on this page before a restart, until focus is known again.
+    saved_focus: Rc<RefCell<Option<FocusPath>>>,
+}
+
+/// One page of a [`Router::snapshot`]: what the app needs to save it.
+pub(crate) struct PageSnapshot {
+    pub route: Route,
+    pub root: Option<Entity>,
+    /// The focused node on the page on screen, the one focus returns to on the others.
+    pub focus: Option<Entity>,
+    /// The saved path, for a page focus has not been on since a restore.
+    pub saved_focus: Option<FocusPath>,
 }
 
 type PageFn = Rc<dyn Fn(&Route) -> View>;
 
-struct RouterInner {
-    pages: std::cell::RefCell<HashMap<String, PageFn>>,
+pub(crate) struct RouterInner {
+    pages: RefCell<HashMap<String, PageFn>>,
     stack: Signal<Vec<Entry>>,
     /// Pages on their way out (back was pressed): off the stack, still shown while they
     /// animate.
     leaving: Signal<Vec<Entry>>,
     next_id: Cell<u64>,
+    /// Bumped by every change of the stack, so the app saves only when it changed.
+    generation: Cell<u64>,
+}
+
+/// The app's router, as its context holds it (not keeping it alive).
+#[derive(Clone, Default)]
+pub(crate) struct WeakRouter(Weak<RouterInner>);
+
+impl WeakRouter {
+    pub fn get(&self) -> Option<Router> {
+        self.0.upgrade().map(Router)
+    }
 }
 
 /// A page stack. Cheap to clone; [`use_router`] finds the one a scope above made.
@@ -126,11 +162,14 @@ impl Router {
             stack: signal(Vec::new()),
             leaving: signal(Vec::new()),
             next_id: Cell::new(0),
+            generation: Cell::new(0),
         };
         let router = Router(Rc::new(inner));
         let entries = stack.into_iter().map(|route| router.entry(route, false)).collect();
         router.0.stack.set(entries);
         provide_context(router.clone());
+        // The app saves this router's stack for the host and restores it after a restart.
+        context::with(|cx| *cx.router.borrow_mut() = WeakRouter(Rc::downgrade(&router.0)));
         router
     }
 
@@ -146,7 +185,41 @@ impl Router {
     fn entry(&self, route: Route, animate_in: bool) -> Entry {
         let id = self.0.next_id.get() + 1;
         self.0.next_id.set(id);
-        Entry { id, route, focus: Rc::default(), animate_in }
+        Entry {
+            id,
+            route,
+            focus: Rc::default(),
+            animate_in,
+            root: NodeRef::new(),
+            saved_focus: Rc::default(),
+        }
+    }
+
+    fn set_stack(&self, update: impl FnOnce(&mut Vec<Entry>)) {
+        self.0.generation.set(self.0.generation.get() + 1);
+        self.0.stack.update(update);
+    }
+
+    /// Changes with every change of the stack.
+    pub(crate) fn generation(&self) -> u64 {
+        self.0.generation.get()
+    }
+
+    /// The stack, bottom first, with what saving it needs; `focused` is the focused node.
+    pub(crate) fn snapshot(&self, focused: Option<Entity>) -> Vec<PageSnapshot> {
+        untrack(|| self.0.stack.get())
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let is_top = i + 1 == self.0.stack.with_untracked(Vec::len);
+                PageSnapshot {
+                    route: entry.route.clone(),
+                    root: entry.root.node(),
+                    focus: if is_top { focused } else { entry.focus.get() },
+                    saved_focus: entry.saved_focus.borrow().clone(),
+                }
+            })
+            .collect()
     }
 
     fn check(&self, route: &Route) -> Result<(), RouterError> {
@@ -162,7 +235,7 @@ impl Router {
         self.check(&route)?;
         let focused = context::with(|cx| cx.focused.get()).flatten();
         let entry = self.entry(route, true);
-        self.0.stack.update(|stack| {
+        self.set_stack(|stack| {
             if let Some(top) = stack.last() {
                 top.focus.set(focused);
             }
@@ -175,7 +248,7 @@ impl Router {
     pub fn replace(&self, route: Route) -> Result<(), RouterError> {
         self.check(&route)?;
         let entry = self.entry(route, true);
-        self.0.stack.update(|stack| {
+        self.set_stack(|stack| {
             stack.pop();
             stack.push(entry);
         });
@@ -188,16 +261,20 @@ impl Router {
         let stack = untrack(|| self.0.stack.get());
         let [.., below, top] = stack.as_slice() else { return false };
         let (leaving_id, restore) = (top.id, below.focus.get());
+        let restore_path = below.saved_focus.borrow().clone().zip(below.root.node());
         let exit = untrack(|| use_theme().get().motion.enter);
         // The page leaves the stack at once (so a second back goes further) but stays on
         // screen while it animates out.
         let top = top.clone();
         self.0.leaving.update(|l| l.push(top));
-        self.0.stack.update(|stack| {
+        self.set_stack(|stack| {
             stack.retain(|e| e.id != leaving_id);
         });
         if let Some(node) = restore {
             context::push_op(SceneOp::Focus(node));
+        } else if let Some((path, root)) = restore_path {
+            // Restored after a restart: focus goes where it was before it.
+            context::push_op(SceneOp::FocusPath { root, path });
         }
         let leaving = self.0.leaving;
         spawn_local(async move {
@@ -222,6 +299,7 @@ impl Router {
         RouterState {
             version: ROUTER_STATE_VERSION,
             stack: self.0.stack.with(|stack| stack.iter().map(|e| e.route.clone()).collect()),
+            focus: Vec::new(),
         }
     }
 
@@ -232,13 +310,36 @@ impl Router {
 
     /// Replaces the stack with a saved one (after a restart): every page must be known.
     pub fn restore(&self, saved: &str) -> Result<(), RouterError> {
-        let state = parse_state(saved)?;
+        self.restore_state(parse_state(saved)?)
+    }
+
+    /// Replaces the stack with a saved one; each page's saved focus is where focus goes when
+    /// it is next on screen (the app moves it on the top page once it is mounted).
+    pub(crate) fn restore_state(&self, state: RouterState) -> Result<(), RouterError> {
         for route in &state.stack {
             self.check(route)?;
         }
-        let entries = state.stack.into_iter().map(|route| self.entry(route, false)).collect();
-        self.0.stack.set(entries);
+        let mut focus = state.focus.into_iter();
+        let entries: Vec<Entry> = state
+            .stack
+            .into_iter()
+            .map(|route| {
+                let entry = self.entry(route, false);
+                *entry.saved_focus.borrow_mut() = focus.next().flatten();
+                entry
+            })
+            .collect();
+        self.set_stack(|stack| *stack = entries);
         Ok(())
+    }
+
+    /// The top page's root and saved focus path, right after a restore.
+    pub(crate) fn top_saved_focus(&self) -> Option<(NodeRef, FocusPath)> {
+        self.0.stack.with_untracked(|stack| {
+            let top = stack.last()?;
+            let path = top.saved_focus.borrow().clone()?;
+            Some((top.root.clone(), path))
+        })
     }
 
     /// The pages: every page on the stack mounted, the top one shown. Back (unless a page
@@ -252,6 +353,20 @@ impl Router {
             entries.extend(leaving.get());
             entries
         };
+        // The bundle owns the page history; the legacy JS VM mirrors it from these messages,
+        // and counts page views.
+        let last_top = RefCell::new(None);
+        effect(move || {
+            let routes: Vec<Route> = stack.with(|s| s.iter().map(|e| e.route.clone()).collect());
+            let top = routes.last().map(|r| r.page.clone());
+            let _ = bus::post(serde_json::json!({ "type": "history", "stack": routes }));
+            if let Some(page) = top.as_ref().filter(|top| last_top.borrow().as_ref() != Some(*top)) {
+                let _ = bus::post(
+                    serde_json::json!({ "type": "metric", "name": "page_view", "page": page, "value": 1 }),
+                );
+            }
+            *last_top.borrow_mut() = top;
+        });
         let pages = self.clone();
         let list = keyed(shown, |e: &Entry| e.id, move |entry: Entry| pages.frame(entry));
         let back = self.clone();
@@ -294,6 +409,7 @@ impl Router {
             .transition(untrack(|| theme.get().motion.enter))
             .opacity(move || if shown() { 1.0 } else { 0.0 })
             .translate(move || if shown() { [0.0, 0.0] } else { [96.0, 0.0] })
+            .r#ref(&entry.root)
             .child(page(&entry.route))
             .into_view()
     }
@@ -311,6 +427,11 @@ fn transition_length(transition: touchline_engine::Transition) -> Duration {
 /// Reads a saved stack.
 pub fn parse_state(saved: &str) -> Result<RouterState, RouterError> {
     let state: RouterState = serde_json::from_str(saved).map_err(|e| RouterError::BadState(e.to_string()))?;
+    check_state(state)
+}
+
+/// Checks a saved stack's version and that it has a page.
+pub fn check_state(state: RouterState) -> Result<RouterState, RouterError> {
     if state.version != ROUTER_STATE_VERSION {
         return Err(RouterError::Version(state.version));
     }

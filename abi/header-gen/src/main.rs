@@ -81,6 +81,9 @@ fn main() -> ExitCode {
                 "AnnounceRequest",
                 "FetchRequest",
                 "CancelFetchRequest",
+                "SaveStateRequest",
+                "PostMessageRequest",
+                "BusSource",
                 "FetchMethod",
                 "FetchError",
             ]

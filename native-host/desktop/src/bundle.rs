@@ -47,8 +47,8 @@ pub fn is_frame_phase(during: &str) -> bool {
 const FRAME_OUTPUT_SIZE: usize = 16;
 /// Size of `RequestBuffer` in bytes.
 const REQUEST_BUFFER_SIZE: usize = 16;
-/// How often the watchdog advances the engine's epoch.
-const EPOCH_TICK: Duration = Duration::from_millis(100);
+/// How often the watchdog advances the engine's epoch: the granularity of the time limits.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Which wasmtime back end runs the bundle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -69,10 +69,23 @@ pub struct BundleOptions {
     pub height: u32,
     /// Back end.
     pub engine: EngineKind,
-    /// The longest one call into the bundle may run before it is interrupted (a trap), so a
-    /// bundle stuck in a loop cannot hang the host. Measured in 100 ms ticks.
+    /// The longest the bundle's start (instantiation, `touchline_init`) may run before it is
+    /// interrupted (a trap), so a bundle stuck in a loop cannot hang the host. Measured in
+    /// 10 ms ticks of the watchdog.
     pub call_timeout: Duration,
+    /// The longest one frame (`touchline_input_buffer`, `touchline_frame`,
+    /// `touchline_requests`) may run before the watchdog interrupts it (a trap).
+    pub frame_budget: Duration,
+    /// The most linear memory an instance may have, in bytes: a `memory.grow` past it fails
+    /// (the bundle's allocator then aborts: a trap, reported as out of memory).
+    pub memory_limit: usize,
+    /// The exact `major << 16 | minor` the bundle must export (a delivered bundle: its
+    /// manifest's `abi`), checked before `_initialize` or `touchline_init` run.
+    pub expected_abi: Option<u32>,
 }
+
+/// The default [`BundleOptions::memory_limit`]: 256 MiB, several times what the app uses.
+pub const DEFAULT_MEMORY_LIMIT: usize = 256 << 20;
 
 impl Default for BundleOptions {
     fn default() -> Self {
@@ -81,6 +94,9 @@ impl Default for BundleOptions {
             height: 1080,
             engine: EngineKind::Cranelift,
             call_timeout: Duration::from_secs(30),
+            frame_budget: Duration::from_secs(1),
+            memory_limit: DEFAULT_MEMORY_LIMIT,
+            expected_abi: None,
         }
     }
 }
@@ -116,36 +132,107 @@ impl Drop for Watchdog {
 /// Per-instance state of the store.
 pub(crate) struct HostState {
     wasi: WasiP1Ctx,
+    limiter: MemoryLimiter,
 }
 
-/// A loaded, initialised bundle: a [`FrameSource`].
+/// Caps an instance's linear memory, and remembers a refused growth so a trap after it is
+/// reported as running out of memory.
+struct MemoryLimiter {
+    limit: usize,
+    refused: bool,
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = desired <= self.limit;
+        self.refused |= !allowed;
+        Ok(allowed)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // Tables hold function references; a bundle needs a few thousand.
+        Ok(desired <= 1 << 20)
+    }
+}
+
+/// What ended an instance, as a host reports it (telemetry, the `recovered:` line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrapKind {
+    /// The bundle panicked (Rust's `panic = "abort"`: an `unreachable`).
+    Panic,
+    /// The watchdog interrupted a call that ran past its budget.
+    Watchdog,
+    /// A `memory.grow` past the memory limit was refused, then the bundle trapped.
+    OutOfMemory,
+    /// A load or store outside linear memory, or another wasm trap.
+    Fault,
+    /// The bundle called `proc_exit`.
+    Exit,
+}
+
+impl TrapKind {
+    /// The word for it in lines and telemetry.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrapKind::Panic => "panic",
+            TrapKind::Watchdog => "watchdog",
+            TrapKind::OutOfMemory => "out of memory",
+            TrapKind::Fault => "fault",
+            TrapKind::Exit => "exit",
+        }
+    }
+}
+
+/// A loaded, initialised bundle: a [`FrameSource`] that can be restarted after a trap.
 pub struct Bundle {
-    store: Store<HostState>,
-    memory: Memory,
-    input_buffer: TypedFunc<i32, i32>,
-    frame: TypedFunc<(i64, i32), i32>,
-    /// `touchline_requests`, when exported (ABI 1.1).
-    requests: Option<TypedFunc<(), i32>>,
-    width: u32,
-    height: u32,
+    compiled: Compiled,
+    options: BundleOptions,
+    live: Live,
     abi_version: (u32, u32),
     timings: SourceTimings,
     /// The last frame's display list, copied out of linear memory.
     list: Vec<u8>,
     /// The last frame's request records, copied out of linear memory.
     request_bytes: Vec<u8>,
-    /// Set after a trap: the instance is dead.
-    dead: bool,
-    /// Epoch ticks each call may run.
-    budget_ticks: u64,
-    _watchdog: Watchdog,
+    /// Set after a trap: the instance is dead until [`Bundle::restart`].
+    dead: Option<TrapKind>,
+    /// Epoch ticks each frame may run.
+    frame_ticks: u64,
+}
+
+/// One running instance of the module.
+struct Live {
+    store: Store<HostState>,
+    memory: Memory,
+    input_buffer: TypedFunc<i32, i32>,
+    frame: TypedFunc<(i64, i32), i32>,
+    /// `touchline_requests`, when exported (ABI 1.1).
+    requests: Option<TypedFunc<(), i32>>,
+}
+
+/// What starting an instance measured.
+struct Started {
+    live: Live,
+    abi_version: (u32, u32),
+    instantiate_ms: f64,
+    init_ms: f64,
 }
 
 impl std::fmt::Debug for Bundle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Bundle")
-            .field("width", &self.width)
-            .field("height", &self.height)
+            .field("width", &self.options.width)
+            .field("height", &self.options.height)
             .field("abi_version", &self.abi_version)
             .field("timings", &self.timings)
             .finish_non_exhaustive()
@@ -166,75 +253,51 @@ impl Bundle {
     /// Like [`Self::load`], from the module's bytes (binary; the header is checked by `load`).
     pub fn from_bytes(bytes: &[u8], options: BundleOptions) -> Result<Self, HostError> {
         let compiled = Compiled::new(bytes, options.engine, options.call_timeout)?;
-        let started = Instant::now();
-        // Every export first, then the version, and only then anything that runs bundle code.
-        let (mut store, instance, memory) = compiled.instantiate()?;
-        let Compiled { compile_ms, budget_ticks, watchdog, .. } = compiled;
-        let abi_version: TypedFunc<(), i32> = typed(&instance, &mut store, EXPORT_ABI_VERSION, "() -> i32")?;
-        let init: TypedFunc<(i32, i32), i32> =
-            typed(&instance, &mut store, EXPORT_INIT, "(i32, i32) -> i32")?;
-        let input_buffer: TypedFunc<i32, i32> =
-            typed(&instance, &mut store, EXPORT_INPUT_BUFFER, "(i32) -> i32")?;
-        let frame: TypedFunc<(i64, i32), i32> =
-            typed(&instance, &mut store, EXPORT_FRAME, "(i64, i32) -> i32")?;
-        let requests: Option<TypedFunc<(), i32>> = match instance.get_func(&mut store, EXPORT_REQUESTS) {
-            Some(f) => {
-                Some(f.typed(&store).map_err(|_| missing(EXPORT_REQUESTS, "does not have type () -> i32"))?)
-            }
-            None => None,
-        };
-        let initialize: Option<TypedFunc<(), ()>> =
-            match instance.get_func(&mut store, EXPORT_WASI_INITIALIZE) {
-                Some(f) => Some(
-                    f.typed(&store)
-                        .map_err(|_| missing(EXPORT_WASI_INITIALIZE, "does not have type () -> ()"))?,
-                ),
-                None => None,
-            };
+        Self::from_compiled(compiled, options)
+    }
 
-        store.set_epoch_deadline(budget_ticks);
-        let version = abi_version
-            .call(&mut store, ())
-            .map_err(|e| trap_or(e, EXPORT_ABI_VERSION, HostError::Instantiate))?;
-        let (major, minor) = split_abi_version(version as u32);
-        if major != ABI_VERSION_MAJOR {
-            return Err(HostError::AbiMismatch { bundle_major: major, bundle_minor: minor });
-        }
-        if let Some(initialize) = initialize {
-            store.set_epoch_deadline(budget_ticks);
-            initialize
-                .call(&mut store, ())
-                .map_err(|e| trap_or(e, EXPORT_WASI_INITIALIZE, HostError::Instantiate))?;
-        }
-        let instantiate_ms = ms_since(started);
-
-        let started = Instant::now();
-        let (width, height) = (options.width, options.height);
-        store.set_epoch_deadline(budget_ticks);
-        let status = init
-            .call(&mut store, (width as i32, height as i32))
-            .map_err(|e| trap_or(e, EXPORT_INIT, HostError::Instantiate))?;
-        if status != 0 {
-            return Err(HostError::InitFailed { width, height, status });
-        }
-        let init_ms = ms_since(started);
-
+    /// Starts an instance of an already compiled module (one compiled for another instance, or
+    /// a precompiled one from the cache): no compile time.
+    pub fn from_compiled(compiled: Compiled, options: BundleOptions) -> Result<Self, HostError> {
+        let started = start_instance(&compiled, &options)?;
+        let frame_ticks = ticks(options.frame_budget);
         Ok(Self {
-            store,
-            memory,
-            input_buffer,
-            frame,
-            requests,
-            width,
-            height,
-            abi_version: (major, minor),
-            timings: SourceTimings { compile_ms, instantiate_ms, init_ms },
+            timings: SourceTimings {
+                compile_ms: compiled.compile_ms,
+                instantiate_ms: started.instantiate_ms,
+                init_ms: started.init_ms,
+            },
+            abi_version: started.abi_version,
+            live: started.live,
+            compiled,
+            options,
             list: Vec::new(),
             request_bytes: Vec::new(),
-            dead: false,
-            budget_ticks,
-            _watchdog: watchdog,
+            dead: None,
+            frame_ticks,
         })
+    }
+
+    /// Replaces the instance with a fresh one of the same module (after a trap): new linear
+    /// memory, `_initialize` and `touchline_init` again. Returns how long it took (ms). The
+    /// last display list stays, so a host keeps showing it meanwhile.
+    pub fn restart(&mut self) -> Result<f64, HostError> {
+        let begun = Instant::now();
+        let started = start_instance(&self.compiled, &self.options)?;
+        self.live = started.live;
+        self.abi_version = started.abi_version;
+        self.dead = None;
+        Ok(ms_since(begun))
+    }
+
+    /// Why the instance died, when it did (until [`Self::restart`]).
+    pub fn trapped(&self) -> Option<TrapKind> {
+        self.dead
+    }
+
+    /// Bytes of linear memory the instance has now.
+    pub fn memory_bytes(&self) -> usize {
+        self.live.memory.data_size(&self.live.store)
     }
 
     /// The `(major, minor)` ABI version the bundle exported.
@@ -259,33 +322,35 @@ impl Bundle {
         }
         // Records, then the payload area (ABI 1.3).
         let batch_len = records_len + payload.len();
-        self.store.set_epoch_deadline(self.budget_ticks);
+        self.live.store.set_epoch_deadline(self.frame_ticks);
         let ptr = self
+            .live
             .input_buffer
-            .call(&mut self.store, batch_len as i32)
+            .call(&mut self.live.store, batch_len as i32)
             .map_err(|e| trap_or(e, INPUT_PHASE, HostError::Source))?;
         if batch_len > 0 {
             if ptr == 0 {
                 return Err(HostError::BadOutput(format!("touchline_input_buffer({batch_len}) returned 0")));
             }
             let at = self.checked_range(ptr, batch_len, "the input buffer", HostError::BadOutput)?;
-            let input = &mut self.memory.data_mut(&mut self.store)[at];
+            let input = &mut self.live.memory.data_mut(&mut self.live.store)[at];
             for (record, event) in input.chunks_exact_mut(EVENT_SIZE).zip(events) {
                 record.copy_from_slice(&event.to_bytes());
             }
             input[records_len..].copy_from_slice(payload);
         }
 
-        self.store.set_epoch_deadline(self.budget_ticks);
+        self.live.store.set_epoch_deadline(self.frame_ticks);
         let out = self
+            .live
             .frame
-            .call(&mut self.store, (time_us as i64, events.len() as i32))
+            .call(&mut self.live.store, (time_us as i64, events.len() as i32))
             .map_err(|e| trap_or(e, FRAME_PHASE, HostError::Source))?;
         if out == 0 {
             return Err(HostError::BadOutput("touchline_frame returned 0 (failure)".into()));
         }
         let at = self.checked_range(out, FRAME_OUTPUT_SIZE, "the FrameOutput", HostError::BadOutput)?;
-        let data = self.memory.data(&self.store);
+        let data = self.live.memory.data(&self.live.store);
         let word = |i: usize| {
             let b = &data[at.start + i * 4..at.start + i * 4 + 4];
             u32::from_le_bytes([b[0], b[1], b[2], b[3]])
@@ -304,7 +369,7 @@ impl Bundle {
         let at =
             self.checked_range(list_ptr as i32, list_len as usize, "the display list", HostError::BadOutput)?;
         self.list.clear();
-        self.list.extend_from_slice(&self.memory.data(&self.store)[at]);
+        self.list.extend_from_slice(&self.live.memory.data(&self.live.store)[at]);
         DisplayListReader::new(&self.list).map_err(|e| HostError::BadOutput(e.to_string()))?;
         self.fetch_requests()
     }
@@ -312,15 +377,16 @@ impl Bundle {
     /// Copies the frame's request records out, when the bundle exports `touchline_requests`.
     /// A null pointer or an empty buffer means no requests.
     fn fetch_requests(&mut self) -> Result<(), HostError> {
-        let Some(requests) = &self.requests else { return Ok(()) };
-        self.store.set_epoch_deadline(self.budget_ticks);
-        let ptr =
-            requests.call(&mut self.store, ()).map_err(|e| trap_or(e, REQUESTS_PHASE, HostError::Source))?;
+        let Some(requests) = &self.live.requests else { return Ok(()) };
+        self.live.store.set_epoch_deadline(self.frame_ticks);
+        let ptr = requests
+            .call(&mut self.live.store, ())
+            .map_err(|e| trap_or(e, REQUESTS_PHASE, HostError::Source))?;
         if ptr == 0 {
             return Ok(());
         }
         let at = self.checked_range(ptr, REQUEST_BUFFER_SIZE, "the RequestBuffer", HostError::BadRequests)?;
-        let data = self.memory.data(&self.store);
+        let data = self.live.memory.data(&self.live.store);
         let word = |i: usize| {
             let b = &data[at.start + i * 4..at.start + i * 4 + 4];
             u32::from_le_bytes([b[0], b[1], b[2], b[3]])
@@ -340,7 +406,7 @@ impl Bundle {
             "the request list",
             HostError::BadRequests,
         )?;
-        self.request_bytes.extend_from_slice(&self.memory.data(&self.store)[at]);
+        self.request_bytes.extend_from_slice(&self.live.memory.data(&self.live.store)[at]);
         Ok(())
     }
 
@@ -352,7 +418,7 @@ impl Bundle {
         what: &str,
         bad: fn(String) -> HostError,
     ) -> Result<std::ops::Range<usize>, HostError> {
-        let size = self.memory.data_size(&self.store);
+        let size = self.live.memory.data_size(&self.live.store);
         let start = ptr as u32 as usize;
         match start.checked_add(len) {
             Some(end) if end <= size => Ok(start..end),
@@ -363,25 +429,42 @@ impl Bundle {
 
 impl FrameSource for Bundle {
     fn viewport(&self) -> (u32, u32) {
-        (self.width, self.height)
+        (self.options.width, self.options.height)
     }
 
     fn frame(&mut self, time_us: u64, events: &[Event], payload: &[u8]) -> Result<&[u8], HostError> {
-        if self.dead {
+        if self.dead.is_some() {
             return Err(HostError::Trap {
                 during: FRAME_PHASE,
                 message: "the instance trapped earlier".into(),
             });
         }
+        self.live.store.data_mut().limiter.refused = false;
         match self.run_frame(time_us, events, payload) {
             Ok(()) => Ok(&self.list),
             Err(e) => {
-                if matches!(e, HostError::Trap { .. }) {
-                    self.dead = true;
+                if let HostError::Trap { message, .. } = &e {
+                    self.dead = Some(classify_trap(message, self.live.store.data().limiter.refused));
                 }
                 Err(e)
             }
         }
+    }
+
+    fn abi_version(&self) -> (u32, u32) {
+        self.abi_version
+    }
+
+    fn restart(&mut self) -> Result<f64, HostError> {
+        Bundle::restart(self)
+    }
+
+    fn trap_kind(&self) -> Option<TrapKind> {
+        self.dead
+    }
+
+    fn memory_bytes(&self) -> Option<usize> {
+        Some(Bundle::memory_bytes(self))
     }
 
     fn timings(&self) -> SourceTimings {
@@ -391,6 +474,89 @@ impl FrameSource for Bundle {
     fn requests(&self) -> &[u8] {
         &self.request_bytes
     }
+}
+
+/// Instantiates `compiled`, checks every export and the ABI major before running anything,
+/// then runs `_initialize` (if exported) and `touchline_init`.
+fn start_instance(compiled: &Compiled, options: &BundleOptions) -> Result<Started, HostError> {
+    let begun = Instant::now();
+    let budget_ticks = compiled.budget_ticks;
+    let (mut store, instance, memory) = compiled.instantiate_limited(options.memory_limit)?;
+    let abi_version: TypedFunc<(), i32> = typed(&instance, &mut store, EXPORT_ABI_VERSION, "() -> i32")?;
+    let init: TypedFunc<(i32, i32), i32> = typed(&instance, &mut store, EXPORT_INIT, "(i32, i32) -> i32")?;
+    let input_buffer: TypedFunc<i32, i32> =
+        typed(&instance, &mut store, EXPORT_INPUT_BUFFER, "(i32) -> i32")?;
+    let frame: TypedFunc<(i64, i32), i32> = typed(&instance, &mut store, EXPORT_FRAME, "(i64, i32) -> i32")?;
+    let requests: Option<TypedFunc<(), i32>> = match instance.get_func(&mut store, EXPORT_REQUESTS) {
+        Some(f) => {
+            Some(f.typed(&store).map_err(|_| missing(EXPORT_REQUESTS, "does not have type () -> i32"))?)
+        }
+        None => None,
+    };
+    let initialize: Option<TypedFunc<(), ()>> = match instance.get_func(&mut store, EXPORT_WASI_INITIALIZE) {
+        Some(f) => Some(
+            f.typed(&store).map_err(|_| missing(EXPORT_WASI_INITIALIZE, "does not have type () -> ()"))?,
+        ),
+        None => None,
+    };
+
+    store.set_epoch_deadline(budget_ticks);
+    let version = abi_version
+        .call(&mut store, ())
+        .map_err(|e| trap_or(e, EXPORT_ABI_VERSION, HostError::Instantiate))?;
+    let (major, minor) = split_abi_version(version as u32);
+    if major != ABI_VERSION_MAJOR {
+        return Err(HostError::AbiMismatch { bundle_major: major, bundle_minor: minor });
+    }
+    if let Some(expected) = options.expected_abi.filter(|expected| *expected != version as u32) {
+        let (want_major, want_minor) = split_abi_version(expected);
+        return Err(HostError::Instantiate(format!(
+            "it exports ABI {major}.{minor}, the manifest says {want_major}.{want_minor}"
+        )));
+    }
+    if let Some(initialize) = initialize {
+        store.set_epoch_deadline(budget_ticks);
+        initialize
+            .call(&mut store, ())
+            .map_err(|e| trap_or(e, EXPORT_WASI_INITIALIZE, HostError::Instantiate))?;
+    }
+    let instantiate_ms = ms_since(begun);
+
+    let begun = Instant::now();
+    let (width, height) = (options.width, options.height);
+    store.set_epoch_deadline(budget_ticks);
+    let status = init
+        .call(&mut store, (width as i32, height as i32))
+        .map_err(|e| trap_or(e, EXPORT_INIT, HostError::Instantiate))?;
+    if status != 0 {
+        return Err(HostError::InitFailed { width, height, status });
+    }
+    Ok(Started {
+        live: Live { store, memory, input_buffer, frame, requests },
+        abi_version: (major, minor),
+        instantiate_ms,
+        init_ms: ms_since(begun),
+    })
+}
+
+/// What a trap's message and the limiter say ended the instance.
+fn classify_trap(message: &str, memory_refused: bool) -> TrapKind {
+    if memory_refused {
+        TrapKind::OutOfMemory
+    } else if message.contains("proc_exit") {
+        TrapKind::Exit
+    } else if message.contains("interrupt") {
+        TrapKind::Watchdog
+    } else if message.contains("unreachable") {
+        TrapKind::Panic
+    } else {
+        TrapKind::Fault
+    }
+}
+
+/// Watchdog ticks in `budget` (at least one).
+fn ticks(budget: Duration) -> u64 {
+    budget.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64
 }
 
 /// Checks the 8-byte preamble of a core wasm module.
@@ -416,31 +582,66 @@ pub(crate) fn read_module(path: &Path) -> Result<Vec<u8>, HostError> {
 /// A module compiled the way bundles run, with the watchdog that bounds each call into its
 /// instances; shared by [`Bundle`] and the bench harness ([`crate::bench`]), so both run wasm
 /// on the same configuration.
-pub(crate) struct Compiled {
+#[derive(Clone)]
+pub struct Compiled {
     module: Module,
     /// How long compiling took.
     pub(crate) compile_ms: f64,
     /// Epoch ticks each call may run (set it with `Store::set_epoch_deadline` before a call).
     pub(crate) budget_ticks: u64,
-    watchdog: Watchdog,
+    _watchdog: Arc<Watchdog>,
 }
 
 impl Compiled {
     /// Compiles `bytes` for `kind` and starts the watchdog (one per engine).
-    pub(crate) fn new(bytes: &[u8], kind: EngineKind, call_timeout: Duration) -> Result<Self, HostError> {
+    pub fn new(bytes: &[u8], kind: EngineKind, call_timeout: Duration) -> Result<Self, HostError> {
         let engine = make_engine(kind)?;
-        let budget_ticks = call_timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64;
+        let budget_ticks = ticks(call_timeout);
         let started = Instant::now();
         let module = Module::from_binary(&engine, bytes).map_err(|e| HostError::Compile(format!("{e:#}")))?;
         let compile_ms = ms_since(started);
         let watchdog = Watchdog::start(&engine);
-        Ok(Self { module, compile_ms, budget_ticks, watchdog })
+        Ok(Self { module, compile_ms, budget_ticks, _watchdog: Arc::new(watchdog) })
+    }
+
+    /// The compiled code, for a precompiled-module cache ([`Self::deserialize`] reads it).
+    pub fn serialize(&self) -> Result<Vec<u8>, HostError> {
+        self.module.serialize().map_err(|e| HostError::Compile(format!("{e:#}")))
+    }
+
+    /// A module from [`Self::serialize`]'s bytes, without compiling: what a warm start loads.
+    /// wasmtime refuses bytes made by another version or configuration (an error, never a
+    /// crash); `compile_ms` is the time loading took.
+    ///
+    /// The bytes are machine code that will run: the caller must have them from a place only
+    /// this host writes, checked against the hash it wrote beside them (the delivery cache
+    /// does both).
+    pub fn deserialize(bytes: &[u8], kind: EngineKind, call_timeout: Duration) -> Result<Self, HostError> {
+        let engine = make_engine(kind)?;
+        let started = Instant::now();
+        // SAFETY: `Module::deserialize` trusts its input to be wasmtime's own output. The
+        // contract above (our cache, hash-checked) is what makes it so; anything else wasmtime
+        // rejects by its header, version and configuration checks.
+        #[allow(unsafe_code)]
+        let module = unsafe { Module::deserialize(&engine, bytes) }
+            .map_err(|e| HostError::Compile(format!("precompiled module: {e:#}")))?;
+        let compile_ms = ms_since(started);
+        let watchdog = Watchdog::start(&engine);
+        Ok(Self { module, compile_ms, budget_ticks: ticks(call_timeout), _watchdog: Arc::new(watchdog) })
     }
 
     /// A new instance with WASI preview 1 (stdout and stderr inherited, no preopened
     /// directories) and `touchline_host.log`, and its `memory` export. Only the module's start
     /// function (if any) has run in it.
     pub(crate) fn instantiate(&self) -> Result<(Store<HostState>, Instance, Memory), HostError> {
+        self.instantiate_limited(usize::MAX)
+    }
+
+    /// Like [`Self::instantiate`], with linear memory capped at `memory_limit` bytes.
+    pub(crate) fn instantiate_limited(
+        &self,
+        memory_limit: usize,
+    ) -> Result<(Store<HostState>, Instance, Memory), HostError> {
         let engine = self.module.engine();
         let mut linker: Linker<HostState> = Linker::new(engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
@@ -449,7 +650,9 @@ impl Compiled {
             .func_wrap(HOST_MODULE, IMPORT_LOG, host_log)
             .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
         let wasi = WasiCtxBuilder::new().inherit_stdout().inherit_stderr().build_p1();
-        let mut store = Store::new(engine, HostState { wasi });
+        let limiter = MemoryLimiter { limit: memory_limit, refused: false };
+        let mut store = Store::new(engine, HostState { wasi, limiter });
+        store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(self.budget_ticks);
         let instance = linker
             .instantiate(&mut store, &self.module)
@@ -506,7 +709,8 @@ pub(crate) fn trap_or(
         } else {
             ""
         };
-        return HostError::Trap { during, message: format!("{error:?}{hint}") };
+        // The trap's own words first: they are what a `recovered:` line shows.
+        return HostError::Trap { during, message: format!("wasm trap: {trap}{hint}\n{error:?}") };
     }
     if is_frame_phase(during) {
         // Any other failure of a running instance (host function error, ...) is a trap too.

@@ -68,6 +68,8 @@ impl CommonArgs {
             dump_dir: self.dump_dir.clone(),
             quiet: self.quiet,
             assets: self.assets.clone(),
+            recover: false,
+            faults: Vec::new(),
         }
     }
 }
@@ -86,19 +88,58 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Run a bundle (a wasm32-wasip1 reactor module).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the engine benchmarks of a bench module (`touchline-bench` built for wasm32-wasip1)
     /// and print each figure against its target.
     Bench(crate::bench::BenchArgs),
+    /// Press keys through a fault-injection bundle for a long time with a crash at a fixed
+    /// period; print recovery and memory figures (exit 1 if memory grew or a crash was not
+    /// recovered).
+    Soak(crate::soak::SoakArgs),
 }
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// The bundle, e.g. target/wasm32-wasip1/release/touchline_pages.wasm.
-    bundle: PathBuf,
+    /// The bundle, e.g. target/wasm32-wasip1/bundle/touchline_pages.wasm (or `--manifest`).
+    #[arg(required_unless_present = "manifest", conflicts_with = "manifest")]
+    bundle: Option<PathBuf>,
+    /// Launch like a device: fetch and verify the release this manifest names
+    /// (docs/delivery.md), run it from the cache, fall back to the last good one. Implies
+    /// `--recover`.
+    #[arg(long, value_name = "URL")]
+    manifest: Option<String>,
+    /// The delivery cache (with `--manifest`).
+    #[arg(long, value_name = "DIR", requires = "manifest")]
+    cache: Option<PathBuf>,
+    /// The release signing key to trust instead of the built-in development key (64 hex).
+    #[arg(long, value_name = "HEX", requires = "manifest")]
+    public_key: Option<String>,
+    /// Total time for each download (with `--manifest`).
+    #[arg(long, value_name = "MS", requires = "manifest")]
+    download_timeout_ms: Option<u64>,
+    /// The legacy JS to run beside the bundle (with `--manifest`: the release's, unless given).
+    #[arg(long, value_name = "FILE")]
+    legacy_js: Option<PathBuf>,
+    /// Where the legacy JS sends its reports (`host.config.collectorUrl`).
+    #[arg(long, value_name = "URL")]
+    collector: Option<String>,
     /// Wasm back end.
     #[arg(long, value_enum, default_value_t = EngineKind::Cranelift)]
     engine: EngineKind,
+    /// After a trap, restart the bundle and restore its saved page stack and focus (instead
+    /// of stopping with exit code 3).
+    #[arg(long)]
+    recover: bool,
+    /// Make a `fault-injection` test bundle fail: `panic@FRAME`, `loop@FRAME`, `oom@FRAME`,
+    /// or `KIND@FRAME/EVERY` to repeat. May be given many times.
+    #[arg(long = "inject-fault", value_name = "KIND@FRAME")]
+    faults: Vec<crate::session::InjectedFault>,
+    /// The longest one frame may run before the watchdog interrupts it (a trap).
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    frame_budget_ms: u64,
+    /// The most linear memory the bundle may have (MiB); growing past it fails.
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    memory_limit_mb: u64,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -137,22 +178,110 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
     let run = match cli.command {
         Cmd::Run(run) => run,
         Cmd::Bench(bench) => return crate::bench::run(&bench),
+        Cmd::Soak(soak) => return crate::soak::run(&soak),
     };
-    let options = run.common.options();
+    let mut options = run.common.options();
+    options.recover = run.recover || run.manifest.is_some();
+    options.faults = run.faults.clone();
     let bundle_options = BundleOptions {
         width: options.size.0,
         height: options.size.1,
         engine: run.engine,
+        frame_budget: std::time::Duration::from_millis(run.frame_budget_ms),
+        memory_limit: (run.memory_limit_mb as usize) << 20,
         ..BundleOptions::default()
     };
-    let bundle = match Bundle::load(&run.bundle, bundle_options) {
-        Ok(bundle) => bundle,
+    let (source, guard, delivered_js): (Box<dyn FrameSource>, Option<crate::launch::DeliveredRun>, _) =
+        match (&run.manifest, &run.bundle) {
+            (Some(url), _) => match delivered(url, &run, bundle_options) {
+                Ok((run, bundle)) => {
+                    let js = run.current().legacy_js.clone();
+                    (Box::new(bundle), Some(run), js)
+                }
+                Err(code) => return code,
+            },
+            (None, Some(path)) => match Bundle::load(path, bundle_options) {
+                Ok(bundle) => (Box::new(bundle), None, None),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(if e.is_load_error() { EXIT_UNUSABLE } else { EXIT_USAGE });
+                }
+            },
+            (None, None) => return ExitCode::from(EXIT_USAGE),
+        };
+    let js_source = match &run.legacy_js {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+        None => delivered_js,
+    };
+    let version = guard.as_ref().map(|g| g.current().version.clone()).unwrap_or_else(|| "dev".into());
+    let session = Session::new(source, options, launch).map(|mut session| {
+        if let Some(guard) = guard {
+            session.set_guard(Box::new(guard));
+        }
+        if let Some(js) = js_source.as_deref().and_then(|bytes| start_legacy_js(bytes, &run, &version)) {
+            session.set_legacy_js(js);
+        }
+        session
+    });
+    match session {
+        Ok(session) => run_built_session(session),
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(if e.is_load_error() { EXIT_UNUSABLE } else { EXIT_USAGE });
+            ExitCode::from(EXIT_UNUSABLE)
         }
+    }
+}
+
+/// `--manifest`: delivery, then the first bundle that starts. Exit code 1 when nothing can run.
+fn delivered(
+    url: &str,
+    run: &RunArgs,
+    options: BundleOptions,
+) -> Result<(crate::launch::DeliveredRun, Bundle), ExitCode> {
+    use crate::delivery::{Delivery, LaunchOptions, PublicKey, cache_dir};
+    let mut launch = LaunchOptions::new(url, cache_dir(run.cache.as_deref()));
+    if let Some(hex) = &run.public_key {
+        launch.public_key = PublicKey::from_hex(hex).map_err(|e| {
+            eprintln!("error: --public-key: {e}");
+            ExitCode::from(EXIT_USAGE)
+        })?;
+    }
+    if let Some(ms) = run.download_timeout_ms {
+        launch.net.manifest_timeout = std::time::Duration::from_millis(ms);
+        launch.net.download_timeout = std::time::Duration::from_millis(ms);
+    }
+    let delivery = Delivery::new(launch).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_UNUSABLE)
+    })?;
+    crate::launch::DeliveredRun::start(delivery, options).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_UNUSABLE)
+    })
+}
+
+/// Starts the legacy JS VM; a script that does not load is reported and the run goes on
+/// without it.
+fn start_legacy_js(source: &[u8], run: &RunArgs, version: &str) -> Option<crate::legacy_js::LegacyJs> {
+    let config = crate::legacy_js::JsConfig {
+        collector_url: run.collector.clone(),
+        app_version: version.to_owned(),
+        device: "touchline-desktop".into(),
+        heap_limit: 0,
     };
-    run_session(Box::new(bundle), options, launch)
+    match crate::legacy_js::LegacyJs::load(&String::from_utf8_lossy(source), &config) {
+        Ok(js) => Some(js),
+        Err(e) => {
+            eprintln!("js: error: {e}");
+            None
+        }
+    }
 }
 
 /// Runs a natively compiled app with the host's flags (all of `run`'s but the bundle path and
@@ -225,15 +354,18 @@ fn parse_native(args: impl IntoIterator<Item = String>) -> Result<RunOptions, Ex
 
 /// Runs a source in a window, or headless when asked or when no window can be opened.
 pub fn run_session(source: Box<dyn FrameSource>, options: RunOptions, launch: Instant) -> ExitCode {
-    let headless = options.headless;
-    let mut session = match Session::new(source, options, launch) {
-        Ok(session) => session,
+    match Session::new(source, options, launch) {
+        Ok(session) => run_built_session(session),
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            ExitCode::from(EXIT_USAGE)
         }
-    };
-    if headless {
+    }
+}
+
+/// Runs a session headless or in a window, as its options say.
+fn run_built_session(mut session: Session) -> ExitCode {
+    if session.options().headless {
         return session.run_headless();
     }
     match window::run_window(session) {
@@ -281,7 +413,7 @@ mod tests {
         ])
         .expect("valid command line");
         let Cmd::Run(run) = cli.command else { panic!("a run command") };
-        assert_eq!(run.bundle, PathBuf::from("b.wasm"));
+        assert_eq!(run.bundle, Some(PathBuf::from("b.wasm")));
         assert_eq!(run.engine, EngineKind::Pulley);
         let o = run.common.options();
         assert!(o.headless && o.quiet);

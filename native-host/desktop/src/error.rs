@@ -66,6 +66,15 @@ pub enum HostError {
         /// The trap message, with the wasm backtrace when there is one.
         message: String,
     },
+    /// The bundle trapped before it had started (120 frames), this many times in a row: the
+    /// host gives up on it (a delivered bundle is demoted).
+    #[error("bundle trapped at start-up {count} times in a row; the last: {last}")]
+    StartupTraps {
+        /// Start-up traps in a row.
+        count: u32,
+        /// The last trap's message.
+        last: String,
+    },
     /// The bundle returned a pointer, length or display list the host refuses.
     #[error("bundle returned a bad frame: {0}")]
     BadOutput(String),

@@ -43,6 +43,29 @@ pub trait FrameSource {
     fn requests(&self) -> &[u8] {
         &[]
     }
+
+    /// The `(major, minor)` ABI version the source speaks: the host hands 1.4 events (bus
+    /// messages, restored state) only to sources of 1.4 or later. Native sources speak this
+    /// build's.
+    fn abi_version(&self) -> (u32, u32) {
+        (touchline_abi::ABI_VERSION_MAJOR, touchline_abi::ABI_VERSION_MINOR)
+    }
+
+    /// Starts the source afresh after a trap (a bundle: a new instance of its module), and
+    /// returns how long that took in milliseconds. Sources that cannot say so.
+    fn restart(&mut self) -> Result<f64, HostError> {
+        Err(HostError::Source("this source cannot be restarted".into()))
+    }
+
+    /// What ended the source, after a failed [`FrameSource::frame`] that was a trap.
+    fn trap_kind(&self) -> Option<crate::bundle::TrapKind> {
+        None
+    }
+
+    /// Bytes of memory the source's code has (a bundle: its linear memory), if it knows.
+    fn memory_bytes(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
@@ -57,5 +80,17 @@ impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
     }
     fn requests(&self) -> &[u8] {
         (**self).requests()
+    }
+    fn abi_version(&self) -> (u32, u32) {
+        (**self).abi_version()
+    }
+    fn restart(&mut self) -> Result<f64, HostError> {
+        (**self).restart()
+    }
+    fn trap_kind(&self) -> Option<crate::bundle::TrapKind> {
+        (**self).trap_kind()
+    }
+    fn memory_bytes(&self) -> Option<usize> {
+        (**self).memory_bytes()
     }
 }

@@ -12,13 +12,19 @@
 pub mod bench;
 pub mod bundle;
 pub mod cli;
+pub mod delivery;
 pub mod error;
 pub mod fetch;
 pub mod frame_source;
 pub mod images;
+pub mod launch;
+pub mod legacy_js;
+pub mod release;
 pub mod renderer;
 pub mod screenshot;
+pub mod serve;
 pub mod session;
+pub mod soak;
 pub mod window;
 
 pub use bundle::{Bundle, BundleOptions, EngineKind};

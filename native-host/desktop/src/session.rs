@@ -17,6 +17,14 @@
 //! fetch answer prints `fetch: URL -> STATUS (N bytes)` or `fetch: URL -> failed: REASON` on
 //! stdout when it is delivered (before the line of the frame it goes to), unless the run is
 //! `--quiet`. `CancelFetch` drops a fetch, and its answer if it is still queued.
+//!
+//! ABI 1.4: `SaveState` requests are kept (the latest one), `PostMessage` requests go to the
+//! bus towards the legacy JS VM ([`Session::messages_to_js`]), and messages for the bundle
+//! (from JS, or the host's own) go out with the next frame's events, bounded per direction
+//! with drop counters. With [`RunOptions::recover`] a trap does not end the run: the source
+//! is restarted, its first frame gets the kept state (`RestoreState`), and the trapping
+//! frame is the only stale one (the last good pixels stay on screen). An instance that traps
+//! before [`STARTUP_FRAMES`] frames, [`MAX_STARTUP_TRAPS`] times in a row, is given up on.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -37,6 +45,14 @@ use crate::{HostError, images, screenshot};
 
 /// The most events one frame can carry.
 const MAX_EVENTS_PER_FRAME: usize = MAX_EVENT_BATCH_BYTES as usize / EVENT_SIZE;
+
+/// An instance that has run this many frames (two seconds at 60 Hz) has started: a trap
+/// after it is not a start-up trap.
+pub const STARTUP_FRAMES: u64 = 120;
+/// Start-up traps in a row after which a bundle is given up on (and, delivered, demoted).
+pub const MAX_STARTUP_TRAPS: u32 = 3;
+/// Messages each bus direction holds before it drops new ones (and counts them).
+pub const MAX_QUEUED_MESSAGES: usize = 256;
 
 /// How many of the run's latest announcements a [`Session`] keeps.
 pub const KEPT_ANNOUNCEMENTS: usize = 64;
@@ -71,6 +87,51 @@ pub struct RunOptions {
     pub quiet: bool,
     /// The asset root relative image URLs resolve under (`--assets`, default `assets`).
     pub assets: PathBuf,
+    /// Restart the source after a trap and restore its saved state (`--recover`).
+    pub recover: bool,
+    /// Faults to make a `fault-injection` test bundle commit (`--inject-fault`).
+    pub faults: Vec<InjectedFault>,
+}
+
+/// A fault a test asks the bundle to commit: the host posts
+/// `{"type":"touchline.fault","fault":KIND}` to it on frame `frame` (and every `every` frames
+/// after, when set). Only bundles built with the `fault-injection` feature obey.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InjectedFault {
+    /// `panic`, `loop` or `oom`.
+    pub fault: String,
+    /// The first frame it is posted on.
+    pub frame: u64,
+    /// Repeat period in frames.
+    pub every: Option<u64>,
+}
+
+impl std::str::FromStr for InjectedFault {
+    type Err = String;
+
+    /// `KIND@FRAME` or `KIND@FRAME/EVERY` (`panic@300`, `panic@1000/1000`).
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let (fault, when) = spec.split_once('@').ok_or_else(|| format!("{spec:?}: expected KIND@FRAME"))?;
+        if !matches!(fault, "panic" | "loop" | "oom") {
+            return Err(format!("{fault:?}: the faults are panic, loop and oom"));
+        }
+        let number = |text: &str| text.parse::<u64>().map_err(|_| format!("{text:?} is not a frame number"));
+        let (frame, every) = match when.split_once('/') {
+            Some((frame, every)) => (number(frame)?, Some(number(every)?.max(1))),
+            None => (number(when)?, None),
+        };
+        Ok(Self { fault: fault.to_owned(), frame, every })
+    }
+}
+
+impl InjectedFault {
+    /// True when the fault is posted on frame `index`.
+    pub fn due(&self, index: u64) -> bool {
+        match self.every {
+            Some(every) => index >= self.frame && (index - self.frame).is_multiple_of(every),
+            None => index == self.frame,
+        }
+    }
 }
 
 impl Default for RunOptions {
@@ -85,6 +146,8 @@ impl Default for RunOptions {
             dump_dir: None,
             quiet: false,
             assets: PathBuf::from("assets"),
+            recover: false,
+            faults: Vec::new(),
         }
     }
 }
@@ -185,6 +248,103 @@ pub struct Session {
     images_loaded: u64,
     images_failed: u64,
     announcements: Announcements,
+    recovery: RecoveryState,
+    bus: HostBus,
+    /// Decides what runs after start-up traps (a delivered bundle: demotion).
+    guard: Option<Box<dyn SourceGuard>>,
+    /// The legacy JS VM, when the run has a script.
+    js: Option<crate::legacy_js::LegacyJs>,
+    /// The JS VM's reports on their way to the collector.
+    reports: Fetcher,
+    next_report: u32,
+    reports_sent: u64,
+    reports_failed: u64,
+}
+
+/// What a host that knows where its bundle came from decides when it misbehaves: the
+/// delivered-bundle runner ([`crate::launch`]) demotes a bundle that keeps trapping at
+/// start-up and runs the previous good one.
+pub trait SourceGuard {
+    /// The source trapped before it had run [`STARTUP_FRAMES`] frames. `Ok(None)`: restart it;
+    /// `Ok(Some(source))`: run this one instead (from a fresh start); an error ends the run.
+    fn startup_trap(&mut self) -> Result<Option<Box<dyn FrameSource>>, HostError>;
+    /// The source ran [`STARTUP_FRAMES`] frames: it is good.
+    fn started(&mut self);
+    /// Fields for the `summary:` line, each with its leading space.
+    fn summary(&self) -> String {
+        String::new()
+    }
+}
+
+/// One trap the session recovered from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crash {
+    /// The frame that trapped (it shows the previous frame's pixels).
+    pub frame: u64,
+    /// What ended the instance.
+    pub kind: crate::bundle::TrapKind,
+    /// The trap's message.
+    pub message: String,
+    /// Milliseconds from the trap to the new instance's first frame on screen.
+    pub recovery_ms: f64,
+    /// The new instance was given the saved state.
+    pub restored: bool,
+}
+
+#[derive(Debug, Default)]
+struct RecoveryState {
+    /// The latest `SaveState` bytes.
+    saved: Option<Vec<u8>>,
+    saves: u64,
+    /// Hand the saved state to the next frame.
+    restore_next: bool,
+    /// Frames run by the current instance.
+    frames_since_start: u64,
+    /// Start-up traps in a row.
+    startup_traps: u32,
+    crashes: Vec<Crash>,
+    /// When the last trap happened, until the next good frame.
+    recovering_since: Option<(Instant, usize)>,
+}
+
+/// The host's two bus queues and their counters.
+#[derive(Debug, Default)]
+struct HostBus {
+    to_bundle: VecDeque<(touchline_abi::BusSource, Vec<u8>)>,
+    to_js: VecDeque<String>,
+    /// Messages dropped because a queue was full or a message too large.
+    dropped: u64,
+    /// Messages from the bundle that were not JSON objects with a string `type`.
+    malformed: u64,
+    /// Messages the bundle posted (valid ones).
+    from_bundle: u64,
+}
+
+impl HostBus {
+    fn queue_for_bundle(&mut self, source: touchline_abi::BusSource, text: Vec<u8>) {
+        if self.to_bundle.len() >= MAX_QUEUED_MESSAGES
+            || text.len() > touchline_abi::MAX_BUS_MESSAGE_BYTES as usize
+        {
+            self.dropped += 1;
+            return;
+        }
+        self.to_bundle.push_back((source, text));
+    }
+
+    fn queue_for_js(&mut self, text: String) {
+        if self.to_js.len() >= MAX_QUEUED_MESSAGES {
+            self.dropped += 1;
+            return;
+        }
+        self.to_js.push_back(text);
+    }
+}
+
+/// True when `text` is a JSON object with a string `"type"`: what a bus message must be.
+pub fn is_bus_message(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .is_some_and(|value| value.get("type").is_some_and(serde_json::Value::is_string))
 }
 
 /// An answer waiting for a frame: an event, the body of a `FetchDone`, and the `fetch:` line
@@ -270,7 +430,72 @@ impl Session {
             images_loaded: 0,
             images_failed: 0,
             announcements: Announcements::default(),
+            recovery: RecoveryState::default(),
+            bus: HostBus::default(),
+            guard: None,
+            js: None,
+            reports: Fetcher::default(),
+            next_report: 0,
+            reports_sent: 0,
+            reports_failed: 0,
         })
+    }
+
+    /// Lets `guard` decide what runs after start-up traps (and hear when the source started).
+    pub fn set_guard(&mut self, guard: Box<dyn SourceGuard>) {
+        self.guard = Some(guard);
+    }
+
+    /// Runs the legacy JS VM beside the bundle: after each frame it gets what the bundle
+    /// posted, then a tick; what it posts goes to the bundle with the next frame.
+    pub fn set_legacy_js(&mut self, js: crate::legacy_js::LegacyJs) {
+        self.js = Some(js);
+    }
+
+    /// The legacy JS VM, if the run has one.
+    pub fn legacy_js(&self) -> Option<&crate::legacy_js::LegacyJs> {
+        self.js.as_ref()
+    }
+
+    /// `(sent, failed)` reports the legacy JS sent to its collector so far.
+    pub fn reports(&self) -> (u64, u64) {
+        (self.reports_sent, self.reports_failed)
+    }
+
+    /// The source's memory (a bundle's linear memory), if it knows.
+    pub fn source_memory_bytes(&self) -> Option<usize> {
+        self.source.memory_bytes()
+    }
+
+    /// The traps recovered from so far.
+    pub fn crashes(&self) -> &[Crash] {
+        &self.recovery.crashes
+    }
+
+    /// The state the bundle last handed over (`SaveState`, ABI 1.4).
+    pub fn saved_state(&self) -> Option<&[u8]> {
+        self.recovery.saved.as_deref()
+    }
+
+    /// Sets the state the next instance starts from (a host restoring a saved session).
+    pub fn set_saved_state(&mut self, state: Vec<u8>) {
+        self.recovery.saved = Some(state);
+    }
+
+    /// Takes the messages the bundle posted for the legacy JS VM, oldest first.
+    pub fn messages_to_js(&mut self) -> Vec<String> {
+        self.bus.to_js.drain(..).collect()
+    }
+
+    /// Queues a message for the bundle (from the JS VM, or the host's own); delivered with
+    /// the next frame. Dropped and counted when the queue is full or it is too large.
+    pub fn post_to_bundle(&mut self, source: touchline_abi::BusSource, text: &str) {
+        self.bus.queue_for_bundle(source, text.as_bytes().to_vec());
+    }
+
+    /// `(dropped, malformed)` bus messages so far.
+    pub fn bus_counters(&self) -> (u64, u64) {
+        (self.bus.dropped, self.bus.malformed)
     }
 
     /// The options.
@@ -318,8 +543,33 @@ impl Session {
         self.next_index += 1;
         self.collect_fetches();
         self.input.clear();
+        let speaks_1_4 = self.source.abi_version() >= (1, 4);
+        if std::mem::take(&mut self.recovery.restore_next)
+            && speaks_1_4
+            && let Some(state) = &self.recovery.saved
+            && self.input.push_restore_state(state).is_err()
+        {
+            eprintln!("warning: frame {index:04}: the saved state is too large to restore");
+        }
         for &event in events.iter().take(MAX_EVENTS_PER_FRAME) {
             self.input.push(event);
+        }
+        for fault in self.options.faults.iter().filter(|f| f.due(index)) {
+            let text = serde_json::json!({ "type": "touchline.fault", "fault": fault.fault }).to_string();
+            self.bus.queue_for_bundle(touchline_abi::BusSource::Host, text.into_bytes());
+        }
+        if speaks_1_4 {
+            while let Some((source, text)) = self.bus.to_bundle.front() {
+                let payload = self.input.payload.len() + padded_len(text.len());
+                if self.input.events.len() >= MAX_EVENTS_PER_FRAME
+                    || payload > MAX_INPUT_PAYLOAD_BYTES as usize
+                {
+                    break;
+                }
+                // Too large was refused when it was queued.
+                let _ = self.input.push_bus_message(*source, text);
+                self.bus.to_bundle.pop_front();
+            }
         }
         // Answers in order, while they fit; the first that does not waits with the rest.
         while let Some(answer) = self.answers.front() {
@@ -339,7 +589,13 @@ impl Session {
         }
         let batch_len = self.input.events.len();
         let started = Instant::now();
-        let list = self.source.frame(time_us, &self.input.events, &self.input.payload)?;
+        let list = match self.source.frame(time_us, &self.input.events, &self.input.payload) {
+            Ok(list) => list,
+            Err(error @ HostError::Trap { .. }) if self.options.recover => {
+                return self.recover(index, time_us, batch_len, started, &error);
+            }
+            Err(error) => return Err(error),
+        };
         let engine_us = started.elapsed().as_micros() as u64;
         if let Some(dir) = &self.options.dump_dir {
             let path = dir.join(format!("frame-{index:04}.tldl"));
@@ -350,6 +606,7 @@ impl Session {
         let render_us = started.elapsed().as_micros() as u64;
         let bytes = list.len();
         self.answer_requests(index);
+        self.run_legacy_js(time_us);
         let report = FrameReport {
             index,
             time_us,
@@ -365,6 +622,91 @@ impl Session {
         if self.first_frame_ms.is_none() {
             self.first_frame_ms = Some(self.launch.elapsed().as_secs_f64() * 1000.0);
         }
+        self.recovery.frames_since_start += 1;
+        if self.recovery.frames_since_start == STARTUP_FRAMES {
+            self.recovery.startup_traps = 0;
+            if let Some(guard) = &mut self.guard {
+                guard.started();
+            }
+        }
+        if let Some((since, crash)) = self.recovery.recovering_since.take()
+            && let Some(crash) = self.recovery.crashes.get_mut(crash)
+        {
+            crash.recovery_ms = since.elapsed().as_secs_f64() * 1000.0;
+        }
+        if !self.options.quiet {
+            println!("{report}");
+        }
+        Ok(report)
+    }
+
+    /// After a trap in frame `index`: restarts the source, hands its first frame the saved
+    /// state (unless it already trapped at start-up twice in a row: the state may be what
+    /// kills it), tells the JS VM, and reports the frame as unchanged: the last good pixels
+    /// stay. Gives up (the error) after [`MAX_STARTUP_TRAPS`] start-up traps in a row.
+    fn recover(
+        &mut self,
+        index: u64,
+        time_us: u64,
+        events: usize,
+        trapped_at: Instant,
+        error: &HostError,
+    ) -> Result<FrameReport, HostError> {
+        let kind = self.source.trap_kind().unwrap_or(crate::bundle::TrapKind::Fault);
+        let message = match error {
+            HostError::Trap { message, .. } => message.clone(),
+            other => other.to_string(),
+        };
+        eprintln!("{}", frame_error_line(index, error));
+        let startup = self.recovery.frames_since_start < STARTUP_FRAMES;
+        self.recovery.startup_traps = if startup { self.recovery.startup_traps + 1 } else { 1 };
+        let replacement = match &mut self.guard {
+            Some(guard) if startup => guard.startup_trap()?,
+            _ if startup && self.recovery.startup_traps >= MAX_STARTUP_TRAPS => {
+                return Err(HostError::StartupTraps { count: self.recovery.startup_traps, last: message });
+            }
+            _ => None,
+        };
+        let begun = Instant::now();
+        let restart_ms = match replacement {
+            // Another bundle: it starts fresh, without the state the failed one saved.
+            Some(source) => {
+                self.source = source;
+                self.recovery.startup_traps = 0;
+                self.recovery.saved = None;
+                begun.elapsed().as_secs_f64() * 1000.0
+            }
+            None => self.source.restart()?,
+        };
+        let restored = self.recovery.saved.is_some() && self.recovery.startup_traps < 2;
+        self.recovery.restore_next = restored;
+        self.recovery.frames_since_start = 0;
+        println!(
+            "recovered: frame {index:04}: {} ({}); restarted in {restart_ms:.1} ms{}",
+            kind.name(),
+            first_line(&message),
+            if restored { ", restoring the saved state" } else { "" }
+        );
+        let telemetry = serde_json::json!({
+            "type": "crash",
+            "frame": index,
+            "kind": kind.name(),
+            "message": first_line(&message),
+            "restart_ms": restart_ms,
+        });
+        self.bus.queue_for_js(telemetry.to_string());
+        self.recovery.crashes.push(Crash { frame: index, kind, message, recovery_ms: f64::NAN, restored });
+        self.recovery.recovering_since = Some((trapped_at, self.recovery.crashes.len() - 1));
+        let report = FrameReport {
+            index,
+            time_us,
+            events,
+            commands: 0,
+            bytes: 0,
+            engine_us: trapped_at.elapsed().as_micros() as u64,
+            render_us: 0,
+            unchanged: true,
+        };
         if !self.options.quiet {
             println!("{report}");
         }
@@ -410,9 +752,50 @@ impl Session {
                     start_fetch(&mut self.fetcher, &mut self.answers, &self.options, &fetch);
                 }
                 Ok(Request::CancelFetch { id }) => cancel_fetch(&mut self.fetcher, &mut self.answers, id),
+                Ok(Request::SaveState { state }) => {
+                    self.recovery.saved = Some(state.to_vec());
+                    self.recovery.saves += 1;
+                }
+                Ok(Request::PostMessage { text }) => {
+                    if is_bus_message(text) {
+                        self.bus.from_bundle += 1;
+                        self.bus.queue_for_js(text.to_owned());
+                    } else {
+                        self.bus.malformed += 1;
+                        eprintln!(
+                            "warning: frame {index:04}: the bundle posted a malformed bus message: {}",
+                            printable(&text.chars().take(80).collect::<String>())
+                        );
+                    }
+                }
                 Ok(Request::Unknown(_)) => {}
                 Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
             }
+        }
+    }
+
+    /// Hands the legacy JS VM what the bundle posted, then a tick; queues what it posts for the
+    /// bundle and sends its reports. Without a VM the messages wait (bounded) for
+    /// [`Self::messages_to_js`].
+    fn run_legacy_js(&mut self, time_us: u64) {
+        for finished in self.reports.poll() {
+            match finished.outcome {
+                Ok((status, _)) if (200..300).contains(&status) => self.reports_sent += 1,
+                _ => self.reports_failed += 1,
+            }
+        }
+        let Some(js) = &mut self.js else { return };
+        for message in self.bus.to_js.drain(..) {
+            js.deliver(&message);
+        }
+        js.tick(time_us as f64 / 1000.0);
+        for text in js.take_posts() {
+            self.bus.queue_for_bundle(touchline_abi::BusSource::Js, text.into_bytes());
+        }
+        for post in js.take_http_posts() {
+            self.next_report = self.next_report.wrapping_add(1);
+            let timeout = std::time::Duration::from_secs(5);
+            self.reports.start(self.next_report, FetchMethod::Post, timeout, &post.url, post.body.as_bytes());
         }
     }
 
@@ -439,7 +822,7 @@ impl Session {
         let timings = self.source.timings();
         let (mean, p50, max) = stats(&self.engine_us);
         let (render_mean, _, render_max) = stats(&self.render_us);
-        format!(
+        let mut line = format!(
             "summary: frames={} launch_to_first_frame_ms={:.1} compile_ms={:.1} instantiate_ms={:.1} \
              init_ms={:.1} engine_us_mean={mean} engine_us_p50={p50} engine_us_max={max} \
              render_us_mean={render_mean} render_us_max={render_max} images_loaded={} images_failed={} \
@@ -452,7 +835,45 @@ impl Session {
             self.images_loaded,
             self.images_failed,
             self.announcements.count,
-        )
+        );
+        if let Some(js) = &self.js {
+            let c = js.counters();
+            line.push_str(&format!(
+                " js_errors={} js_malformed={} js_delivered={} js_posted={} js_dropped={} reports_sent={} \
+                 reports_failed={}",
+                c.errors,
+                c.malformed,
+                c.delivered,
+                c.posted,
+                c.dropped,
+                self.reports_sent,
+                self.reports_failed
+            ));
+        }
+        if let Some(guard) = &self.guard {
+            line.push_str(&guard.summary());
+        }
+        if self.options.recover {
+            let recoveries: Vec<f64> =
+                self.recovery.crashes.iter().map(|c| c.recovery_ms).filter(|ms| ms.is_finite()).collect();
+            let max = recoveries.iter().copied().fold(0.0, f64::max);
+            let mean = if recoveries.is_empty() {
+                0.0
+            } else {
+                recoveries.iter().sum::<f64>() / recoveries.len() as f64
+            };
+            line.push_str(&format!(
+                " crashes={} recovered={} recovery_ms_mean={mean:.1} recovery_ms_max={max:.1} state_saves={} \
+                 bus_from_bundle={} bus_dropped={} bus_malformed={}",
+                self.recovery.crashes.len(),
+                recoveries.len(),
+                self.recovery.saves,
+                self.bus.from_bundle,
+                self.bus.dropped,
+                self.bus.malformed,
+            ));
+        }
+        line
     }
 
     /// Runs the headless loop: `headless_frames()` frames on the virtual clock with the key
@@ -575,6 +996,11 @@ pub fn fetch_line(url: &str, outcome: &fetch::Outcome) -> String {
         Ok((status, body)) => format!("fetch: {} -> {status} ({} bytes)", printable(url), body.len()),
         Err(error) => format!("fetch: {} -> failed: {}", printable(url), error.name()),
     }
+}
+
+/// The first line of `text`.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
 }
 
 /// `text` with control characters replaced by `?`, safe to print on a terminal.

@@ -18,6 +18,7 @@ using namespace touchline::host;
 
 const char kUsage[] =
     "usage: touchline-host BUNDLE.wasm [flags]\n"
+    "       touchline-host --manifest URL [--cache DIR] [--public-key HEX] [flags]\n"
     "  --headless                no window (the default when there is no display)\n"
     "  --size WxH                viewport, default 1920x1080\n"
     "  --keys right,right,enter  key script: up down left right enter|select|ok back|escape\n"
@@ -29,6 +30,22 @@ const char kUsage[] =
     "  --quiet                   no per-frame lines\n"
     "  --assets DIR              where relative image and fetch URLs resolve, default ./assets\n"
     "  --engine cranelift|pulley compile with Cranelift (default) or run on the Pulley interpreter\n"
+    "  --recover                 after a trap, restart the bundle and restore its saved state\n"
+    "                            (always on with --manifest)\n"
+    "  --inject-fault KIND@FRAME[/EVERY]  post {\"type\":\"touchline.fault\",\"fault\":KIND} to a\n"
+    "                            fault-injection bundle on that frame (KIND: panic, loop, oom)\n"
+    "  --frame-budget-ms N       the longest one frame may run before it is stopped (a trap),\n"
+    "                            default 1000\n"
+    "  --memory-limit-mb N       the most linear memory the bundle may have, default 256\n"
+    "  --module-cache DIR        keep the compiled module in DIR and load it next time\n"
+    "                            (BUNDLE.wasm runs; --manifest uses CACHE/modules)\n"
+    "  --manifest URL            run the release this manifest names (docs/delivery.md)\n"
+    "  --cache DIR               the delivery cache, default .touchline-cache\n"
+    "  --public-key HEX          the key manifests are signed with (64 hex), default built in\n"
+    "  --download-timeout-ms N   every download's total timeout (default: manifest 5000,\n"
+    "                            bundle 20000)\n"
+    "  --download-connect-timeout-ms N  connect timeout, default 5000\n"
+    "  --download-backoff-ms N   wait before the 2nd attempt (x2 before the 3rd), default 200\n"
     "  --help                    this text\n";
 
 // Names as in Key::from_name (abi/src/event.rs).
@@ -66,6 +83,14 @@ bool parse_u64(std::string_view text, uint64_t &out) {
   return true;
 }
 
+bool is_http_url(std::string_view url) {
+  std::string lower(url.substr(0, 8));
+  for (char &c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return (lower.rfind("http://", 0) == 0 && url.size() > 7) || (lower.rfind("https://", 0) == 0 && url.size() > 8);
+}
+
 bool parse_size(std::string_view text, uint32_t &w, uint32_t &h) {
   const auto x = text.find('x');
   if (x == std::string_view::npos) return false;
@@ -87,6 +112,8 @@ struct Parsed {
 Parsed parse(int argc, char **argv) {
   Parsed p;
   Options &o = p.options;
+  DeliveryOptions delivery;
+  bool delivery_flags = false;  // a delivery flag other than --manifest was given
   const auto fail = [&](std::string message) {
     p.error = std::move(message);
     return p;
@@ -166,6 +193,57 @@ Parsed parse(int argc, char **argv) {
       } else {
         return fail("--engine wants cranelift or pulley, not `" + std::string(v) + "`");
       }
+    } else if (arg == "--recover") {
+      o.recover = true;
+    } else if (arg == "--inject-fault") {
+      if (!take(v)) return fail("--inject-fault wants KIND@FRAME or KIND@FRAME/EVERY (KIND: panic, loop, oom)");
+      auto fault = parse_injected_fault(v);
+      if (!fault) return fail("--inject-fault " + fault.error().message);
+      o.faults.push_back(fault.value());
+    } else if (arg == "--frame-budget-ms") {
+      uint64_t n = 0;
+      if (!take(v) || !parse_u64(v, n) || n < 1 || n > 3600000) {
+        return fail("--frame-budget-ms wants a whole number of milliseconds, 1 to 3600000");
+      }
+      o.frame_budget_ms = static_cast<uint32_t>(n);
+    } else if (arg == "--memory-limit-mb") {
+      uint64_t n = 0;
+      if (!take(v) || !parse_u64(v, n) || n < 1 || n > 4096) {
+        return fail("--memory-limit-mb wants a whole number of MiB, 1 to 4096");
+      }
+      o.memory_limit_mb = n;
+    } else if (arg == "--module-cache") {
+      if (!take(v) || v.empty()) return fail("--module-cache wants a directory");
+      o.module_cache = std::string(v);
+    } else if (arg == "--manifest") {
+      if (!take(v) || !is_http_url(v)) return fail("--manifest wants an http:// or https:// URL");
+      delivery.manifest_url = std::string(v);
+    } else if (arg == "--cache") {
+      if (!take(v) || v.empty()) return fail("--cache wants a directory");
+      delivery.cache_dir = std::string(v);
+      delivery_flags = true;
+    } else if (arg == "--public-key") {
+      if (!take(v)) return fail("--public-key wants 64 hex characters (a raw Ed25519 public key)");
+      auto key = parse_public_key(v);
+      if (!key) return fail("--public-key wants 64 hex characters (a raw Ed25519 public key)");
+      delivery.public_key = key.value();
+      delivery_flags = true;
+    } else if (arg == "--download-timeout-ms" || arg == "--download-connect-timeout-ms" ||
+               arg == "--download-backoff-ms") {
+      const bool backoff = arg == "--download-backoff-ms";
+      uint64_t n = 0;
+      if (!take(v) || !parse_u64(v, n) || n > 3600000 || (n == 0 && !backoff)) {
+        return fail(std::string(arg) + " wants a whole number of milliseconds" +
+                    (backoff ? "" : ", at least 1"));
+      }
+      if (arg == "--download-timeout-ms") {
+        delivery.download.timeout_ms = static_cast<uint32_t>(n);
+      } else if (backoff) {
+        delivery.download.backoff_ms = static_cast<uint32_t>(n);
+      } else {
+        delivery.download.connect_timeout_ms = static_cast<uint32_t>(n);
+      }
+      delivery_flags = true;
     } else if (arg.rfind("-", 0) == 0 && arg.size() > 1) {
       return fail("unknown flag `" + std::string(arg) + "`");
     } else if (o.bundle.empty()) {
@@ -173,11 +251,24 @@ Parsed parse(int argc, char **argv) {
     } else {
       return fail("one bundle only (got `" + o.bundle + "` and `" + std::string(arg) + "`)");
     }
-    if (has_value && (arg == "--headless" || arg == "--quiet" || arg == "--help")) {
+    if (has_value && (arg == "--headless" || arg == "--quiet" || arg == "--help" || arg == "--recover")) {
       return fail(std::string(arg) + " takes no value");
     }
   }
-  if (!p.help && o.bundle.empty()) return fail("no bundle given");
+  if (p.help) return p;
+  if (!delivery.manifest_url.empty()) {
+    if (!o.bundle.empty()) {
+      return fail("give BUNDLE.wasm or --manifest URL, not both (got `" + o.bundle + "` too)");
+    }
+    if (!o.module_cache.empty()) {
+      return fail("--module-cache goes with BUNDLE.wasm (--manifest keeps modules in CACHE/modules)");
+    }
+    o.delivery = std::move(delivery);
+  } else if (delivery_flags) {
+    return fail("--cache, --public-key and --download-* go with --manifest URL");
+  } else if (o.bundle.empty()) {
+    return fail("no bundle given (BUNDLE.wasm or --manifest URL)");
+  }
   return p;
 }
 

@@ -137,6 +137,31 @@ Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out
         }
         out.emplace_back(CancelFetch{word(payload)});
         break;
+      // ABI 1.4: a u32 length, then that many bytes (the record padded to 4).
+      case abi::RequestKind::SaveState: {
+        if (payload_len < 4) return bad_record(index, offset, "payload too short");
+        const uint32_t state_len = word(payload);
+        if (state_len > abi::MAX_STATE_BYTES) {
+          return bad_record(index, offset, "state longer than 65536 bytes");
+        }
+        if (state_len > payload_len - 4) return bad_record(index, offset, "state runs past the record");
+        out.emplace_back(SaveState{std::vector<uint8_t>(payload + 4, payload + 4 + state_len)});
+        break;
+      }
+      case abi::RequestKind::PostMessage: {
+        if (payload_len < 4) return bad_record(index, offset, "payload too short");
+        const uint32_t text_len = word(payload);
+        if (text_len > abi::MAX_BUS_MESSAGE_BYTES) {
+          return bad_record(index, offset, "message longer than 65536 bytes");
+        }
+        if (text_len > payload_len - 4) {
+          return bad_record(index, offset, "message runs past the record");
+        }
+        const uint8_t *text = payload + 4;
+        if (!valid_utf8(text, text_len)) return bad_record(index, offset, "message is not UTF-8");
+        out.emplace_back(PostMessage{std::string(reinterpret_cast<const char *>(text), text_len)});
+        break;
+      }
       default:
         out.emplace_back(UnknownRequest{head.kind});
         break;

@@ -1,5 +1,5 @@
-// Request records (ABI 1.1; Announce 1.2; Fetch and CancelFetch 1.3): what a bundle asks of
-// its host in a frame, handed
+// Request records (ABI 1.1; Announce 1.2; Fetch and CancelFetch 1.3; SaveState and
+// PostMessage 1.4): what a bundle asks of its host in a frame, handed
 // over through `touchline_requests`. The reader validates every bound with the same rules
 // (and the same error messages) as read_requests in abi/src/request.rs.
 #pragma once
@@ -46,12 +46,25 @@ struct CancelFetch {
   uint32_t id;
 };
 
+// Keep `state` for the next instance, handed back as a RestoreState event after a trap the
+// host recovered from (ABI 1.4); not answered.
+struct SaveState {
+  std::vector<uint8_t> state;  // at most MAX_STATE_BYTES
+};
+
+// Post `text` (JSON, which the host checks) to the legacy JS VM over the bus (ABI 1.4); not
+// answered.
+struct PostMessage {
+  std::string text;  // valid UTF-8, at most MAX_BUS_MESSAGE_BYTES
+};
+
 // A kind this reader does not know; skipped.
 struct UnknownRequest {
   uint16_t kind;
 };
 
-using Request = std::variant<LoadImage, UnloadImage, Announce, Fetch, CancelFetch, UnknownRequest>;
+using Request = std::variant<LoadImage, UnloadImage, Announce, Fetch, CancelFetch, SaveState, PostMessage,
+                             UnknownRequest>;
 
 // Decodes `len` bytes of records into `out` (cleared first). Stops at the first malformed
 // record: the records before it are in `out`, and the error says what is wrong.

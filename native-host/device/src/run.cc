@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,10 +12,13 @@
 #include <memory>
 #include <set>
 #include <thread>
+#include <utility>
 
+#include "bus.h"
 #include "display_list.h"
 #include "fetch.h"
 #include "images.h"
+#include "input.h"
 #include "png.h"
 #include "renderer.h"
 #include "requests.h"
@@ -130,12 +134,25 @@ std::string fetch_line(const std::string &url, const FetchOutcome &outcome) {
   return "fetch: " + printable(url) + " -> failed: " + fetch_error_name(outcome.error());
 }
 
-constexpr size_t padded(size_t len) { return (len + 3) / 4 * 4; }
+// The first `max_chars` characters of UTF-8 `text` (a character is a lead byte and its
+// continuation bytes).
+std::string first_chars(const std::string &text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80 && chars++ == max_chars) return text.substr(0, i);
+  }
+  return text;
+}
+
+// The first line of `text`.
+std::string first_line(const std::string &text) { return text.substr(0, text.find('\n')); }
+
 
 // Carries out the requests a frame made, loading and freeing images, and queues the answers
 // (ImageLoaded / ImageFailed) for the next frames' events. Announcements (ABI 1.2) are
 // "spoken": one `announce: TEXT` line on stdout each, not answered. Fetches (ABI 1.3) of
-// files are answered at once, network ones when `collect` finds them finished.
+// files are answered at once, network ones when `collect` finds them finished. ABI 1.4: the
+// latest SaveState is kept (for a restarted instance), PostMessages go on the bus to JS.
 struct RequestHandler {
   const std::string &assets;
   Renderer &renderer;
@@ -146,6 +163,9 @@ struct RequestHandler {
   uint64_t images_loaded = 0;
   uint64_t images_failed = 0;
   uint64_t announcements = 0;
+  HostBus bus;
+  std::optional<std::vector<uint8_t>> saved_state;  // the latest SaveState
+  uint64_t state_saves = 0;
 
   RequestHandler(const std::string &assets_root, Renderer &target, bool quiet_run)
       : assets(assets_root), renderer(target), quiet(quiet_run) {}
@@ -154,7 +174,7 @@ struct RequestHandler {
     if (bytes.empty()) return;
     // The records before a malformed one still count.
     const Status read = read_requests(bytes.data(), bytes.size(), requests);
-    for (const Request &request : requests) {
+    for (Request &request : requests) {
       if (const auto *load = std::get_if<LoadImage>(&request)) {
         this->load(frame, *load);
       } else if (const auto *unload = std::get_if<UnloadImage>(&request)) {
@@ -167,6 +187,14 @@ struct RequestHandler {
         start_fetch(*fetch);
       } else if (const auto *cancel = std::get_if<CancelFetch>(&request)) {
         cancel_fetch(cancel->id);
+      } else if (auto *save = std::get_if<SaveState>(&request)) {
+        saved_state = std::move(save->state);
+        ++state_saves;
+      } else if (const auto *post = std::get_if<PostMessage>(&request)) {
+        if (!bus.post_from_bundle(post->text)) {
+          std::fprintf(stderr, "warning: frame %04" PRIu64 ": the bundle posted a malformed bus message: %s\n",
+                       frame, printable(first_chars(post->text, 80)).c_str());
+        }
       }
     }
     if (!read) {
@@ -250,24 +278,55 @@ struct RequestHandler {
     }
   }
 
-  // Moves answers, in order, into a frame's `events` and `payload` while they fit: at most
-  // `max_events` records and MAX_INPUT_PAYLOAD_BYTES of padded bodies. Prints the `fetch:`
-  // line of each fetch answer delivered.
-  void deliver(std::vector<abi::Event> &events, std::vector<uint8_t> &payload, size_t max_events) {
-    while (!answers.empty() && events.size() < max_events) {
+  // Moves answers, in order, into a frame's input while they fit: at most `max_events`
+  // records and MAX_INPUT_PAYLOAD_BYTES of padded payloads. Prints the `fetch:` line of each
+  // fetch answer delivered.
+  void deliver(HostInput &input, size_t max_events) {
+    while (!answers.empty() && input.events.size() < max_events) {
       Answer &answer = answers.front();
-      if (payload.size() + padded(answer.body.size()) > abi::MAX_INPUT_PAYLOAD_BYTES) break;
+      if (input.payload.size() + padded_len(answer.body.size()) > abi::MAX_INPUT_PAYLOAD_BYTES) break;
       if (!answer.line.empty()) {
         std::printf("%s\n", answer.line.c_str());
         std::fflush(stdout);
       }
-      events.push_back(answer.event);
-      payload.insert(payload.end(), answer.body.begin(), answer.body.end());
-      payload.resize(padded(payload.size()), 0);
+      if (answer.event.kind == static_cast<uint32_t>(abi::EventKind::FetchDone)) {
+        input.push_fetch_done(answer.event.a, static_cast<uint32_t>(answer.event.b), answer.body.data(),
+                              answer.body.size());
+      } else {
+        input.push(answer.event);
+      }
       answers.pop_front();
     }
   }
+
+  // Moves the bus messages waiting for the bundle into a frame's input while they fit (ABI
+  // 1.4 bundles only: an older one's payload reader would not step over them).
+  void deliver_bus(HostInput &input, size_t max_events) {
+    while (!bus.to_bundle.empty() && input.events.size() < max_events) {
+      const auto &[source, text] = bus.to_bundle.front();
+      if (input.payload.size() + padded_len(text.size()) > abi::MAX_INPUT_PAYLOAD_BYTES) break;
+      input.push_bus_message(source, text);  // too large was refused when it was queued
+      bus.to_bundle.pop_front();
+    }
+  }
 };
+
+// Starts `picked` (and, when it does not start — step 6: not wasm, another exported ABI than
+// its manifest says, a missing export, a trap in init — the next good bundle, and so on). An
+// error when nothing is left to run (the reason, for `error: no bundle to run`).
+Result<std::unique_ptr<Bundle>> start_picked(Delivery &delivery, LoadOptions load, Result<DeliveredBundle> picked,
+                                             DeliveredBundle &current) {
+  for (;;) {
+    if (!picked) return picked.error();
+    current = picked.value();
+    load.path = current.path;
+    load.sha256 = current.sha256;
+    load.expected_abi = current.abi_version();  // checked before _initialize runs
+    auto loaded = Bundle::load(load);
+    if (loaded) return std::move(loaded.value());
+    picked = delivery.start_failed(current, loaded.error().message);
+  }
+}
 
 bool touches_atlas(const std::vector<Command> &commands) {
   for (const auto &c : commands) {
@@ -278,7 +337,56 @@ bool touches_atlas(const std::vector<Command> &commands) {
   return false;
 }
 
+// One trap the run recovered from.
+struct Crash {
+  uint64_t frame = 0;
+  TrapKind kind = TrapKind::Fault;
+  std::string message;
+  double recovery_ms = NAN;  // from the trap to the next frame drawn; NaN until then
+  bool restored = false;     // the new instance was handed the saved state
+};
+
+struct Recovery {
+  bool restore_next = false;        // hand the saved state to the next frame
+  uint64_t frames_since_start = 0;  // frames the current instance ran
+  uint32_t startup_traps = 0;       // start-up traps in a row
+  std::vector<Crash> crashes;
+  std::optional<std::pair<Clock::time_point, size_t>> recovering_since;  // trap time, crash
+};
+
 }  // namespace
+
+Result<InjectedFault> parse_injected_fault(std::string_view spec) {
+  const auto at = spec.find('@');
+  if (at == std::string_view::npos) return Error{"\"" + std::string(spec) + "\": expected KIND@FRAME"};
+  InjectedFault fault;
+  fault.fault = std::string(spec.substr(0, at));
+  if (fault.fault != "panic" && fault.fault != "loop" && fault.fault != "oom") {
+    return Error{"\"" + fault.fault + "\": the faults are panic, loop and oom"};
+  }
+  const auto number = [](std::string_view text, uint64_t &out) {
+    if (text.empty() || text.size() > 19) return false;
+    out = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return true;
+  };
+  std::string_view when = spec.substr(at + 1);
+  const auto slash = when.find('/');
+  if (!number(when.substr(0, slash), fault.frame)) {
+    return Error{"\"" + std::string(when.substr(0, slash)) + "\" is not a frame number"};
+  }
+  if (slash != std::string_view::npos) {
+    uint64_t every = 0;
+    if (!number(when.substr(slash + 1), every)) {
+      return Error{"\"" + std::string(when.substr(slash + 1)) + "\" is not a frame number"};
+    }
+    fault.every = std::max<uint64_t>(every, 1);
+  }
+  return fault;
+}
 
 int run(const Options &options, Clock::time_point launched) {
   LoadOptions load;
@@ -286,12 +394,33 @@ int run(const Options &options, Clock::time_point launched) {
   load.engine = options.engine;
   load.width = options.width;
   load.height = options.height;
-  auto loaded = Bundle::load(load);
-  if (!loaded) {
-    std::fprintf(stderr, "error: %s\n", loaded.error().message.c_str());
-    return kExitBadBundle;
+  load.frame_budget_ms = options.frame_budget_ms;
+  load.memory_limit_bytes = options.memory_limit_mb << 20;
+  load.module_cache_dir = options.module_cache;
+  // With --manifest a trap never ends the run: the bundle restarts, or makes way for the last
+  // good one.
+  const bool recover = options.recover || options.delivery.has_value();
+  const bool report_module = options.delivery.has_value() || !options.module_cache.empty();
+  std::unique_ptr<Bundle> bundle;
+  std::optional<Delivery> delivery;
+  DeliveredBundle delivered;  // with --manifest: what runs
+  if (options.delivery) {
+    delivery.emplace(*options.delivery);
+    load.module_cache_dir = (std::filesystem::path(options.delivery->cache_dir) / "modules").string();
+    auto started = start_picked(*delivery, load, delivery->launch(), delivered);
+    if (!started) {
+      std::fprintf(stderr, "error: no bundle to run: %s\n", started.error().message.c_str());
+      return kExitBadBundle;
+    }
+    bundle = std::move(started.value());
+  } else {
+    auto loaded = Bundle::load(load);
+    if (!loaded) {
+      std::fprintf(stderr, "error: %s\n", loaded.error().message.c_str());
+      return kExitBadBundle;
+    }
+    bundle = std::move(loaded.value());
   }
-  Bundle &bundle = *loaded.value();
 
   auto created = Renderer::create(static_cast<int>(options.width), static_cast<int>(options.height));
   if (!created) {
@@ -313,7 +442,7 @@ int run(const Options &options, Clock::time_point launched) {
   std::unique_ptr<Window> window;
   if (!options.headless && has_display()) {
     auto opened = Window::open(static_cast<int>(options.width), static_cast<int>(options.height),
-                               "Touchline - " + options.bundle);
+                               "Touchline - " + (delivery ? delivered.version : options.bundle));
     if (opened) {
       window = std::move(opened.value());
     } else {
@@ -328,14 +457,15 @@ int run(const Options &options, Clock::time_point launched) {
                                    : 2 + static_cast<uint64_t>(options.keys.size()) *
                                              options.key_interval);
 
-  std::vector<abi::Event> events;
-  std::vector<uint8_t> payload;
+  HostInput input;
   std::vector<Command> commands;
   std::vector<std::string> warnings;
   std::vector<double> engine_us;
   std::vector<double> render_us;
   WarningLog warning_log;
   RequestHandler request_handler(options.assets, renderer, options.quiet);
+  HostBus &bus = request_handler.bus;
+  Recovery recovery;
   double launch_to_first_frame_ms = -1;
   bool have_frame = false;  // a good frame was rendered (and, with a window, presented)
   int exit_code = kExitOk;
@@ -344,10 +474,69 @@ int run(const Options &options, Clock::time_point launched) {
   const auto frame_period = std::chrono::microseconds(1000000 / 60);
   auto next_tick = loop_start;
   bool window_open = true;
+  constexpr uint32_t kAbi14 = 1u << 16 | 4u;
+
+  // After a trap in frame `i` (its `error:` line printed): restarts the bundle — or, delivered
+  // and demoted, starts the last good one — and reports the frame as stale. False: give up.
+  const auto recover_from = [&](uint64_t i, int64_t time_us, size_t batch, Clock::time_point trapped_at,
+                                const FrameError &trap) -> bool {
+    const TrapKind kind = bundle->trapped().value_or(trap.trap);
+    const bool startup = recovery.frames_since_start < kStartupFrames;
+    recovery.startup_traps = startup ? recovery.startup_traps + 1 : 1;
+    const auto give_up = [&](const std::string &why) {
+      std::fprintf(stderr, "error: %s\n", why.c_str());
+      return false;
+    };
+    const std::string in_a_row = "bundle trapped at start-up " + std::to_string(recovery.startup_traps) +
+                                 " times in a row; the last: " + trap.message + " (frame " + std::to_string(i) + ")";
+    bool switched = false;
+    double restart_ms = 0;
+    if (delivery && startup && delivery->startup_trap(delivered)) {
+      // Demoted (`delivery: demoted ...`): the newest good bundle starts in its place, fresh.
+      const auto begun = Clock::now();
+      bundle.reset();
+      auto started = start_picked(*delivery, load, delivery->fallback(demoted_reason(delivered.version)), delivered);
+      if (!started) return give_up(in_a_row + " (no bundle to run instead: " + started.error().message + ")");
+      bundle = std::move(started.value());
+      restart_ms = ms_between(begun, Clock::now());
+      request_handler.saved_state.reset();  // the old bundle's, not this one's
+      recovery.startup_traps = 0;
+      switched = true;
+    } else {
+      if (startup && recovery.startup_traps >= kMaxStartupTraps) return give_up(in_a_row);
+      auto restarted = bundle->restart();
+      if (!restarted) return give_up("the bundle does not restart: " + restarted.error().message);
+      restart_ms = restarted.value();
+    }
+    // Not after two start-up traps in a row: the state may be what kills it.
+    const bool restored = !switched && request_handler.saved_state.has_value() && recovery.startup_traps < 2;
+    recovery.restore_next = restored;
+    recovery.frames_since_start = 0;
+    const std::string message = first_line(trap.message);
+    std::printf("recovered: frame %04" PRIu64 ": %s (%s); restarted in %.1f ms%s\n", i, trap_kind_name(kind),
+                message.c_str(), restart_ms, restored ? ", restoring the saved state" : "");
+    bus.queue_for_js(crash_message(i, trap_kind_name(kind), message, restart_ms));
+    recovery.crashes.push_back(Crash{i, kind, trap.message, NAN, restored});
+    recovery.recovering_since = std::make_pair(trapped_at, recovery.crashes.size() - 1);
+    if (!options.quiet) {
+      std::printf("frame %04" PRIu64 " t=%.3fms events=%zu commands=0 bytes=0 engine_us=%.0f\n", i,
+                  static_cast<double>(time_us) / 1000.0, batch,
+                  std::chrono::duration<double, std::micro>(Clock::now() - trapped_at).count());
+    }
+    std::fflush(stdout);
+    return true;
+  };
 
   for (uint64_t i = 0; i < frame_limit; ++i) {
-    events.clear();
-    payload.clear();
+    input.clear();
+    const bool speaks_1_4 = bundle->abi_version() >= kAbi14;
+    // A restarted instance's first frame starts with the state its predecessor saved.
+    if (std::exchange(recovery.restore_next, false) && speaks_1_4 && request_handler.saved_state) {
+      const auto &state = *request_handler.saved_state;
+      if (!input.push_restore_state(state.data(), state.size())) {
+        std::fprintf(stderr, "warning: frame %04" PRIu64 ": the saved state is too large to restore\n", i);
+      }
+    }
     // Scripted key j goes out at frame 1 + j * interval, as a KeyDown and a KeyUp.
     if (i >= 1 && (i - 1) % options.key_interval == 0) {
       const uint64_t j = (i - 1) / options.key_interval;
@@ -356,19 +545,24 @@ int run(const Options &options, Clock::time_point launched) {
                         static_cast<uint32_t>(options.keys[j]), 0, 0};
         abi::Event up = down;
         up.kind = static_cast<uint32_t>(abi::EventKind::KeyUp);
-        events.push_back(down);
-        events.push_back(up);
+        input.push(down);
+        input.push(up);
       }
     }
     if (window) {
-      window_open = window->poll(live ? &events : nullptr);
+      window_open = window->poll(live ? &input.events : nullptr);
       if (!window_open) break;
-      if (events.size() > max_events) events.resize(max_events);
+      if (input.events.size() > max_events) input.events.resize(max_events);
     }
-    // Answers to earlier requests go out after the frame's input events, in the order they
-    // were known: network fetches that finished since the last frame join the queue first.
+    // Faults a test asked for go on the bus, then the bus's messages (1.4 bundles only), then
+    // answers to earlier requests, in the order they were known: network fetches that
+    // finished since the last frame join the queue first.
+    for (const InjectedFault &fault : options.faults) {
+      if (fault.due(i)) bus.queue_for_bundle(BusSource::Host, fault_message(fault.fault));
+    }
+    if (speaks_1_4) request_handler.deliver_bus(input, max_events);
     request_handler.collect();
-    request_handler.deliver(events, payload, max_events);
+    request_handler.deliver(input, max_events);
     const int64_t time_us =
         live ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - loop_start)
                    .count()
@@ -377,7 +571,7 @@ int run(const Options &options, Clock::time_point launched) {
     FrameView view;
     FrameError frame_error;
     const auto engine_start = Clock::now();
-    const bool ran = bundle.frame(time_us, events, payload, view, frame_error);
+    const bool ran = bundle->frame(time_us, input.events, input.payload, view, frame_error);
     const auto engine_end = Clock::now();
     if (!ran) {
       if (frame_error.kind == FrameFailure::Trap) {
@@ -392,6 +586,11 @@ int run(const Options &options, Clock::time_point launched) {
                      frame_error.message.c_str());
       }
       if (!frame_error.detail.empty()) std::fputs(frame_error.detail.c_str(), stderr);
+      std::fflush(stderr);
+      if (frame_error.kind == FrameFailure::Trap && recover &&
+          recover_from(i, time_us, input.events.size(), engine_start, frame_error)) {
+        continue;  // the frame stays stale: the last good pixels are on screen
+      }
       exit_code = kExitFrameError;
       break;
     }
@@ -432,13 +631,25 @@ int run(const Options &options, Clock::time_point launched) {
       window->present(nullptr);  // nothing new, but keep the display's pace
     }
     // After the frame is drawn: an image loaded now is drawn from the next frame on.
-    request_handler.handle(i, bundle.requests());
+    request_handler.handle(i, bundle->requests());
+    // The legacy JS VM (docs/legacy-js.md) plugs in here: bus.take_for_js() to its handler,
+    // its tick, and its posts back with bus.queue_for_bundle(BusSource::Js, ...).
     have_frame = true;
+    // kStartupFrames frames of one instance: it has started (and, delivered, is good).
+    if (++recovery.frames_since_start == kStartupFrames) {
+      recovery.startup_traps = 0;
+      if (delivery) delivery->mark_good(delivered);
+    }
+    if (recovery.recovering_since) {
+      recovery.crashes[recovery.recovering_since->second].recovery_ms =
+          ms_between(recovery.recovering_since->first, Clock::now());
+      recovery.recovering_since.reset();
+    }
     if (launch_to_first_frame_ms < 0) launch_to_first_frame_ms = ms_between(launched, Clock::now());
 
     if (!options.quiet) {
       std::printf("frame %04" PRIu64 " t=%.3fms events=%zu commands=%u bytes=%zu engine_us=%.0f\n",
-                  i, static_cast<double>(time_us) / 1000.0, events.size(),
+                  i, static_cast<double>(time_us) / 1000.0, input.events.size(),
                   reader.value().header().command_count, view.len, engine_us.back());
       std::fflush(stdout);
     }
@@ -474,18 +685,41 @@ int run(const Options &options, Clock::time_point launched) {
     }
   }
 
+  std::string recovery_fields;
+  if (recover) {
+    double sum = 0;
+    double max = 0;
+    size_t recovered = 0;
+    for (const Crash &crash : recovery.crashes) {
+      if (std::isnan(crash.recovery_ms)) continue;
+      sum += crash.recovery_ms;
+      max = std::max(max, crash.recovery_ms);
+      ++recovered;
+    }
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  " crashes=%zu recovered=%zu recovery_ms_mean=%.1f recovery_ms_max=%.1f state_saves=%" PRIu64
+                  " bus_from_bundle=%" PRIu64 " bus_dropped=%" PRIu64 " bus_malformed=%" PRIu64,
+                  recovery.crashes.size(), recovered, recovered == 0 ? 0.0 : sum / static_cast<double>(recovered),
+                  max, request_handler.state_saves, bus.from_bundle, bus.dropped, bus.malformed);
+    recovery_fields = text;
+  }
+  std::string tail = recovery_fields;
+  if (bundle && report_module) tail += std::string(" module=") + module_source_name(bundle->module_source());
+  if (delivery) tail += std::string(" bundle_source=") + bundle_source_name(delivered.source);
+
   const Stats engine = stats_of(engine_us);
   const Stats render = stats_of(render_us);
-  const LoadTimings &t = bundle.timings();
+  const LoadTimings t = bundle ? bundle->timings() : LoadTimings{};
   std::printf(
       "summary: frames=%zu launch_to_first_frame_ms=%.1f compile_ms=%.1f instantiate_ms=%.1f "
       "init_ms=%.1f engine_us_mean=%.0f engine_us_p50=%.0f engine_us_max=%.0f "
       "render_us_mean=%.0f render_us_max=%.0f engine=%s images_loaded=%" PRIu64
-      " images_failed=%" PRIu64 " announcements=%" PRIu64 "\n",
+      " images_failed=%" PRIu64 " announcements=%" PRIu64 "%s\n",
       engine_us.size(), launch_to_first_frame_ms, t.compile_ms, t.instantiate_ms, t.init_ms,
-      engine.mean, engine.p50, engine.max, render.mean, render.max,
-      options.engine == EngineKind::Pulley ? "pulley" : "cranelift",
-      request_handler.images_loaded, request_handler.images_failed, request_handler.announcements);
+      engine.mean, engine.p50, engine.max, render.mean, render.max, engine_name(options.engine),
+      request_handler.images_loaded, request_handler.images_failed, request_handler.announcements,
+      tail.c_str());
   std::fflush(stdout);
   return exit_code;
 }

@@ -1,5 +1,7 @@
 // touchline-png-probe FILE.png X Y RRGGBB [TOLERANCE]: exit 0 when the pixel at (X, Y) has
 // that colour (each channel within TOLERANCE, default 2), 1 otherwise (and says what it saw).
+// touchline-png-probe --same A.png B.png: exit 0 when both images have the same size and
+// every pixel is equal, 1 otherwise (and says how many differ, and where the first one is).
 
 #include <cairo.h>
 
@@ -8,9 +10,69 @@
 #include <cstdlib>
 #include <cstring>
 
+namespace {
+
+// A PNG as cairo reads it; null (and a message) when it cannot be read.
+cairo_surface_t *read_png(const char *path) {
+  cairo_surface_t *image = cairo_image_surface_create_from_png(path);
+  if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+    std::fprintf(stderr, "png-probe: cannot read %s: %s\n", path, cairo_status_to_string(cairo_surface_status(image)));
+    cairo_surface_destroy(image);
+    return nullptr;
+  }
+  cairo_surface_flush(image);
+  return image;
+}
+
+int same(const char *a_path, const char *b_path) {
+  cairo_surface_t *a = read_png(a_path);
+  cairo_surface_t *b = read_png(b_path);
+  int rc = 1;
+  if (a != nullptr && b != nullptr) {
+    const int w = cairo_image_surface_get_width(a);
+    const int h = cairo_image_surface_get_height(a);
+    if (w != cairo_image_surface_get_width(b) || h != cairo_image_surface_get_height(b) ||
+        cairo_image_surface_get_format(a) != cairo_image_surface_get_format(b)) {
+      std::printf("png-probe: %s is %dx%d, %s is %dx%d (or another format): DIFFERENT\n", a_path, w, h, b_path,
+                  cairo_image_surface_get_width(b), cairo_image_surface_get_height(b));
+    } else {
+      long differing = 0;
+      int first_x = -1;
+      int first_y = -1;
+      for (int y = 0; y < h; ++y) {
+        const unsigned char *ra = cairo_image_surface_get_data(a) + static_cast<size_t>(y) * cairo_image_surface_get_stride(a);
+        const unsigned char *rb = cairo_image_surface_get_data(b) + static_cast<size_t>(y) * cairo_image_surface_get_stride(b);
+        for (int x = 0; x < w; ++x) {
+          if (std::memcmp(ra + static_cast<size_t>(x) * 4, rb + static_cast<size_t>(x) * 4, 4) != 0) {
+            if (differing++ == 0) {
+              first_x = x;
+              first_y = y;
+            }
+          }
+        }
+      }
+      if (differing == 0) {
+        std::printf("png-probe: %s and %s: the same %dx%d pixels\n", a_path, b_path, w, h);
+        rc = 0;
+      } else {
+        std::printf("png-probe: %s and %s: %ld of %ld pixels differ, the first at (%d, %d): DIFFERENT\n", a_path,
+                    b_path, differing, static_cast<long>(w) * h, first_x, first_y);
+      }
+    }
+  }
+  if (a != nullptr) cairo_surface_destroy(a);
+  if (b != nullptr) cairo_surface_destroy(b);
+  return rc;
+}
+
+}  // namespace
+
 int main(int argc, char **argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--same") == 0) return same(argv[2], argv[3]);
   if (argc != 5 && argc != 6) {
-    std::fprintf(stderr, "usage: touchline-png-probe FILE.png X Y RRGGBB [TOLERANCE]\n");
+    std::fprintf(stderr,
+                 "usage: touchline-png-probe FILE.png X Y RRGGBB [TOLERANCE]\n"
+                 "       touchline-png-probe --same A.png B.png\n");
     return 2;
   }
   const int x = std::atoi(argv[2]);

@@ -1,6 +1,9 @@
 # Runs one host test case: `cmake -DCASE=... -DHOST=... -DPROBE=... -DFIXTURES=... -DWORK=...
-# -P run_case.cmake`. The case file (written by host_test() in CMakeLists.txt) sets:
-#   ARGS      arguments for touchline-host; @FIXTURES@ and @WORK@ are substituted
+# [-DWORK_ROOT=... -DFAULT_BUNDLE=...] -P run_case.cmake`. The case file (written by host_test()
+# in CMakeLists.txt) sets:
+#   ARGS      arguments for touchline-host; @FIXTURES@, @WORK@, @WORK_ROOT@ (where every test's
+#             work directory is: another test's files are @WORK_ROOT@/TEST/...) and
+#             @FAULT_BUNDLE@ (the fault-injection app bundle) are substituted everywhere
 #   EXIT      the expected exit code
 #   EXPECT    regexes that must match stdout+stderr
 #   REJECT    regexes that must not match
@@ -9,6 +12,10 @@
 #   PIXELS    "file x y RRGGBB" probes of PNG files
 #   UNSET_ENV environment variables to remove;  WRAPPER: a command to run the host under
 #   COPY      "from=dir": a file or directory copied into directory dir before the run
+#   BEFORE    arguments for a first run of touchline-host (it must exit 0), before ARGS
+#   SAME_IMAGES "a.png b.png": the two PNGs have the same size and the same pixels
+#   SHOW      files whose `summary:` lines are printed (figures from another run)
+# The run's stdout+stderr are kept in @WORK@/output.log.
 # A host killed by a signal (RESULT_VARIABLE is then not a number) always fails.
 cmake_minimum_required(VERSION 3.20)
 include("${CASE}")
@@ -16,6 +23,8 @@ include("${CASE}")
 function(expand out text)
   string(REPLACE "@FIXTURES@" "${FIXTURES}" text "${text}")
   string(REPLACE "@WORK@" "${WORK}" text "${text}")
+  string(REPLACE "@WORK_ROOT@" "${WORK_ROOT}" text "${text}")
+  string(REPLACE "@FAULT_BUNDLE@" "${FAULT_BUNDLE}" text "${text}")
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
@@ -30,6 +39,23 @@ foreach(name IN LISTS UNSET_ENV)
   unset(ENV{${name}})
 endforeach()
 
+set(failures "")
+if(BEFORE)
+  set(before "${HOST}")
+  foreach(arg IN LISTS BEFORE)
+    expand(arg "${arg}")
+    list(APPEND before "${arg}")
+  endforeach()
+  list(JOIN before " " shown)
+  message("$ ${shown}")
+  execute_process(COMMAND ${before} WORKING_DIRECTORY "${WORK}"
+                  RESULT_VARIABLE before_rc OUTPUT_VARIABLE before_out ERROR_VARIABLE before_err)
+  message("--- stdout ---\n${before_out}--- stderr ---\n${before_err}--- exit: ${before_rc}")
+  if(NOT before_rc STREQUAL "0")
+    string(APPEND failures "  the first run exited with ${before_rc}, expected 0\n")
+  endif()
+endif()
+
 set(command ${WRAPPER} "${HOST}")
 foreach(arg IN LISTS ARGS)
   expand(arg "${arg}")
@@ -40,8 +66,8 @@ message("$ ${shown}")
 execute_process(COMMAND ${command} WORKING_DIRECTORY "${WORK}"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("--- stdout ---\n${out}--- stderr ---\n${err}--- exit: ${rc}")
+file(WRITE "${WORK}/output.log" "${out}${err}")
 
-set(failures "")
 if(NOT rc MATCHES "^[0-9]+$")
   string(APPEND failures "  the host did not exit normally: ${rc}\n")
 elseif(NOT rc EQUAL EXIT)
@@ -92,6 +118,26 @@ foreach(probe IN LISTS PIXELS)
   message("${probe_out}${probe_err}")
   if(NOT probe_rc EQUAL 0)
     string(APPEND failures "  pixel check failed: ${probe}\n")
+  endif()
+endforeach()
+
+foreach(pair IN LISTS SAME_IMAGES)
+  expand(pair "${pair}")
+  separate_arguments(images UNIX_COMMAND "${pair}")
+  execute_process(COMMAND "${PROBE}" --same ${images} RESULT_VARIABLE same_rc
+                  OUTPUT_VARIABLE same_out ERROR_VARIABLE same_err)
+  message("${same_out}${same_err}")
+  if(NOT same_rc EQUAL 0)
+    string(APPEND failures "  the images differ: ${pair}\n")
+  endif()
+endforeach()
+foreach(file IN LISTS SHOW)
+  expand(file "${file}")
+  if(EXISTS "${file}")
+    file(STRINGS "${file}" shown REGEX "^summary:")
+    message("${file}: ${shown}")
+  else()
+    message("${file}: missing")
   endif()
 endforeach()
 

@@ -30,11 +30,19 @@
 
 #include <stb/stb_image_write.h>
 
+#include <wasmtime.h>
+
+#include "bundle.h"
+#include "bus.h"
+#include "cache.h"
+#include "crypto.h"
 #include "display_list.h"
 #include "fetch.h"
 #include "images.h"
+#include "input.h"
 #include "renderer.h"
 #include "requests.h"
+#include "run.h"
 
 using namespace touchline::host;
 
@@ -1394,6 +1402,342 @@ void fetch_http_cancel_and_bound() {
   CHECK(fetcher.live() == 0 && fetcher.running() == 0);
 }
 
+// ---- ABI 1.4: state, the bus, recovery ----
+
+// A length-prefixed record (SaveState 6, PostMessage 7) as the Rust test builds it: the header,
+// `len_field`, `payload`, padded to 4.
+std::vector<uint8_t> prefixed_record(uint16_t kind, uint32_t len_field, const std::string &payload) {
+  const uint32_t len = static_cast<uint32_t>(padded_len(12 + payload.size()));
+  std::vector<uint8_t> bytes(len, 0);
+  abi::RequestHeader head{kind, 0, len};
+  std::memcpy(bytes.data(), &head, sizeof head);
+  std::memcpy(bytes.data() + 8, &len_field, 4);
+  std::memcpy(bytes.data() + 12, payload.data(), payload.size());
+  return bytes;
+}
+
+std::vector<uint8_t> save_state_record(const std::string &state) {
+  return prefixed_record(6, static_cast<uint32_t>(state.size()), state);
+}
+
+std::vector<uint8_t> post_message_record(const std::string &text) {
+  return prefixed_record(7, static_cast<uint32_t>(text.size()), text);
+}
+
+void requests_state_and_messages_round_trip() {
+  const std::string metric = "{\"type\":\"metric\",\"v\":\"\xc3\xa9\"}";
+  auto bytes = concat(concat(save_state_record("{\"stack\":[1]}"), post_message_record(metric)),
+                      save_state_record(""));
+  std::vector<Request> out;
+  CHECK(read_requests(bytes.data(), bytes.size(), out).ok());
+  CHECK(out.size() == 3);
+  if (out.size() == 3) {
+    const auto *a = std::get_if<SaveState>(&out[0]);
+    CHECK(a && std::string(a->state.begin(), a->state.end()) == "{\"stack\":[1]}");
+    const auto *b = std::get_if<PostMessage>(&out[1]);
+    CHECK(b && b->text == metric);
+    const auto *c = std::get_if<SaveState>(&out[2]);
+    CHECK(c && c->state.empty());
+  }
+  // At the limits.
+  const std::string max(abi::MAX_STATE_BYTES, 'x');
+  CHECK(abi::MAX_STATE_BYTES == 65536 && abi::MAX_BUS_MESSAGE_BYTES == 65536);
+  bytes = concat(save_state_record(max), post_message_record(max));
+  CHECK(read_requests(bytes.data(), bytes.size(), out).ok() && out.size() == 2);
+  if (out.size() == 2) {
+    const auto *s = std::get_if<SaveState>(&out[0]);
+    CHECK(s && s->state.size() == abi::MAX_STATE_BYTES);
+    const auto *m = std::get_if<PostMessage>(&out[1]);
+    CHECK(m && m->text == max);
+  }
+}
+
+void requests_reject_malformed_state_and_messages() {
+  const auto bad = [](const std::vector<uint8_t> &record, const std::string &reason) {
+    CHECK_EQ_STR(requests_error(record), "request 0 at byte 0 is malformed: " + reason);
+  };
+  bad(prefixed_record(6, 9, "abcd"), "state runs past the record");
+  bad(prefixed_record(6, 65537, ""), "state longer than 65536 bytes");
+  bad(prefixed_record(7, 5, "abcd"), "message runs past the record");
+  bad(prefixed_record(7, 70000, ""), "message longer than 65536 bytes");
+  bad(prefixed_record(7, 2, "\xc3\x28"), "message is not UTF-8");
+  auto short_record = prefixed_record(7, 0, "");
+  short_record.resize(8);
+  const uint32_t eight = 8;
+  std::memcpy(short_record.data() + 4, &eight, 4);
+  bad(short_record, "payload too short");
+  short_record[0] = 6;
+  bad(short_record, "payload too short");
+  // Padding after the bytes is fine; the records before a bad one stand.
+  CHECK_EQ_STR(requests_error(prefixed_record(6, 1, "abc")), "(no error)");
+  const auto two = concat(save_state_record("ok"), prefixed_record(7, 9, "abcd"));
+  std::vector<Request> out;
+  CHECK_EQ_STR(requests_error(two), "request 1 at byte 16 is malformed: message runs past the record");
+  CHECK(!read_requests(two.data(), two.size(), out).ok() && out.size() == 1);
+}
+
+void input_payloads_of_three_kinds() {
+  HostInput input;
+  const std::string state = "{\"v\":1}";
+  CHECK(input.push_restore_state(reinterpret_cast<const uint8_t *>(state.data()), state.size()));
+  const std::string body = "body!";
+  input.push_fetch_done(3, 200, reinterpret_cast<const uint8_t *>(body.data()), body.size());
+  input.push(abi::Event{static_cast<uint32_t>(abi::EventKind::KeyDown), static_cast<uint32_t>(abi::Key::Select), 0, 0});
+  CHECK(input.push_bus_message(BusSource::Js, "{\"type\":\"x\"}"));
+  const std::string want = std::string("{\"v\":1}\0body!\0\0\0{\"type\":\"x\"}", 28);
+  CHECK_EQ_STR(std::string(input.payload.begin(), input.payload.end()), want);
+  CHECK(input.events.size() == 4 && input.records_len() == 64);
+  if (input.events.size() == 4) {
+    const abi::Event &restore = input.events[0];
+    CHECK(restore.kind == static_cast<uint32_t>(abi::EventKind::RestoreState) && restore.a == 0 && restore.c == 7);
+    const abi::Event &fetch = input.events[1];
+    CHECK(fetch.kind == static_cast<uint32_t>(abi::EventKind::FetchDone) && fetch.a == 3 && fetch.b == 200 &&
+          fetch.c == 5);
+    const abi::Event &message = input.events[3];
+    CHECK(message.kind == static_cast<uint32_t>(abi::EventKind::BusMessage) &&
+          message.a == static_cast<uint32_t>(BusSource::Js) && message.b == 0 && message.c == 12);
+  }
+  // Limits per kind; a refused payload adds no event.
+  const std::string big(abi::MAX_BUS_MESSAGE_BYTES + 1, ' ');
+  CHECK(!input.push_bus_message(BusSource::Host, big));
+  CHECK(!input.push_restore_state(reinterpret_cast<const uint8_t *>(big.data()), big.size()));
+  CHECK(input.events.size() == 4 && input.payload.size() == 28);
+  CHECK(static_cast<uint32_t>(abi::EventKind::BusMessage) == 8 && static_cast<uint32_t>(abi::EventKind::RestoreState) == 9);
+  CHECK(static_cast<uint32_t>(abi::RequestKind::SaveState) == 6 && static_cast<uint32_t>(abi::RequestKind::PostMessage) == 7);
+}
+
+void bus_messages_and_queues() {
+  CHECK(is_bus_message("{\"type\":\"metric\",\"value\":3}"));
+  CHECK(is_bus_message(" {\"type\":\"\"} "));
+  for (const char *bad : {"not json", "{not json", "{\"no\":\"type\"}", "{\"type\":3}", "[\"type\"]", "\"type\"",
+                          "{\"type\":\"x\"} trailing", ""}) {
+    if (is_bus_message(bad)) {
+      std::fprintf(stderr, "is_bus_message(%s) should be false\n", bad);
+      ++g_failures;
+    }
+  }
+  CHECK_EQ_STR(fault_message("panic"), "{\"fault\":\"panic\",\"type\":\"touchline.fault\"}");
+  CHECK_EQ_STR(crash_message(40, "out of memory", "wasm trap: \"x\"", 12.5),
+               "{\"frame\":40,\"kind\":\"out of memory\",\"message\":\"wasm trap: \\\"x\\\"\",\"restart_ms\":12.5,"
+               "\"type\":\"crash\"}");
+  HostBus bus;
+  CHECK(!bus.post_from_bundle("{\"no\":\"type\"}") && bus.malformed == 1 && bus.to_js.empty());
+  CHECK(bus.post_from_bundle("{\"type\":\"history\"}") && bus.from_bundle == 1 && bus.to_js.size() == 1);
+  for (size_t i = 0; i < kMaxQueuedMessages + 3; ++i) bus.queue_for_js("{\"type\":\"log\"}");
+  CHECK(bus.to_js.size() == kMaxQueuedMessages && bus.dropped == 4);
+  CHECK(bus.take_for_js().size() == kMaxQueuedMessages && bus.to_js.empty());
+  bus.queue_for_bundle(BusSource::Js, std::string(abi::MAX_BUS_MESSAGE_BYTES + 1, 'x'));
+  CHECK(bus.to_bundle.empty() && bus.dropped == 5);
+  for (size_t i = 0; i < kMaxQueuedMessages + 1; ++i) bus.queue_for_bundle(BusSource::Host, fault_message("oom"));
+  CHECK(bus.to_bundle.size() == kMaxQueuedMessages && bus.dropped == 6);
+  CHECK(bus.to_bundle.front().first == BusSource::Host);
+}
+
+void injected_fault_specs() {
+  auto once = parse_injected_fault("panic@300");
+  CHECK(once && once.value().fault == "panic" && once.value().frame == 300 && !once.value().every);
+  if (once) CHECK(once.value().due(300) && !once.value().due(299) && !once.value().due(301));
+  auto every = parse_injected_fault("loop@5/10");
+  CHECK(every && every.value().fault == "loop" && every.value().frame == 5 && every.value().every == 10u);
+  if (every) CHECK(every.value().due(5) && every.value().due(15) && every.value().due(25) && !every.value().due(0) &&
+                   !every.value().due(10));
+  auto zero = parse_injected_fault("oom@2/0");
+  CHECK(zero && zero.value().every == 1u);
+  const auto error = [](const char *spec) {
+    auto r = parse_injected_fault(spec);
+    return r ? std::string("(no error)") : r.error().message;
+  };
+  CHECK_EQ_STR(error("panic"), "\"panic\": expected KIND@FRAME");
+  CHECK_EQ_STR(error("crash@3"), "\"crash\": the faults are panic, loop and oom");
+  CHECK_EQ_STR(error("panic@x"), "\"x\" is not a frame number");
+  CHECK_EQ_STR(error("panic@3/"), "\"\" is not a frame number");
+  CHECK_EQ_STR(error("panic@-1"), "\"-1\" is not a frame number");
+}
+
+void trap_kind_names() {
+  CHECK_EQ_STR(trap_kind_name(TrapKind::Panic), "panic");
+  CHECK_EQ_STR(trap_kind_name(TrapKind::Watchdog), "watchdog");
+  CHECK_EQ_STR(trap_kind_name(TrapKind::OutOfMemory), "out of memory");
+  CHECK_EQ_STR(trap_kind_name(TrapKind::Fault), "fault");
+  CHECK_EQ_STR(trap_kind_name(TrapKind::Exit), "exit");
+  CHECK_EQ_STR(module_source_name(ModuleSource::Compiled), "compiled");
+  CHECK_EQ_STR(module_source_name(ModuleSource::Cached), "cached");
+  CHECK_EQ_STR(engine_name(EngineKind::Pulley), "pulley");
+  const std::string path = precompiled_module_path("/c/modules", std::string(64, 'a'), EngineKind::Cranelift);
+  CHECK_EQ_STR(path, "/c/modules/" + std::string(64, 'a') + "-cranelift-" + host_version() + ".cwasm");
+}
+
+// A bundle for the Bundle tests: 2 pages of memory, an empty display list; frame(n) does what
+// n says: 1 grows memory until refused then traps, 2 loops forever, 3 traps (unreachable),
+// 4 divides by zero, 5 calls proc_exit(7); anything else returns the list.
+const char kSandboxWat[] = R"((module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 1024) "\00\08\00\00\18\00\00\00\00\00\00\00\00\00\00\00")
+  (data (i32.const 2048) "\54\4c\44\4c\01\00\00\00\40\00\00\00\30\00\00\00\00\00\00\00\18\00\00\00")
+  (global $zero (mut i32) (i32.const 0))
+  (func (export "touchline_abi_version") (result i32) (i32.const 0x00010004))
+  (func (export "touchline_init") (param i32 i32) (result i32) (i32.const 0))
+  (func (export "touchline_input_buffer") (param i32) (result i32) (i32.const 65536))
+  (func (export "touchline_frame") (param i64) (param $n i32) (result i32)
+    (if (i32.eq (local.get $n) (i32.const 1))
+      (then (loop $grow (if (i32.eq (memory.grow (i32.const 16)) (i32.const -1)) (then unreachable)) (br $grow))))
+    (if (i32.eq (local.get $n) (i32.const 2)) (then (loop $forever (br $forever))))
+    (if (i32.eq (local.get $n) (i32.const 3)) (then unreachable))
+    (if (i32.eq (local.get $n) (i32.const 4)) (then (drop (i32.div_u (i32.const 1) (global.get $zero)))))
+    (if (i32.eq (local.get $n) (i32.const 5)) (then (call $exit (i32.const 7))))
+    (i32.const 1024)))
+)";
+
+// Writes the wasm of `wat` to `path`.
+bool write_wasm(const char *wat, const std::string &path) {
+  wasm_byte_vec_t wasm;
+  if (wasmtime_error_t *error = wasmtime_wat2wasm(wat, std::strlen(wat), &wasm)) {
+    wasmtime_error_delete(error);
+    return false;
+  }
+  std::FILE *f = std::fopen(path.c_str(), "wb");
+  const bool ok = f != nullptr && std::fwrite(wasm.data, 1, wasm.size, f) == wasm.size;
+  if (f != nullptr) std::fclose(f);
+  wasm_byte_vec_delete(&wasm);
+  return ok;
+}
+
+std::string temp_dir(const char *name) {
+  const auto dir = std::filesystem::temp_directory_path() / (std::string("touchline-unit-") + name + "-" +
+                                                             std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+void bundle_traps_restarts_and_limits() {
+  const std::string dir = temp_dir("sandbox");
+  const std::string path = dir + "/sandbox.wasm";
+  CHECK(write_wasm(kSandboxWat, path));
+  LoadOptions load;
+  load.path = path;
+  load.width = 64;
+  load.height = 48;
+  load.frame_budget_ms = 30;
+  load.memory_limit_bytes = 4u << 20;
+  auto loaded = Bundle::load(load);
+  CHECK(loaded.ok());
+  if (!loaded) {
+    std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
+    return;
+  }
+  Bundle &bundle = *loaded.value();
+  CHECK(bundle.abi_version() == (1u << 16 | 4u) && !bundle.trapped());
+  const size_t start_bytes = bundle.memory_bytes();
+  CHECK(start_bytes == 2 * 65536);
+  // n events: what the frame does (the records' contents do not matter).
+  const auto run = [&](size_t n, FrameError &error) {
+    std::vector<abi::Event> events(n, abi::Event{static_cast<uint32_t>(abi::EventKind::KeyDown), 0, 0, 0});
+    FrameView view;
+    return bundle.frame(0, events, {}, view, error);
+  };
+  FrameError error;
+  CHECK(run(0, error));
+  const struct {
+    size_t n;
+    TrapKind kind;
+    const char *words;
+  } kCases[] = {
+      {1, TrapKind::OutOfMemory, "unreachable"},
+      {2, TrapKind::Watchdog, "interrupt (the call ran past the host's time limit)"},
+      {3, TrapKind::Panic, "unreachable"},
+      {4, TrapKind::Fault, "divide by zero"},
+      {5, TrapKind::Exit, "proc_exit(7)"},
+  };
+  for (const auto &c : kCases) {
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(!run(c.n, error));
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    CHECK(error.kind == FrameFailure::Trap && error.trap == c.kind && bundle.trapped() == c.kind);
+    if (error.message.find(c.words) == std::string::npos || bundle.trapped() != c.kind) {
+      std::fprintf(stderr, "frame(%zu): %s (%s), expected %s and \"%s\"\n", c.n, error.message.c_str(),
+                   trap_kind_name(error.trap), trap_kind_name(c.kind), c.words);
+      ++g_failures;
+    }
+    if (c.kind == TrapKind::OutOfMemory) CHECK(bundle.memory_bytes() <= load.memory_limit_bytes);
+    if (c.kind == TrapKind::Watchdog) CHECK(ms < 1000);  // 30 ms budget, 10 ms ticks
+    // Dead until restarted; then a fresh instance, fresh memory.
+    CHECK(!run(0, error) && error.message == "the bundle already trapped");
+    auto restarted = bundle.restart();
+    CHECK(restarted.ok() && !bundle.trapped() && bundle.memory_bytes() == start_bytes);
+    CHECK(run(0, error));
+  }
+  // A memory that starts over the limit cannot be instantiated.
+  load.memory_limit_bytes = 65536;
+  auto too_big = Bundle::load(load);
+  CHECK(!too_big.ok());
+  // The expected ABI is checked before anything else runs.
+  load.memory_limit_bytes = 4u << 20;
+  load.expected_abi = 1u << 16 | 3u;
+  auto other = Bundle::load(load);
+  CHECK(!other.ok());
+  if (!other.ok()) CHECK_EQ_STR(other.error().message, "it exports ABI 1.4, the manifest says 1.3");
+  std::filesystem::remove_all(dir);
+}
+
+void bundle_precompiled_modules() {
+  const std::string dir = temp_dir("modules");
+  const std::string path = dir + "/sandbox.wasm";
+  CHECK(write_wasm(kSandboxWat, path));
+  for (EngineKind engine : {EngineKind::Cranelift, EngineKind::Pulley}) {
+    LoadOptions load;
+    load.path = path;
+    load.engine = engine;
+    load.module_cache_dir = dir + "/modules";
+    const auto source = [&]() {
+      auto loaded = Bundle::load(load);
+      CHECK(loaded.ok());
+      if (!loaded) return std::string("(failed: ") + loaded.error().message + ")";
+      FrameView view;
+      FrameError error;
+      CHECK(loaded.value()->frame(0, {}, {}, view, error));
+      return std::string(module_source_name(loaded.value()->module_source()));
+    };
+    CHECK_EQ_STR(source(), "compiled");
+    std::vector<uint8_t> bytes;
+    {
+      std::FILE *f = std::fopen(path.c_str(), "rb");
+      int c;
+      while (f != nullptr && (c = std::fgetc(f)) != EOF) bytes.push_back(static_cast<uint8_t>(c));
+      if (f != nullptr) std::fclose(f);
+    }
+    const std::string cwasm = precompiled_module_path(load.module_cache_dir, to_hex(sha256(bytes.data(), bytes.size())), engine);
+    CHECK(std::filesystem::exists(cwasm) && std::filesystem::exists(cwasm + ".sha256"));
+    CHECK_EQ_STR(source(), "cached");
+    // A flipped byte fails the hash: deleted, compiled, kept again.
+    {
+      std::FILE *f = std::fopen(cwasm.c_str(), "r+b");
+      CHECK(f != nullptr);
+      if (f != nullptr) {
+        std::fseek(f, 100, SEEK_SET);
+        const int c = std::fgetc(f);
+        std::fseek(f, 100, SEEK_SET);
+        std::fputc(c ^ 0xff, f);
+        std::fclose(f);
+      }
+    }
+    CHECK_EQ_STR(source(), "compiled");
+    CHECK_EQ_STR(source(), "cached");
+    // Bytes wasmtime refuses, with a hash that matches them: deleted, compiled.
+    const std::string junk = "not a compiled module";
+    CHECK(write_file_atomic(cwasm, junk).ok());
+    CHECK(write_file_atomic(cwasm + ".sha256", to_hex(sha256(junk)) + "\n").ok());
+    CHECK_EQ_STR(source(), "compiled");
+    CHECK_EQ_STR(source(), "cached");
+    // Without the hash file: compiled.
+    std::filesystem::remove(cwasm + ".sha256");
+    CHECK_EQ_STR(source(), "compiled");
+  }
+  // The other engine's module is not this one's: each has its own file.
+  std::filesystem::remove_all(dir);
+}
+
 const std::map<std::string, std::function<void()>> &tests() {
   static const std::map<std::string, std::function<void()>> kTests = {
       {"reader_decodes_every_command", reader_decodes_every_command},
@@ -1425,6 +1769,14 @@ const std::map<std::string, std::function<void()>> &tests() {
       {"fetch_http_over_loopback", fetch_http_over_loopback},
       {"fetch_http_failures", fetch_http_failures},
       {"fetch_http_cancel_and_bound", fetch_http_cancel_and_bound},
+      {"requests_state_and_messages_round_trip", requests_state_and_messages_round_trip},
+      {"requests_reject_malformed_state_and_messages", requests_reject_malformed_state_and_messages},
+      {"input_payloads_of_three_kinds", input_payloads_of_three_kinds},
+      {"bus_messages_and_queues", bus_messages_and_queues},
+      {"injected_fault_specs", injected_fault_specs},
+      {"trap_kind_names", trap_kind_names},
+      {"bundle_traps_restarts_and_limits", bundle_traps_restarts_and_limits},
+      {"bundle_precompiled_modules", bundle_precompiled_modules},
   };
   return kTests;
 }

@@ -1,0 +1,159 @@
+//! `touchline-desktop run --manifest URL`, end to end through the binary: a cold start
+//! downloads and compiles, a warm start loads the precompiled module, a dead server runs the
+//! cached bundle, and a release that traps at every start is demoted in the same launch
+//! while the previous good one takes over. The pixels say which bundle the user sees:
+//! `minimal` draws red at the centre, `glyphs` green near the top left.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use touchline_desktop::delivery::SecretKey;
+use touchline_desktop::release::{ReleaseInput, read_abi_version, write_release};
+use touchline_desktop::serve::{ServeOptions, Server};
+
+struct Fixture {
+    release_dir: PathBuf,
+    cache_dir: PathBuf,
+    out: PathBuf,
+    key: SecretKey,
+    server: Option<Server>,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Self {
+        let root = support::temp_dir(&format!("launch-{name}"));
+        let release_dir = root.join("release");
+        std::fs::create_dir_all(&release_dir).expect("release dir");
+        let server = Server::start(&release_dir, "127.0.0.1:0", ServeOptions::default()).expect("serve");
+        Self {
+            cache_dir: root.join("cache"),
+            out: root,
+            release_dir,
+            key: SecretKey::generate().expect("key"),
+            server: Some(server),
+        }
+    }
+
+    fn release(&self, version: &str, fixture: &str) {
+        let bytes = support::shared_fixture(fixture);
+        let input = ReleaseInput {
+            bundle: &bytes,
+            legacy_js: None,
+            version,
+            abi: read_abi_version(&bytes).expect("the fixture exports its ABI"),
+        };
+        write_release(&self.release_dir, &input, &self.key).expect("release");
+    }
+
+    fn url(&self) -> String {
+        match &self.server {
+            Some(server) => format!("{}manifest.json", server.url()),
+            // Nothing listens there any more.
+            None => "http://127.0.0.1:9/manifest.json".into(),
+        }
+    }
+
+    /// Runs the host headless for `frames` frames; returns (exit code, stdout + stderr, PNG).
+    fn run(&self, frames: u32, extra: &[&str]) -> (i32, String, PathBuf) {
+        let shot = self.out.join(format!("shot-{}.png", rand_suffix()));
+        let output = Command::new(env!("CARGO_BIN_EXE_touchline-desktop"))
+            .args(["run", "--manifest", &self.url(), "--cache"])
+            .arg(&self.cache_dir)
+            .args(["--public-key", &self.key.public().to_hex(), "--download-timeout-ms", "2000"])
+            .args([
+                "--headless",
+                "--quiet",
+                "--size",
+                "64x48",
+                "--frames",
+                &frames.to_string(),
+                "--screenshot",
+            ])
+            .arg(&shot)
+            .args(extra)
+            .output()
+            .expect("the host runs");
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        (output.status.code().unwrap_or(-1), text, shot)
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn pixel(png: &Path, x: u32, y: u32) -> [u8; 4] {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).expect("png")));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let at = ((y * info.width + x) * 4) as usize;
+    [buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]
+}
+
+fn summary(text: &str) -> &str {
+    text.lines().find(|l| l.starts_with("summary:")).unwrap_or("")
+}
+
+#[test]
+fn cold_start_compiles_and_warm_start_loads_the_precompiled_module() {
+    let f = Fixture::new("warm");
+    f.release("1.0.0", "minimal");
+    let (code, cold, _) = f.run(3, &[]);
+    assert_eq!(code, 0, "{cold}");
+    assert!(cold.contains("delivery: running version 1.0.0"), "{cold}");
+    assert!(summary(&cold).contains("bundle_source=network module=compiled version=1.0.0"), "{cold}");
+    let (code, warm, shot) = f.run(3, &[]);
+    assert_eq!(code, 0, "{warm}");
+    assert!(summary(&warm).contains("bundle_source=cache module=cached version=1.0.0"), "{warm}");
+    assert_eq!(pixel(&shot, 32, 24)[..3], [255, 0, 0], "the cached module runs the same bundle");
+}
+
+#[test]
+fn server_down_runs_the_last_good_bundle() {
+    let mut f = Fixture::new("down");
+    f.release("1.0.0", "minimal");
+    let (code, first, _) = f.run(130, &[]);
+    assert_eq!(code, 0, "{first}");
+    f.server = None;
+    let (code, text, shot) = f.run(3, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("delivery: failed: manifest unreachable"), "{text}");
+    assert!(text.contains("delivery: running last good version 1.0.0"), "{text}");
+    assert_eq!(pixel(&shot, 32, 24)[..3], [255, 0, 0]);
+}
+
+#[test]
+fn a_release_that_traps_at_start_is_demoted_and_the_previous_good_one_runs() {
+    let f = Fixture::new("demote");
+    f.release("1.0.0", "minimal");
+    // 130 frames: past start-up, so 1.0.0 becomes good.
+    let (code, first, _) = f.run(130, &[]);
+    assert_eq!(code, 0, "{first}");
+    f.release("2.0.0", "trap_frame2");
+    let (code, text, shot) = f.run(20, &[]);
+    assert_eq!(code, 0, "the run goes on with the previous good bundle: {text}");
+    assert_eq!(text.matches("recovered: frame").count(), 3, "{text}");
+    assert!(text.contains("delivery: demoted version 2.0.0 (trapped at start-up 3 times)"), "{text}");
+    assert!(summary(&text).contains("version=1.0.0"), "{text}");
+    assert_eq!(pixel(&shot, 32, 24)[..3], [255, 0, 0], "the user sees 1.0.0");
+    // The next launch does not try 2.0.0 again.
+    let (code, again, _) = f.run(3, &[]);
+    assert_eq!(code, 0, "{again}");
+    assert!(again.contains("bundle demoted: version 2.0.0"), "{again}");
+    assert!(!again.contains("recovered:"), "{again}");
+}
+
+#[test]
+fn no_cache_and_no_server_is_exit_1_with_a_clear_message() {
+    let mut f = Fixture::new("nothing");
+    f.server = None;
+    let (code, text, _) = f.run(3, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("error: no bundle to run: manifest unreachable"), "{text}");
+}
