@@ -32,6 +32,13 @@ touchline_setup() {
     fi
 }
 
+# Builds the fault-injection test bundle (`--features fault-injection`, its own profile, so the
+# shipping bundle is never overwritten) and prints its path.
+touchline_build_fault_bundle() {
+    cargo build -q -p touchline-pages --target wasm32-wasip1 --profile bundle-faults --features fault-injection >&2
+    echo "target/wasm32-wasip1/bundle-faults/touchline_pages.wasm"
+}
+
 # Builds the bundle (wasm32-wasip1, the `bundle` profile) and prints its path.
 touchline_build_bundle() {
     cargo build -q -p touchline-pages --target wasm32-wasip1 --profile bundle >&2
@@ -40,7 +47,8 @@ touchline_build_bundle() {
 
 # Configures and builds the C++ device host into target/device-host (the first build compiles
 # wasmtime's C API, several minutes; later builds reuse it).
+# Extra arguments go to the CMake configure step (e.g. -DTOUCHLINE_CLI=...).
 touchline_build_device_host() {
-    cmake -S native-host/device -B target/device-host -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake -S native-host/device -B target/device-host -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
     cmake --build target/device-host -j"$(nproc)"
 }

@@ -10,21 +10,45 @@
 
 use std::rc::Rc;
 
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 pub use touchline_abi::{BusSource, MAX_BUS_MESSAGE_BYTES};
 
 use crate::context;
 use crate::reactive::{Scope, on_cleanup};
 
 /// One message from the bus.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BusMessage {
     /// Who sent it: the JS VM or the host.
     pub source: BusSource,
     /// Its `"type"`.
     pub kind: String,
-    /// The whole message (an object; `kind` is its `"type"`).
-    pub body: Value,
+    /// The whole message as sent: a JSON object (read its fields with [`BusMessage::parse`]).
+    pub text: String,
+}
+
+impl BusMessage {
+    /// The message's fields as `T` (a struct deriving `Deserialize`; unknown fields ignored).
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.text)
+    }
+}
+
+/// What a message must start with: an object with a string `type`. (A typed struct keeps
+/// `serde_json::Value`, and its code, out of the bundle.)
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+}
+
+/// The `type` of a JSON message, if it is an object with a string `type`.
+fn message_kind(text: &str) -> Option<String> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str::<Head<'_>>(text).ok().map(|head| head.kind.into_owned())
 }
 
 /// Why a message was not posted.
@@ -33,8 +57,8 @@ pub enum BusError {
     /// The encoded message is over [`MAX_BUS_MESSAGE_BYTES`].
     #[error("a bus message of {0} bytes is over the 65536-byte limit")]
     TooLarge(usize),
-    /// The message is not an object with a string `"type"`.
-    #[error("a bus message must be a JSON object with a string \"type\"")]
+    /// The fields do not serialize to a JSON object (or the type is empty).
+    #[error("a bus message must be a JSON object with a non-empty \"type\"")]
     NoType,
     /// No app runs on this thread.
     #[error("no app is running")]
@@ -73,39 +97,51 @@ impl Bus {
     pub fn receive(
         &mut self,
         source: BusSource,
-        text: &[u8],
+        bytes: &[u8],
     ) -> Result<(BusMessage, Vec<(Handler, Option<Scope>)>), String> {
-        let body = serde_json::from_slice::<Value>(text).ok();
-        let kind = body.as_ref().and_then(|b| b.get("type")).and_then(Value::as_str).map(str::to_owned);
-        let (Some(body), Some(kind)) = (body, kind) else {
+        let text = std::str::from_utf8(bytes).ok();
+        let kind = text.and_then(message_kind);
+        let (Some(text), Some(kind)) = (text, kind) else {
             self.stats.malformed += 1;
-            let shown = String::from_utf8_lossy(&text[..text.len().min(80)]).into_owned();
+            let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(80)]).into_owned();
             return Err(format!("bus: dropped a malformed message: {shown:?}"));
         };
         self.stats.received += 1;
         let handlers = self.handlers.iter().map(|(_, h, scope)| (h.clone(), *scope)).collect();
-        Ok((BusMessage { source, kind, body }, handlers))
+        Ok((BusMessage { source, kind, text: text.to_owned() }, handlers))
     }
 }
 
-/// Posts `message` (a JSON object with a string `"type"`) to the JS VM; the host delivers it
-/// after this frame.
-pub fn post(message: Value) -> Result<(), BusError> {
-    if !message.get("type").is_some_and(Value::is_string) {
-        context::with(|cx| cx.bus.borrow_mut().stats.refused += 1);
-        return Err(BusError::NoType);
-    }
-    let text = message.to_string();
+/// Posts a message of type `kind` with `fields` (a struct or map serializing to a JSON object,
+/// without a `type` of its own) to the JS VM: `{"type":kind, ...fields}`. The host delivers
+/// it after this frame.
+pub fn post(kind: &str, fields: &impl Serialize) -> Result<(), BusError> {
+    let text = encode(kind, fields);
     context::with(|cx| {
         let mut bus = cx.bus.borrow_mut();
-        if text.len() > MAX_BUS_MESSAGE_BYTES as usize {
-            bus.stats.refused += 1;
-            return Err(BusError::TooLarge(text.len()));
-        }
+        let text = match text {
+            Ok(text) if text.len() <= MAX_BUS_MESSAGE_BYTES as usize => text,
+            Ok(text) => {
+                bus.stats.refused += 1;
+                return Err(BusError::TooLarge(text.len()));
+            }
+            Err(e) => {
+                bus.stats.refused += 1;
+                return Err(e);
+            }
+        };
         bus.outbox.push(text);
         Ok(())
     })
     .unwrap_or(Err(BusError::NoApp))
+}
+
+/// `{"type":kind,` then the fields' object without its opening brace.
+fn encode(kind: &str, fields: &impl Serialize) -> Result<String, BusError> {
+    let body = serde_json::to_string(fields).map_err(|_| BusError::NoType)?;
+    let rest = body.strip_prefix('{').filter(|_| !kind.is_empty()).ok_or(BusError::NoType)?;
+    let kind = serde_json::to_string(kind).map_err(|_| BusError::NoType)?;
+    Ok(if rest == "}" { format!("{{\"type\":{kind}}}") } else { format!("{{\"type\":{kind},{rest}") })
 }
 
 /// Runs `handler` for every message from the bus while the calling component is mounted
@@ -133,9 +169,15 @@ pub fn stats() -> BusStats {
 
 /// Posts a metric for the JS VM's reports: `{"type":"metric","name":…,"value":…,"t_ms":…}`.
 pub fn metric(name: &str, value: f64) {
+    #[derive(Serialize)]
+    struct Metric<'a> {
+        name: &'a str,
+        value: f64,
+        t_ms: u64,
+    }
     let t_ms = crate::task::now_us() / 1000;
     // A metric is small: only a name longer than the limit could be refused.
-    let _ = post(json!({ "type": "metric", "name": name, "value": value, "t_ms": t_ms }));
+    let _ = post("metric", &Metric { name, value, t_ms });
 }
 
 /// Posts a log line for the JS VM's reports (and writes it to the host's log):
@@ -148,8 +190,13 @@ pub fn log(level: i32, message: &str) {
         2 => "info",
         _ => "debug",
     };
+    #[derive(Serialize)]
+    struct Log<'a> {
+        level: &'a str,
+        message: String,
+    }
     let message: String = message.chars().take(1024).collect();
-    let _ = post(json!({ "type": "log", "level": level_name, "message": message }));
+    let _ = post("log", &Log { level: level_name, message });
 }
 
 /// Test bundles only (the `fault-injection` feature): a `{"type":"touchline.fault","fault":…}`
@@ -161,7 +208,12 @@ pub(crate) fn inject_fault(message: &BusMessage) {
     if message.kind != "touchline.fault" {
         return;
     }
-    match message.body.get("fault").and_then(Value::as_str) {
+    #[derive(Deserialize)]
+    struct Fault {
+        fault: String,
+    }
+    let fault = message.parse::<Fault>().map(|f| f.fault).ok();
+    match fault.as_deref() {
         Some("panic") => panic!("injected fault: panic"),
         Some("loop") => {
             crate::bundle::log(1, "injected fault: an endless loop");

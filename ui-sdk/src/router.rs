@@ -359,11 +359,9 @@ impl Router {
         effect(move || {
             let routes: Vec<Route> = stack.with(|s| s.iter().map(|e| e.route.clone()).collect());
             let top = routes.last().map(|r| r.page.clone());
-            let _ = bus::post(serde_json::json!({ "type": "history", "stack": routes }));
+            let _ = bus::post("history", &History { stack: &routes });
             if let Some(page) = top.as_ref().filter(|top| last_top.borrow().as_ref() != Some(*top)) {
-                let _ = bus::post(
-                    serde_json::json!({ "type": "metric", "name": "page_view", "page": page, "value": 1 }),
-                );
+                let _ = bus::post("metric", &PageView { name: "page_view", page, value: 1 });
             }
             *last_top.borrow_mut() = top;
         });
@@ -422,6 +420,20 @@ fn transition_length(transition: touchline_engine::Transition) -> Duration {
         }
         touchline_engine::Transition::Spring(_) => Duration::from_millis(400),
     }
+}
+
+/// The `history` message: the bundle owns the page history, JS mirrors it.
+#[derive(Serialize)]
+struct History<'a> {
+    stack: &'a [Route],
+}
+
+/// A `page_view` metric.
+#[derive(Serialize)]
+struct PageView<'a> {
+    name: &'static str,
+    page: &'a str,
+    value: u32,
 }
 
 /// Reads a saved stack.

@@ -212,7 +212,7 @@ fn listener() -> View {
         bus::on_message(|message| {
             HEARD.with(|h| h.borrow_mut().push(format!("{:?} {}", message.source, message.kind)));
             if message.kind == "ping" {
-                bus::post(serde_json::json!({ "type": "pong" })).expect("posts");
+                bus::post("pong", &serde_json::json!({})).expect("posts");
             }
         });
         view! { <text>"listening"</text> }
@@ -255,10 +255,10 @@ fn posts_are_bounded_and_must_have_a_type() {
     let mut rig = Rig::new(|| {
         let big = "x".repeat(bus::MAX_BUS_MESSAGE_BYTES as usize);
         let results = [
-            bus::post(serde_json::json!({ "type": "ok" })),
-            bus::post(serde_json::json!({ "type": "big", "data": big })),
-            bus::post(serde_json::json!({ "no": "type" })),
-            bus::post(serde_json::json!("just a string")),
+            bus::post("ok", &serde_json::json!({})),
+            bus::post("big", &serde_json::json!({ "data": big })),
+            bus::post("", &serde_json::json!({ "no": "type" })),
+            bus::post("string", &"just a string"),
         ];
         RESULTS.with(|r| *r.borrow_mut() = results.to_vec());
         View::empty()

@@ -39,6 +39,9 @@ const char kUsage[] =
     "  --memory-limit-mb N       the most linear memory the bundle may have, default 256\n"
     "  --module-cache DIR        keep the compiled module in DIR and load it next time\n"
     "                            (BUNDLE.wasm runs; --manifest uses CACHE/modules)\n"
+    "  --legacy-js FILE          run this legacy JS beside the bundle (docs/legacy-js.md);\n"
+    "                            with --manifest the release's runs unless this is given\n"
+    "  --collector URL           where the legacy JS sends its reports (host.config.collectorUrl)\n"
     "  --manifest URL            run the release this manifest names (docs/delivery.md)\n"
     "  --cache DIR               the delivery cache, default .touchline-cache\n"
     "  --public-key HEX          the key manifests are signed with (64 hex), default built in\n"
@@ -215,6 +218,12 @@ Parsed parse(int argc, char **argv) {
     } else if (arg == "--module-cache") {
       if (!take(v) || v.empty()) return fail("--module-cache wants a directory");
       o.module_cache = std::string(v);
+    } else if (arg == "--legacy-js") {
+      if (!take(v) || v.empty()) return fail("--legacy-js wants a file");
+      o.legacy_js = std::string(v);
+    } else if (arg == "--collector") {
+      if (!take(v) || v.empty()) return fail("--collector wants a URL");
+      o.collector = std::string(v);
     } else if (arg == "--manifest") {
       if (!take(v) || !is_http_url(v)) return fail("--manifest wants an http:// or https:// URL");
       delivery.manifest_url = std::string(v);

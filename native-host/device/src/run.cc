@@ -18,7 +18,9 @@
 #include "display_list.h"
 #include "fetch.h"
 #include "images.h"
+#include "http_post.h"
 #include "input.h"
+#include "js_vm.h"
 #include "png.h"
 #include "renderer.h"
 #include "requests.h"
@@ -28,6 +30,9 @@ namespace touchline::host {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// At exit, how long the host waits for the legacy JS's reports still on their way.
+constexpr double kJsReportDrainMs = 2000;
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -109,6 +114,60 @@ std::string printable(const std::string &text) {
   }
   return out;
 }
+
+// The legacy JS VM beside the bundle (docs/legacy-js.md) and the reports it sends.
+struct LegacyJs {
+  JsVm vm;
+  HttpPoster poster;
+  uint64_t reports_sent = 0;
+  uint64_t reports_failed = 0;
+
+  explicit LegacyJs(JsVm loaded) : vm(std::move(loaded)) {}
+
+  // Counts the reports that finished.
+  void collect() {
+    for (const HttpPostDone &done : poster.poll()) {
+      if (done.ok()) {
+        ++reports_sent;
+      } else {
+        ++reports_failed;
+      }
+    }
+  }
+
+  // After a frame's requests are carried out: the clock, the messages for JS in order, the
+  // tick; what the script posted goes to the bundle (next frame), its reports to the poster.
+  void run_frame(HostBus &bus, double now_ms) {
+    collect();
+    vm.set_now(now_ms);
+    for (const std::string &message : bus.take_for_js()) vm.deliver(message);
+    vm.tick(now_ms);
+    for (std::string &text : vm.take_posts()) bus.queue_for_bundle(BusSource::Js, std::move(text));
+    for (HttpPost &post : vm.take_http_posts()) poster.post(std::move(post));
+  }
+
+  // At exit: waits (at most `limit_ms`) for the reports still on their way, so that they are
+  // sent and counted.
+  void finish(double limit_ms) {
+    const auto until = Clock::now() + std::chrono::duration<double, std::milli>(limit_ms);
+    collect();
+    while (poster.live() > 0 && Clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      collect();
+    }
+  }
+
+  // ` js_errors=N ... reports_failed=N`, as the desktop host prints them.
+  std::string summary_fields() const {
+    const JsCounters c = vm.counters();
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  " js_errors=%" PRIu64 " js_malformed=%" PRIu64 " js_delivered=%" PRIu64 " js_posted=%" PRIu64
+                  " js_dropped=%" PRIu64 " reports_sent=%" PRIu64 " reports_failed=%" PRIu64,
+                  c.errors, c.malformed, c.delivered, c.posted, c.dropped, reports_sent, reports_failed);
+    return text;
+  }
+};
 
 // An answer waiting for a frame: the event, the body of a FetchDone, and the `fetch:` line
 // printed when it is delivered (empty: none).
@@ -429,6 +488,32 @@ int run(const Options &options, Clock::time_point launched) {
   }
   Renderer &renderer = created.value();
 
+  // The legacy JS: --legacy-js FILE, else (--manifest) the release's, verified in the cache.
+  std::unique_ptr<LegacyJs> js;
+  {
+    std::string js_path = options.legacy_js;
+    if (js_path.empty() && delivery) js_path = delivered.js_path;
+    if (!js_path.empty()) {
+      auto source = read_text_file(js_path);
+      if (!source) {
+        std::fprintf(stderr, "error: %s\n", source.error().message.c_str());
+        return kExitUsage;
+      }
+      JsVmConfig config;
+      config.collector_url = options.collector;
+      config.app_version = delivery ? delivered.version : "dev";
+      config.device = "touchline-host";
+      auto loaded = JsVm::load(source.value(), config);
+      if (loaded) {
+        js = std::make_unique<LegacyJs>(std::move(loaded.value()));
+      } else {
+        // The run goes on without JS.
+        std::fprintf(stderr, "js: error: %s\n", loaded.error().message.c_str());
+      }
+      std::fflush(stderr);
+    }
+  }
+
   if (!options.dump_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.dump_dir, ec);
@@ -632,8 +717,9 @@ int run(const Options &options, Clock::time_point launched) {
     }
     // After the frame is drawn: an image loaded now is drawn from the next frame on.
     request_handler.handle(i, bundle->requests());
-    // The legacy JS VM (docs/legacy-js.md) plugs in here: bus.take_for_js() to its handler,
-    // its tick, and its posts back with bus.queue_for_bundle(BusSource::Js, ...).
+    // The legacy JS VM (docs/legacy-js.md): the bundle's messages of this frame (and the
+    // host's), then its tick at the frame's time; without a VM the messages wait (bounded).
+    if (js) js->run_frame(bus, static_cast<double>(time_us) / 1000.0);
     have_frame = true;
     // kStartupFrames frames of one instance: it has started (and, delivered, is good).
     if (++recovery.frames_since_start == kStartupFrames) {
@@ -704,7 +790,12 @@ int run(const Options &options, Clock::time_point launched) {
                   max, request_handler.state_saves, bus.from_bundle, bus.dropped, bus.malformed);
     recovery_fields = text;
   }
-  std::string tail = recovery_fields;
+  std::string tail;
+  if (js) {
+    js->finish(kJsReportDrainMs);
+    tail += js->summary_fields();
+  }
+  tail += recovery_fields;
   if (bundle && report_module) tail += std::string(" module=") + module_source_name(bundle->module_source());
   if (delivery) tail += std::string(" bundle_source=") + bundle_source_name(delivered.source);
 

@@ -68,6 +68,10 @@ struct Options {
   uint32_t frame_budget_ms = kDefaultFrameBudgetMs;  // --frame-budget-ms
   uint64_t memory_limit_mb = kDefaultMemoryLimitBytes >> 20;  // --memory-limit-mb
   std::string module_cache;  // --module-cache DIR: precompiled modules of a BUNDLE.wasm run
+  // The legacy JS run beside the bundle (docs/legacy-js.md): --legacy-js FILE; empty: with
+  // --manifest the release's (verified, in the cache), else none.
+  std::string legacy_js;
+  std::optional<std::string> collector;  // --collector URL: host.config.collectorUrl
 };
 
 // `launched` is when the process started, for launch_to_first_frame_ms. With `delivery`, the

@@ -1,5 +1,5 @@
 # Runs one delivery case: `cmake -DCASE=... -DHOST=... -DTOUCHLINE=... -DPROBE=... -DFIXTURES=...
-# -DWORK=... [-DBUILTIN_KEY=ON] -P run_delivery_case.cmake`. The case file (written by
+# -DWORK=... [-DBUILTIN_KEY=ON] [-DFAULT_BUNDLE=... -DWORK_ROOT=...] -P run_delivery_case.cmake`. The case file (written by
 # delivery_test() in CMakeLists.txt) sets STEPS, run in order, one string each:
 #
 #   keygen NAME                  touchline keygen --out @WORK@/NAME
@@ -8,8 +8,9 @@
 #                                --version V --key @WORK@/test.secret --no-legacy-js [ARGS...]
 #                                (FIXTURE with a dot is a file name; ARGS may name another --key,
 #                                or --legacy-js FILE)
-#   serve                        starts `touchline serve @WORK@/cdn` on a new port (the first
-#                                launch, faults or requests step starts it when none ran yet)
+#   serve                        starts `touchline serve @WORK@/cdn --collect @WORK@/collect.jsonl`
+#                                on a new port (the first launch, faults or requests step starts
+#                                it when none ran yet)
 #   faults [SPEC...]             PUT /_touchline/faults: replaces the server's faults (none: clears)
 #   stop                         stops the server; launches go on using its port, which now
 #                                refuses connections
@@ -17,15 +18,21 @@
 #                                --cache @WORK@/cache --headless --size 64x48 --frames 120 --quiet
 #                                --public-key <@WORK@/test.public> --download-backoff-ms 20
 #                                --screenshot @WORK@/launch-N.png [ARGS...]; must exit with EXIT
-#   expect REGEX / reject REGEX  the last launch's stdout+stderr matches / does not match
+#   run EXIT [ARGS...]           touchline-host ARGS (no defaults: a BUNDLE.wasm run, e.g. with
+#                                --collector http://127.0.0.1:@PORT@/collect); must exit with EXIT
+#   expect REGEX / reject REGEX  the last launch's (or run's) stdout+stderr matches / does not match
 #   pixel X Y RRGGBB             a pixel of the last launch's screenshot
 #   requests REGEX               the server's request log (GET /_touchline/requests) matches
 #   no_requests REGEX            ... does not match
+#   collected REGEX              a line of @WORK@/collect.jsonl (the reports POSTed to /collect)
+#                                matches
 #   good REGEX                   @WORK@/cache/good.json matches
 #   file PATH / no_file PATH     PATH exists / does not
 #   size PATH N                  PATH is N bytes
 #
-# @WORK@ and @FIXTURES@ are substituted everywhere. Every test starts with a fresh @WORK@ and
+# @WORK@, @FIXTURES@, @SOURCE@ (the repository), @WORK_ROOT@ (every test's work directory),
+# @FAULT_BUNDLE@ (the fault-injection app bundle) and @PORT@ (the server's, once it runs) are
+# substituted everywhere. Every test starts with a fresh @WORK@ and
 # a fresh key pair @WORK@/test.{secret,public} (with BUILTIN_KEY, the repository's development
 # key pair instead, and no --public-key: the key built into the host). The server runs under
 # `timeout`, so it cannot outlive a test that is killed.
@@ -43,6 +50,10 @@ set(last_shot "")
 function(expand out text)
   string(REPLACE "@FIXTURES@" "${FIXTURES}" text "${text}")
   string(REPLACE "@WORK@" "${WORK}" text "${text}")
+  string(REPLACE "@WORK_ROOT@" "${WORK_ROOT}" text "${text}")
+  string(REPLACE "@SOURCE@" "${SOURCE_ROOT}" text "${text}")
+  string(REPLACE "@FAULT_BUNDLE@" "${FAULT_BUNDLE}" text "${text}")
+  string(REPLACE "@PORT@" "${port}" text "${text}")
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
@@ -99,8 +110,8 @@ macro(start_server)
     set(started_once ON)
     file(REMOVE "${WORK}/port" "${WORK}/serve.pid")
     execute_process(COMMAND sh -c
-      "timeout 120 \"$0\" serve \"$1\" --addr 127.0.0.1:0 --port-file \"$2\" >\"$3\" 2>&1 </dev/null & echo $! >\"$4\""
-      "${TOUCHLINE}" "${WORK}/cdn" "${WORK}/port" "${WORK}/serve.log" "${WORK}/serve.pid"
+      "timeout 120 \"$0\" serve \"$1\" --addr 127.0.0.1:0 --port-file \"$2\" --collect \"$5\" >\"$3\" 2>&1 </dev/null & echo $! >\"$4\""
+      "${TOUCHLINE}" "${WORK}/cdn" "${WORK}/port" "${WORK}/serve.log" "${WORK}/serve.pid" "${WORK}/collect.jsonl"
       RESULT_VARIABLE _rc)
     file(READ "${WORK}/serve.pid" server_pid)
     string(STRIP "${server_pid}" server_pid)
@@ -127,14 +138,14 @@ function(check_step failure)
   set(failures "${failures}  step ${step_index} (${step}): ${failure}\n" PARENT_SCOPE)
 endfunction()
 
+get_filename_component(SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/cdn")
 if(NOT EXISTS "${TOUCHLINE}")
   message(FATAL_ERROR "FAILED: ${TOUCHLINE} does not exist (cargo build -p touchline-desktop --bin touchline)")
 endif()
 if(BUILTIN_KEY)
-  get_filename_component(root "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
-  set(secret "${root}/tools/keys/dev.secret")
+  set(secret "${SOURCE_ROOT}/tools/keys/dev.secret")
   set(key_args "")
 else()
   must("${TOUCHLINE}" keygen --out "${WORK}/test")
@@ -210,6 +221,35 @@ foreach(step IN LISTS STEPS)
       check_step("the host did not exit normally: ${rc}")
     elseif(NOT rc EQUAL want_exit)
       check_step("exit code ${rc}, expected ${want_exit}")
+    endif()
+  elseif(verb STREQUAL "run")
+    list(POP_FRONT words want_exit)
+    set(command "${HOST}" ${words})
+    list(JOIN command " " shown)
+    message("$ ${shown}")
+    execute_process(COMMAND ${command} WORKING_DIRECTORY "${WORK}"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message("--- stdout ---\n${out}--- stderr ---\n${err}--- exit: ${rc}")
+    set(last_output "${out}${err}")
+    if(NOT rc MATCHES "^[0-9]+$")
+      check_step("the host did not exit normally: ${rc}")
+    elseif(NOT rc EQUAL want_exit)
+      check_step("exit code ${rc}, expected ${want_exit}")
+    endif()
+  elseif(verb STREQUAL "collected")
+    set(collected "")
+    if(EXISTS "${WORK}/collect.jsonl")
+      file(STRINGS "${WORK}/collect.jsonl" collected)
+    endif()
+    message("collect.jsonl: ${collected}")
+    set(found OFF)
+    foreach(line IN LISTS collected)
+      if(line MATCHES "${rest}")
+        set(found ON)
+      endif()
+    endforeach()
+    if(NOT found)
+      check_step("no collected report matches")
     endif()
   elseif(verb STREQUAL "expect")
     if(NOT last_output MATCHES "${rest}")
