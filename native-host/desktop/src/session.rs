@@ -285,7 +285,8 @@ pub struct Crash {
     pub kind: crate::bundle::TrapKind,
     /// The trap's message.
     pub message: String,
-    /// Milliseconds from the trap to the new instance's first frame on screen.
+    /// Milliseconds from the trap (the call returning it) to the new instance's first frame on
+    /// screen: the restart, the restore and that frame.
     pub recovery_ms: f64,
     /// The new instance was given the saved state.
     pub restored: bool,
@@ -652,6 +653,9 @@ impl Session {
         trapped_at: Instant,
         error: &HostError,
     ) -> Result<FrameReport, HostError> {
+        // Recovery is timed from the trap (a watchdog trap comes a frame budget after the
+        // frame began: that is detection, not recovery).
+        let trap_returned = Instant::now();
         let kind = self.source.trap_kind().unwrap_or(crate::bundle::TrapKind::Fault);
         let message = match error {
             HostError::Trap { message, .. } => message.clone(),
@@ -696,7 +700,7 @@ impl Session {
         });
         self.bus.queue_for_js(telemetry.to_string());
         self.recovery.crashes.push(Crash { frame: index, kind, message, recovery_ms: f64::NAN, restored });
-        self.recovery.recovering_since = Some((trapped_at, self.recovery.crashes.len() - 1));
+        self.recovery.recovering_since = Some((trap_returned, self.recovery.crashes.len() - 1));
         let report = FrameReport {
             index,
             time_us,

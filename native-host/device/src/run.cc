@@ -565,6 +565,9 @@ int run(const Options &options, Clock::time_point launched) {
   // and demoted, starts the last good one — and reports the frame as stale. False: give up.
   const auto recover_from = [&](uint64_t i, int64_t time_us, size_t batch, Clock::time_point trapped_at,
                                 const FrameError &trap) -> bool {
+    // Recovery is timed from the trap (a watchdog trap comes a frame budget after the frame
+    // began: that is detection, not recovery).
+    const auto trap_returned = Clock::now();
     const TrapKind kind = bundle->trapped().value_or(trap.trap);
     const bool startup = recovery.frames_since_start < kStartupFrames;
     recovery.startup_traps = startup ? recovery.startup_traps + 1 : 1;
@@ -602,7 +605,7 @@ int run(const Options &options, Clock::time_point launched) {
                 message.c_str(), restart_ms, restored ? ", restoring the saved state" : "");
     bus.queue_for_js(crash_message(i, trap_kind_name(kind), message, restart_ms));
     recovery.crashes.push_back(Crash{i, kind, trap.message, NAN, restored});
-    recovery.recovering_since = std::make_pair(trapped_at, recovery.crashes.size() - 1);
+    recovery.recovering_since = std::make_pair(trap_returned, recovery.crashes.size() - 1);
     if (!options.quiet) {
       std::printf("frame %04" PRIu64 " t=%.3fms events=%zu commands=0 bytes=0 engine_us=%.0f\n", i,
                   static_cast<double>(time_us) / 1000.0, batch,
