@@ -710,7 +710,7 @@ pub(crate) fn trap_or(
             ""
         };
         // The trap's own words first: they are what a `recovered:` line shows.
-        return HostError::Trap { during, message: format!("wasm trap: {trap}{hint}\n{error:?}") };
+        return HostError::Trap { during, message: format!("{trap}{hint}\n{error:?}") };
     }
     if is_frame_phase(during) {
         // Any other failure of a running instance (host function error, ...) is a trap too.
