@@ -1,5 +1,6 @@
 #include "download.h"
 
+#include "curl_handles.h"
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -22,32 +23,10 @@ namespace {
 namespace fs = std::filesystem;
 using Kind = DownloadErrorKind;
 
-struct CurlEasyDeleter {
-  void operator()(CURL *e) const { curl_easy_cleanup(e); }
-};
-struct CurlListDeleter {
-  void operator()(curl_slist *l) const { curl_slist_free_all(l); }
-};
-struct CurlUrlDeleter {
-  void operator()(CURLU *u) const { curl_url_cleanup(u); }
-};
-struct CurlStringDeleter {
-  void operator()(char *s) const { curl_free(s); }
-};
 struct FileCloser {
   void operator()(std::FILE *f) const { std::fclose(f); }
 };
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
-using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
-using CurlString = std::unique_ptr<char, CurlStringDeleter>;
 using File = std::unique_ptr<std::FILE, FileCloser>;
-
-bool curl_ready() {
-  // Reference-counted by libcurl: fine beside the Fetcher's own call.
-  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ready;
-}
 
 std::string lower(std::string s) {
   for (char &c : s) {

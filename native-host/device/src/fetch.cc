@@ -1,5 +1,6 @@
 #include "fetch.h"
 
+#include "curl_handles.h"
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -39,25 +40,6 @@ FetchOutcome status_only(uint32_t status) { return FetchAnswer{status, {}}; }
 // 404 for "nothing there", 500 for any other read error.
 FetchOutcome io_status(int error) {
   return status_only(error == ENOENT || error == ENOTDIR || error == EISDIR ? 404 : 500);
-}
-
-struct CurlMultiDeleter {
-  void operator()(CURLM *m) const { curl_multi_cleanup(m); }
-};
-struct CurlEasyDeleter {
-  void operator()(CURL *e) const { curl_easy_cleanup(e); }
-};
-struct CurlListDeleter {
-  void operator()(curl_slist *l) const { curl_slist_free_all(l); }
-};
-using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
-
-// libcurl's global state, set up once for the process (before any thread uses it).
-bool curl_ready() {
-  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ready;
 }
 
 FetchError curl_fetch_error(CURLcode code) {

@@ -1,5 +1,6 @@
 #include "http_post.h"
 
+#include "curl_handles.h"
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -8,26 +9,6 @@
 
 namespace touchline::host {
 namespace {
-
-struct CurlMultiDeleter {
-  void operator()(CURLM *m) const { curl_multi_cleanup(m); }
-};
-struct CurlEasyDeleter {
-  void operator()(CURL *e) const { curl_easy_cleanup(e); }
-};
-struct CurlListDeleter {
-  void operator()(curl_slist *l) const { curl_slist_free_all(l); }
-};
-using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
-
-// libcurl's global state, set up once for the process (curl_global_init counts its callers,
-// so this and fetch.cc's call can both happen).
-bool curl_ready() {
-  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ready;
-}
 
 // The answer's body is not wanted: read and dropped.
 size_t discard(char *, size_t size, size_t count, void *) noexcept { return size * count; }
