@@ -69,7 +69,9 @@ fn pixels(session: &Session) -> Vec<u8> {
 }
 
 /// The user ends up where a run without the fault ends up: same page, same focused tile,
-/// same pixels; the frame that trapped is the only one not drawn; the crash is reported.
+/// same pixels; the frame that trapped is the only one not drawn; the crash is reported. The
+/// new instance starts from the start-up snapshot, so the equal pixels also say the snapshot
+/// holds everything `touchline_init` built.
 fn assert_recovers(fault: &str, kind: TrapKind) {
     let mut clean = session(&[]);
     run(&mut clean, FRAMES);
@@ -79,6 +81,7 @@ fn assert_recovers(fault: &str, kind: TrapKind) {
     let crashes = faulty.crashes();
     assert_eq!(crashes.len(), 1, "{crashes:?}");
     assert_eq!((crashes[0].frame, crashes[0].kind, crashes[0].restored), (40, kind, true));
+    assert!(crashes[0].from_snapshot, "the new instance starts from the start-up snapshot");
     assert!(crashes[0].recovery_ms.is_finite(), "a frame was drawn after the restart");
     assert_eq!(stale, [40], "only the trapping frame shows stale pixels");
     assert_eq!(faulty.announcements().last().map(String::as_str), Some("R Robin, tile, 3 of 4"));

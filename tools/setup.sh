@@ -4,9 +4,10 @@
 # Debian packages: CMake and a C++ toolchain for the device host, SDL2 (window), cairo
 # (renderer, PNG), stb_image (the device host's image decoder), libcurl (its http and https
 # fetches, bundle downloads and legacy JS reports), OpenSSL's libcrypto and nlohmann-json (its
-# bundle delivery: SHA-256, Ed25519 signatures, manifests), Duktape (its legacy JS VM), Xvfb and
+# bundle delivery: SHA-256, Ed25519 signatures, manifests), Duktape (its legacy JS VM), xxHash
+# (checksums of its precompiled modules and start-up snapshots), Xvfb and
 # xauth (real windows in tests), pkg-config.
-TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev duktape-dev xvfb xauth"
+TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev duktape-dev libxxhash-dev xvfb xauth"
 
 touchline_setup() {
     local missing=()

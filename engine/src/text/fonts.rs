@@ -135,21 +135,26 @@ impl Face {
     }
 }
 
-/// The fonts, each weight parsed once, on first use.
+/// The fonts, every weight parsed when the engine starts.
 ///
-/// A parsed weight costs about 1 MiB (fontdue expands the kerning classes into pairs), so a
-/// page that uses only one weight does not pay for the others.
+/// Parsing is the costliest part of a start (fontdue builds every glyph's geometry up front:
+/// about 4 ms a weight compiled, 185 ms on the Pulley interpreter). Doing it in
+/// `touchline_init` puts it in the host's start-up snapshot (docs/host-abi.md), so warm
+/// starts and restarts after a crash never pay it, and no page's first frame does.
 #[derive(Resource)]
 pub struct Fonts {
     regular: Face,
-    /// SemiBold and Bold; `None` inside if a weight failed to parse (Regular stands in).
-    heavier: [std::sync::OnceLock<Option<Face>>; 2],
+    /// SemiBold and Bold; `None` if a weight failed to parse (Regular stands in).
+    heavier: [Option<Face>; 2],
 }
 
 impl Fonts {
-    /// Parses the regular weight (the others are parsed when first used).
+    /// Parses every weight (Regular must parse; a heavier weight that does not falls back).
     pub fn load() -> Result<Self, &'static str> {
-        Ok(Self { regular: Face::new(INTER_REGULAR)?, heavier: Default::default() })
+        Ok(Self {
+            regular: Face::new(INTER_REGULAR)?,
+            heavier: [Face::new(INTER_SEMIBOLD).ok(), Face::new(INTER_BOLD).ok()],
+        })
     }
 
     /// The font for a weight.
@@ -158,15 +163,10 @@ impl Fonts {
     }
 
     pub(crate) fn face(&self, weight: FontWeight) -> &Face {
-        let bytes = match weight {
-            FontWeight::Regular => return &self.regular,
-            FontWeight::SemiBold => INTER_SEMIBOLD,
-            FontWeight::Bold => INTER_BOLD,
-        };
-        self.heavier[weight.slot() - 1]
-            .get_or_init(|| Face::new(bytes).ok())
-            .as_ref()
-            .unwrap_or(&self.regular)
+        match weight {
+            FontWeight::Regular => &self.regular,
+            _ => self.heavier[weight.slot() - 1].as_ref().unwrap_or(&self.regular),
+        }
     }
 }
 
@@ -182,9 +182,9 @@ mod tests {
     const EXTRAS: &str = "ȘșȚțƒˆˇ˘˙˚˛˜˝‐‑‒–—―‘’‚‛“”„‟†‡•…‰′″‹›⁄€™−←↑→↓▶\u{2009}\u{200A}\u{202F}";
 
     #[test]
-    fn every_weight_parses_on_first_use() {
+    fn every_weight_parses_at_load() {
         let fonts = fonts();
-        assert!(fonts.heavier.iter().all(|face| face.get().is_none()), "only Regular is parsed at load");
+        assert!(fonts.heavier.iter().all(Option::is_some), "a heavier weight did not parse");
         for weight in [FontWeight::SemiBold, FontWeight::Bold] {
             assert!(!std::ptr::eq(fonts.face(weight), &fonts.regular), "{weight:?} fell back to Regular");
         }

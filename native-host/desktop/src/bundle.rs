@@ -82,6 +82,10 @@ pub struct BundleOptions {
     /// The exact `major << 16 | minor` the bundle must export (a delivered bundle: its
     /// manifest's `abi`), checked before `_initialize` or `touchline_init` run.
     pub expected_abi: Option<u32>,
+    /// Start later instances (restarts; with a cache, later launches) from the linear memory
+    /// the first `touchline_init` left instead of initialising (docs/host-abi.md, "Start-up
+    /// snapshots").
+    pub startup_snapshots: bool,
 }
 
 /// The default [`BundleOptions::memory_limit`]: 256 MiB, several times what the app uses.
@@ -97,6 +101,7 @@ impl Default for BundleOptions {
             frame_budget: Duration::from_secs(1),
             memory_limit: DEFAULT_MEMORY_LIMIT,
             expected_abi: None,
+            startup_snapshots: true,
         }
     }
 }
@@ -206,6 +211,10 @@ pub struct Bundle {
     request_bytes: Vec<u8>,
     /// Set after a trap: the instance is dead until [`Bundle::restart`].
     dead: Option<TrapKind>,
+    /// Linear memory as the first `touchline_init` left it: restarts copy it in.
+    snapshot: Option<Vec<u8>>,
+    /// Whether the live instance started from `snapshot`.
+    from_snapshot: bool,
     /// Epoch ticks each frame may run.
     frame_ticks: u64,
 }
@@ -226,6 +235,8 @@ struct Started {
     abi_version: (u32, u32),
     instantiate_ms: f64,
     init_ms: f64,
+    /// Whether the snapshot was copied in (else init ran).
+    from_snapshot: bool,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -259,13 +270,25 @@ impl Bundle {
     /// Starts an instance of an already compiled module (one compiled for another instance, or
     /// a precompiled one from the cache): no compile time.
     pub fn from_compiled(compiled: Compiled, options: BundleOptions) -> Result<Self, HostError> {
-        let started = start_instance(&compiled, &options)?;
+        Self::from_compiled_and_snapshot(compiled, options, None)
+    }
+
+    /// Like [`Self::from_compiled`], starting from `snapshot` (what [`Self::startup_snapshot`]
+    /// gave for this module and viewport) when there is one and it fits; else init runs.
+    pub fn from_compiled_and_snapshot(
+        compiled: Compiled,
+        options: BundleOptions,
+        snapshot: Option<Vec<u8>>,
+    ) -> Result<Self, HostError> {
+        let mut snapshot = snapshot.filter(|_| options.startup_snapshots);
+        let started = start_instance(&compiled, &options, &mut snapshot)?;
         let frame_ticks = ticks(options.frame_budget);
         Ok(Self {
             timings: SourceTimings {
                 compile_ms: compiled.compile_ms,
                 instantiate_ms: started.instantiate_ms,
                 init_ms: started.init_ms,
+                init_from_snapshot: started.from_snapshot,
             },
             abi_version: started.abi_version,
             live: started.live,
@@ -274,18 +297,28 @@ impl Bundle {
             list: Vec::new(),
             request_bytes: Vec::new(),
             dead: None,
+            snapshot,
+            from_snapshot: started.from_snapshot,
             frame_ticks,
         })
     }
 
+    /// Linear memory as `touchline_init` left it (docs/host-abi.md, "Start-up snapshots"),
+    /// for a cache to keep beside the module; `None` with snapshots off.
+    pub fn startup_snapshot(&self) -> Option<&[u8]> {
+        self.snapshot.as_deref()
+    }
+
     /// Replaces the instance with a fresh one of the same module (after a trap): new linear
-    /// memory, `_initialize` and `touchline_init` again. Returns how long it took (ms). The
-    /// last display list stays, so a host keeps showing it meanwhile.
+    /// memory, started from the start-up snapshot (else `_initialize` and `touchline_init`
+    /// again). Returns how long it took (ms). The last display list stays, so a host keeps
+    /// showing it meanwhile.
     pub fn restart(&mut self) -> Result<f64, HostError> {
         let begun = Instant::now();
-        let started = start_instance(&self.compiled, &self.options)?;
+        let started = start_instance(&self.compiled, &self.options, &mut self.snapshot)?;
         self.live = started.live;
         self.abi_version = started.abi_version;
+        self.from_snapshot = started.from_snapshot;
         self.dead = None;
         Ok(ms_since(begun))
     }
@@ -463,6 +496,10 @@ impl FrameSource for Bundle {
         self.dead
     }
 
+    fn started_from_snapshot(&self) -> bool {
+        self.from_snapshot
+    }
+
     fn memory_bytes(&self) -> Option<usize> {
         Some(Bundle::memory_bytes(self))
     }
@@ -477,8 +514,14 @@ impl FrameSource for Bundle {
 }
 
 /// Instantiates `compiled`, checks every export and the ABI major before running anything,
-/// then runs `_initialize` (if exported) and `touchline_init`.
-fn start_instance(compiled: &Compiled, options: &BundleOptions) -> Result<Started, HostError> {
+/// then copies in `snapshot` or, without one (or when it does not fit: then it is dropped),
+/// runs `_initialize` (if exported) and `touchline_init` and, with snapshots on, keeps the
+/// memory they left in `snapshot`.
+fn start_instance(
+    compiled: &Compiled,
+    options: &BundleOptions,
+    snapshot: &mut Option<Vec<u8>>,
+) -> Result<Started, HostError> {
     let begun = Instant::now();
     let budget_ticks = compiled.budget_ticks;
     let (mut store, instance, memory) = compiled.instantiate_limited(options.memory_limit)?;
@@ -514,6 +557,25 @@ fn start_instance(compiled: &Compiled, options: &BundleOptions) -> Result<Starte
             "it exports ABI {major}.{minor}, the manifest says {want_major}.{want_minor}"
         )));
     }
+    let live = |store, memory| Live { store, memory, input_buffer, frame, requests };
+    if let Some(image) = snapshot.as_deref() {
+        let instantiate_ms = ms_since(begun);
+        let restoring = Instant::now();
+        if restore_snapshot(&mut store, memory, image) {
+            return Ok(Started {
+                live: live(store, memory),
+                abi_version: (major, minor),
+                instantiate_ms,
+                init_ms: ms_since(restoring),
+                from_snapshot: true,
+            });
+        }
+        eprintln!(
+            "warning: the start-up snapshot ({} bytes) does not fit this instance; initialising",
+            image.len()
+        );
+        *snapshot = None;
+    }
     if let Some(initialize) = initialize {
         store.set_epoch_deadline(budget_ticks);
         initialize
@@ -531,12 +593,33 @@ fn start_instance(compiled: &Compiled, options: &BundleOptions) -> Result<Starte
     if status != 0 {
         return Err(HostError::InitFailed { width, height, status });
     }
+    let init_ms = ms_since(begun);
+    if options.startup_snapshots && snapshot.is_none() {
+        *snapshot = Some(memory.data(&store).to_vec());
+    }
     Ok(Started {
-        live: Live { store, memory, input_buffer, frame, requests },
+        live: live(store, memory),
         abi_version: (major, minor),
         instantiate_ms,
-        init_ms: ms_since(begun),
+        init_ms,
+        from_snapshot: false,
     })
+}
+
+/// Grows `memory` to the snapshot's size and copies it in; false when it does not fit (the
+/// memory limit, or a module whose memory starts larger).
+fn restore_snapshot(store: &mut Store<HostState>, memory: Memory, image: &[u8]) -> bool {
+    const PAGE: usize = 65536;
+    let have = memory.data_size(&*store);
+    if !image.len().is_multiple_of(PAGE) || have > image.len() {
+        return false;
+    }
+    if have < image.len() && memory.grow(&mut *store, ((image.len() - have) / PAGE) as u64).is_err() {
+        store.data_mut().limiter.refused = false; // not the bundle's growth: nothing to report
+        return false;
+    }
+    memory.data_mut(&mut *store)[..image.len()].copy_from_slice(image);
+    true
 }
 
 /// What a trap's message and the limiter say ended the instance.

@@ -140,6 +140,10 @@ struct RunArgs {
     /// The most linear memory the bundle may have (MiB); growing past it fails.
     #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=4096))]
     memory_limit_mb: u64,
+    /// Initialise every instance (by default restarts, and warm starts from the cache, copy in
+    /// the memory the first `touchline_init` left).
+    #[arg(long)]
+    no_startup_snapshot: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -189,6 +193,7 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
         engine: run.engine,
         frame_budget: std::time::Duration::from_millis(run.frame_budget_ms),
         memory_limit: (run.memory_limit_mb as usize) << 20,
+        startup_snapshots: !run.no_startup_snapshot,
         ..BundleOptions::default()
     };
     let (source, guard, delivered_js): (Box<dyn FrameSource>, Option<crate::launch::DeliveredRun>, _) =

@@ -11,8 +11,10 @@ pub struct SourceTimings {
     pub compile_ms: f64,
     /// Instantiating it, `_initialize` included (0 for native sources).
     pub instantiate_ms: f64,
-    /// `touchline_init` (or the native equivalent).
+    /// `touchline_init` (or the native equivalent), or copying in the start-up snapshot.
     pub init_ms: f64,
+    /// Whether the source started from a start-up snapshot instead of running its init.
+    pub init_from_snapshot: bool,
 }
 
 /// Produces one display list per frame.
@@ -62,6 +64,12 @@ pub trait FrameSource {
         None
     }
 
+    /// Whether the running instance started from a start-up snapshot (docs/host-abi.md)
+    /// rather than running its init.
+    fn started_from_snapshot(&self) -> bool {
+        false
+    }
+
     /// Bytes of memory the source's code has (a bundle: its linear memory), if it knows.
     fn memory_bytes(&self) -> Option<usize> {
         None
@@ -89,6 +97,9 @@ impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
     }
     fn trap_kind(&self) -> Option<crate::bundle::TrapKind> {
         (**self).trap_kind()
+    }
+    fn started_from_snapshot(&self) -> bool {
+        (**self).started_from_snapshot()
     }
     fn memory_bytes(&self) -> Option<usize> {
         (**self).memory_bytes()

@@ -6,6 +6,7 @@
 
 use crate::HostError;
 use crate::bundle::{Bundle, BundleOptions, Compiled, EngineKind};
+use crate::delivery::cache::ModuleKey;
 use crate::delivery::{Delivery, Launch, NoBundle, Source, TrapOutcome};
 use crate::frame_source::FrameSource;
 use crate::session::SourceGuard;
@@ -146,6 +147,7 @@ fn start_bundle(
     let precompiled = cache
         .load_module(&launch.sha256, engine, HOST_VERSION)
         .and_then(|bytes| Compiled::deserialize(&bytes, options.engine, options.call_timeout).ok());
+    let key = ModuleKey { sha256: &launch.sha256, engine, host_version: HOST_VERSION };
     let (compiled, module) = match precompiled {
         Some(compiled) => (compiled, ModuleSource::Cached),
         None => {
@@ -162,7 +164,18 @@ fn start_bundle(
             (compiled, ModuleSource::Compiled)
         }
     };
-    let bundle = Bundle::from_compiled(compiled, options).map_err(|e| e.to_string())?;
+    // A snapshot only with the module it was made by (a recompiled module starts afresh).
+    let snapshot = (module == ModuleSource::Cached && options.startup_snapshots)
+        .then(|| cache.load_snapshot(&key, options.width, options.height))
+        .flatten();
+    let bundle =
+        Bundle::from_compiled_and_snapshot(compiled, options, snapshot).map_err(|e| e.to_string())?;
+    if !bundle.timings().init_from_snapshot
+        && let Some(image) = bundle.startup_snapshot()
+        && let Err(e) = cache.store_snapshot(&key, options.width, options.height, image)
+    {
+        eprintln!("warning: cannot keep the start-up snapshot: {e}");
+    }
     Ok((bundle, module))
 }
 

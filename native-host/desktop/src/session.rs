@@ -290,6 +290,8 @@ pub struct Crash {
     pub recovery_ms: f64,
     /// The new instance was given the saved state.
     pub restored: bool,
+    /// The new instance started from the start-up snapshot (init did not run again).
+    pub from_snapshot: bool,
 }
 
 #[derive(Debug, Default)]
@@ -686,9 +688,10 @@ impl Session {
         self.recovery.restore_next = restored;
         self.recovery.frames_since_start = 0;
         println!(
-            "recovered: frame {index:04}: {} ({}); restarted in {restart_ms:.1} ms{}",
+            "recovered: frame {index:04}: {} ({}); restarted in {restart_ms:.1} ms{}{}",
             kind.name(),
             first_line(&message),
+            if self.source.started_from_snapshot() { " from the start-up snapshot" } else { "" },
             if restored { ", restoring the saved state" } else { "" }
         );
         let telemetry = serde_json::json!({
@@ -699,7 +702,15 @@ impl Session {
             "restart_ms": restart_ms,
         });
         self.bus.queue_for_js(telemetry.to_string());
-        self.recovery.crashes.push(Crash { frame: index, kind, message, recovery_ms: f64::NAN, restored });
+        let from_snapshot = self.source.started_from_snapshot();
+        self.recovery.crashes.push(Crash {
+            frame: index,
+            kind,
+            message,
+            recovery_ms: f64::NAN,
+            restored,
+            from_snapshot,
+        });
         self.recovery.recovering_since = Some((trap_returned, self.recovery.crashes.len() - 1));
         let report = FrameReport {
             index,
@@ -828,7 +839,7 @@ impl Session {
         let (render_mean, _, render_max) = stats(&self.render_us);
         let mut line = format!(
             "summary: frames={} launch_to_first_frame_ms={:.1} compile_ms={:.1} instantiate_ms={:.1} \
-             init_ms={:.1} engine_us_mean={mean} engine_us_p50={p50} engine_us_max={max} \
+             init_ms={:.1} init={} engine_us_mean={mean} engine_us_p50={p50} engine_us_max={max} \
              render_us_mean={render_mean} render_us_max={render_max} images_loaded={} images_failed={} \
              announcements={}",
             self.engine_us.len(),
@@ -836,6 +847,7 @@ impl Session {
             timings.compile_ms,
             timings.instantiate_ms,
             timings.init_ms,
+            if timings.init_from_snapshot { "snapshot" } else { "ran" },
             self.images_loaded,
             self.images_failed,
             self.announcements.count,

@@ -108,10 +108,67 @@ fn cold_start_compiles_and_warm_start_loads_the_precompiled_module() {
     assert_eq!(code, 0, "{cold}");
     assert!(cold.contains("delivery: running version 1.0.0"), "{cold}");
     assert!(summary(&cold).contains("bundle_source=network module=compiled version=1.0.0"), "{cold}");
+    assert!(summary(&cold).contains(" init=ran "), "{cold}");
     let (code, warm, shot) = f.run(3, &[]);
     assert_eq!(code, 0, "{warm}");
     assert!(summary(&warm).contains("bundle_source=cache module=cached version=1.0.0"), "{warm}");
+    assert!(summary(&warm).contains(" init=snapshot "), "the warm start copies in the snapshot: {warm}");
     assert_eq!(pixel(&shot, 32, 24)[..3], [255, 0, 0], "the cached module runs the same bundle");
+}
+
+#[test]
+fn a_damaged_precompiled_module_is_compiled_again() {
+    let f = Fixture::new("damaged-module");
+    f.release("1.0.0", "minimal");
+    let (code, cold, _) = f.run(3, &[]);
+    assert_eq!(code, 0, "{cold}");
+    let modules = f.cache_dir.join("modules");
+    let cwasm = std::fs::read_dir(&modules)
+        .expect("a modules directory")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "cwasm"))
+        .expect("a precompiled module");
+    let checksum = std::fs::read_to_string(cwasm.with_extension("cwasm.xxh3")).expect("its checksum");
+    assert_eq!(checksum.trim().len(), 16, "{checksum:?}");
+    // One flipped byte: the checksum fails, the module is compiled again and kept again.
+    let mut bytes = std::fs::read(&cwasm).expect("module");
+    bytes[100] ^= 0xff;
+    std::fs::write(&cwasm, &bytes).expect("damage it");
+    let (code, text, shot) = f.run(3, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(summary(&text).contains("bundle_source=cache module=compiled"), "{text}");
+    assert_eq!(pixel(&shot, 32, 24)[..3], [255, 0, 0]);
+    let (code, warm, _) = f.run(3, &[]);
+    assert_eq!(code, 0, "{warm}");
+    assert!(summary(&warm).contains("bundle_source=cache module=cached"), "{warm}");
+}
+
+#[test]
+fn a_damaged_start_up_snapshot_is_made_again() {
+    let f = Fixture::new("damaged-snapshot");
+    f.release("1.0.0", "minimal");
+    let (code, cold, _) = f.run(3, &[]);
+    assert_eq!(code, 0, "{cold}");
+    let snapshot = std::fs::read_dir(f.cache_dir.join("modules"))
+        .expect("a modules directory")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "snapshot"))
+        .expect("a start-up snapshot");
+    assert!(snapshot.to_string_lossy().ends_with("-64x48.snapshot"), "{}", snapshot.display());
+    let mut bytes = std::fs::read(&snapshot).expect("snapshot");
+    bytes[0] ^= 0xff;
+    std::fs::write(&snapshot, &bytes).expect("damage it");
+    let (code, text, shot) = f.run(3, &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(summary(&text).contains("module=cached") && summary(&text).contains(" init=ran "), "{text}");
+    assert_eq!(pixel(&shot, 32, 24)[..3], [255, 0, 0]);
+    let (code, warm, _) = f.run(3, &[]);
+    assert_eq!(code, 0, "{warm}");
+    assert!(summary(&warm).contains(" init=snapshot "), "kept again: {warm}");
+    // --no-startup-snapshot initialises.
+    let (code, plain, _) = f.run(3, &["--no-startup-snapshot"]);
+    assert_eq!(code, 0, "{plain}");
+    assert!(summary(&plain).contains(" init=ran "), "{plain}");
 }
 
 #[test]

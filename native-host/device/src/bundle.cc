@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "crypto.h"
+#include "module_cache.h"
 
 #ifndef TOUCHLINE_HOST_VERSION
 #define TOUCHLINE_HOST_VERSION "dev"
@@ -346,49 +347,6 @@ uint64_t ticks(uint32_t budget_ms) {
   return std::max<uint64_t>(1, (static_cast<uint64_t>(budget_ms) + kEpochTickMs - 1) / kEpochTickMs);
 }
 
-// ---- precompiled modules ----
-
-// A precompiled module from `path`, when its `.sha256` file is there and matches; a file that
-// fails the check, or that wasmtime refuses, is deleted (both files) and nothing is returned.
-std::optional<wasmtime::Module> load_precompiled(wasmtime::Engine &engine, const std::string &path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::nullopt;
-  const auto forget = [&](const std::string &why) {
-    std::fprintf(stderr, "warning: the precompiled module %s %s; compiling\n", path.c_str(), why.c_str());
-    std::filesystem::remove(path, ec);
-    std::filesystem::remove(path + ".sha256", ec);
-    return std::nullopt;
-  };
-  auto expected = read_text_file(path + ".sha256");
-  std::string hash = expected ? expected.value() : std::string();
-  while (!hash.empty() && (hash.back() == '\n' || hash.back() == '\r' || hash.back() == ' ')) hash.pop_back();
-  if (!is_lower_hex(hash, 64)) return forget("has no valid .sha256 beside it");
-  auto bytes = read_file(path);
-  if (!bytes) return forget("cannot be read");
-  if (to_hex(sha256(bytes.value().data(), bytes.value().size())) != hash) return forget("fails its hash");
-  auto module = wasmtime::Module::deserialize(
-      engine, wasmtime::Span<uint8_t>(bytes.value().data(), bytes.value().size()));
-  if (!module) return forget("was refused (" + split_message(module.err().message()).line + ")");
-  return module.ok();
-}
-
-// Writes `module` to `path` and its hash to `path.sha256` (the hash last: a module is never
-// trusted before it is whole). Failures are warnings: the run goes on without.
-void store_precompiled(const wasmtime::Module &module, const std::string &path) {
-  auto bytes = module.serialize();
-  if (!bytes) {
-    std::fprintf(stderr, "warning: cannot serialize the module: %s\n", split_message(bytes.err().message()).line.c_str());
-    return;
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  const std::vector<uint8_t> &data = bytes.ok();
-  const std::string_view view(reinterpret_cast<const char *>(data.data()), data.size());
-  Status written = write_file_atomic(path, view);
-  if (written) written = write_file_atomic(path + ".sha256", to_hex(sha256(data.data(), data.size())) + "\n");
-  if (!written) std::fprintf(stderr, "warning: cannot keep the precompiled module: %s\n", written.error().message.c_str());
-}
-
 // One running instance of the module.
 struct Live {
   explicit Live(wasmtime::Engine &engine) : store(engine) {}
@@ -440,6 +398,15 @@ struct Bundle::Impl {
   std::unique_ptr<Live> live;
   std::vector<uint8_t> request_bytes;  // the last frame's records
   std::optional<TrapKind> dead;        // trapped: the instance must not be entered again
+  // Linear memory as `touchline_init` left it (docs/host-abi.md, "Start-up snapshots"): later
+  // instances start from it instead of initialising. Empty until the first init (or load).
+  std::vector<uint8_t> startup_snapshot;
+  std::string startup_snapshot_path;  // where it is kept between launches; empty: not kept
+  bool from_snapshot = false;         // whether the live instance started from it
+
+  // Copies the snapshot into the fresh instance's memory (growing it to the snapshot's size).
+  // False when it does not fit (the memory limit, or a module that starts larger).
+  bool restore_snapshot(Live &fresh);
 
   // Starts a fresh instance (replacing any): the ABI version (and the expected one) before
   // anything else runs, then `_initialize` and `touchline_init`, each within the init budget.
@@ -519,6 +486,18 @@ Status Bundle::Impl::start(LoadTimings &timings, uint32_t &version) {
   }
 
   start = Clock::now();
+  if (!startup_snapshot.empty() && options.startup_snapshots) {
+    if (restore_snapshot(*fresh)) {
+      timings.init_ms = ms_since(start);
+      timings.init_from_snapshot = true;
+      from_snapshot = true;
+      live = std::move(fresh);
+      return ok_status();
+    }
+    std::fprintf(stderr, "warning: the start-up snapshot (%zu bytes) does not fit this instance; initialising\n",
+                 startup_snapshot.size());
+    startup_snapshot.clear();
+  }
   if (instance.get(store, abi::EXPORT_WASI_INITIALIZE)) {
     auto initialize = typed_export<std::monostate, std::monostate>(store, instance, abi::EXPORT_WASI_INITIALIZE,
                                                                    "() -> ()");
@@ -542,8 +521,31 @@ Status Bundle::Impl::start(LoadTimings &timings, uint32_t &version) {
     return Error{std::string(abi::EXPORT_INIT) + " failed with status " + std::to_string(code) + name};
   }
   timings.init_ms = ms_since(start);
+  timings.init_from_snapshot = false;
+  from_snapshot = false;
+  if (startup_snapshot.empty() && options.startup_snapshots) {
+    const auto memory = fresh->memory->data(store);
+    startup_snapshot.assign(memory.begin(), memory.end());
+    if (!startup_snapshot_path.empty()) store_startup_snapshot(startup_snapshot_path, startup_snapshot);
+  }
   live = std::move(fresh);
   return ok_status();
+}
+
+bool Bundle::Impl::restore_snapshot(Live &fresh) {
+  constexpr uint64_t kPage = 65536;
+  wasmtime::Memory &memory = *fresh.memory;
+  const uint64_t have = memory.size(fresh.store);
+  const uint64_t want = startup_snapshot.size() / kPage;
+  if (have > want) return false;
+  if (want > have && !memory.grow(fresh.store, want - have)) {
+    guard->refused = false;  // not the bundle's growth: nothing to report
+    return false;
+  }
+  const auto data = memory.data(fresh.store);
+  if (data.size() < startup_snapshot.size()) return false;
+  std::memcpy(data.data(), startup_snapshot.data(), startup_snapshot.size());
+  return true;
 }
 
 Bundle::Bundle(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -552,12 +554,6 @@ Bundle::~Bundle() = default;
 Result<std::unique_ptr<Bundle>> Bundle::load(const LoadOptions &options) {
   const std::string &path = options.path;
   LoadTimings timings;
-
-  auto start = Clock::now();
-  auto bytes = read_file(path);
-  if (!bytes) return bytes.error();
-  if (auto magic = check_magic(path, bytes.value()); !magic) return magic.error();
-  timings.read_ms = ms_since(start);
 
   wasmtime::Config config;
   config.epoch_interruption(true);
@@ -574,29 +570,49 @@ Result<std::unique_ptr<Bundle>> Bundle::load(const LoadOptions &options) {
   wasmtime_config_memory_init_cow_set(config.capi(), false);
   auto impl = std::make_unique<Impl>(wasmtime::Engine(std::move(config)), guard, options);
 
-  // A precompiled module when there is one that checks out; else compile (and keep it).
+  // A precompiled module when there is one that checks out: then the bundle itself is not
+  // even read (a warm start). Else read and compile it (and keep the result).
   ModuleSource source = ModuleSource::Compiled;
   std::string cached_path;
-  if (!options.module_cache_dir.empty()) {
-    std::string sha = options.sha256;
-    if (sha.empty()) sha = to_hex(sha256(bytes.value().data(), bytes.value().size()));
-    cached_path = precompiled_module_path(options.module_cache_dir, sha, options.engine);
-  }
-  start = Clock::now();
-  if (!cached_path.empty()) {
+  if (!options.module_cache_dir.empty() && !options.sha256.empty()) {
+    cached_path = precompiled_module_path(options.module_cache_dir, options.sha256, options.engine);
+    auto start = Clock::now();
     if (auto module = load_precompiled(impl->engine, cached_path)) {
       impl->module = std::move(*module);
       source = ModuleSource::Cached;
+      timings.compile_ms = ms_since(start);
     }
   }
   if (!impl->module) {
-    auto module = wasmtime::Module::compile(impl->engine, wasmtime::Span<uint8_t>(bytes.value().data(), bytes.value().size()));
-    if (!module) return Error{"cannot compile " + path + ": " + split_message(module.err().message()).line};
-    impl->module = module.ok();
+    auto start = Clock::now();
+    auto bytes = read_file(path);
+    if (!bytes) return bytes.error();
+    if (auto magic = check_magic(path, bytes.value()); !magic) return magic.error();
+    timings.read_ms = ms_since(start);
+    if (!options.module_cache_dir.empty() && cached_path.empty()) {
+      cached_path = precompiled_module_path(options.module_cache_dir,
+                                            to_hex(sha256(bytes.value().data(), bytes.value().size())), options.engine);
+      if (auto module = load_precompiled(impl->engine, cached_path)) {
+        impl->module = std::move(*module);
+        source = ModuleSource::Cached;
+      }
+    }
+    start = Clock::now();
+    if (!impl->module) {
+      auto module = wasmtime::Module::compile(impl->engine, wasmtime::Span<uint8_t>(bytes.value().data(), bytes.value().size()));
+      if (!module) return Error{"cannot compile " + path + ": " + split_message(module.err().message()).line};
+      impl->module = module.ok();
+    }
+    timings.compile_ms = ms_since(start);
   }
-  timings.compile_ms = ms_since(start);
-  bytes.value() = {};
   if (source == ModuleSource::Compiled && !cached_path.empty()) store_precompiled(*impl->module, cached_path);
+  // A kept snapshot belongs to exactly this module (the cache path names it) and viewport.
+  if (!cached_path.empty() && options.startup_snapshots) {
+    impl->startup_snapshot_path = startup_snapshot_path(cached_path, options.width, options.height);
+    if (source == ModuleSource::Cached) {
+      if (auto snapshot = load_startup_snapshot(impl->startup_snapshot_path)) impl->startup_snapshot = std::move(*snapshot);
+    }
+  }
 
   impl->linker.emplace(impl->engine);
   wasmtime::Linker &linker = *impl->linker;
@@ -634,6 +650,8 @@ Result<double> Bundle::restart() {
 }
 
 std::optional<TrapKind> Bundle::trapped() const { return impl_->dead; }
+
+bool Bundle::started_from_snapshot() const { return impl_->from_snapshot; }
 
 size_t Bundle::memory_bytes() const {
   if (!impl_->live || !impl_->live->memory) return 0;

@@ -71,13 +71,17 @@ struct LoadOptions {
   // The bundle file's SHA-256 (lowercase hex) when the caller knows it; else computed when
   // module_cache_dir is set.
   std::string sha256;
+  // Start later instances from the memory `touchline_init` left (docs/host-abi.md, "Start-up
+  // snapshots"), kept beside the precompiled module when module_cache_dir is set.
+  bool startup_snapshots = true;
 };
 
 struct LoadTimings {
   double read_ms = 0;
   double compile_ms = 0;  // compiling, or reading, checking and deserializing a cached module
   double instantiate_ms = 0;
-  double init_ms = 0;  // _initialize + touchline_init
+  double init_ms = 0;  // _initialize + touchline_init, or copying in the start-up snapshot
+  bool init_from_snapshot = false;
 };
 
 // One frame's output: the display list bytes, inside the bundle's memory. Valid until the
@@ -126,9 +130,13 @@ class Bundle {
   const std::vector<uint8_t> &requests() const;
 
   // Replaces the instance with a fresh one of the same compiled module (after a trap): new
-  // store and linear memory, `_initialize` and `touchline_init` again. Returns how long that
+  // store and linear memory, started from the start-up snapshot (else `_initialize` and
+  // `touchline_init` again). Returns how long that
   // took in ms; an error when the new instance does not start (the bundle stays dead).
   Result<double> restart();
+
+  // Whether the live instance started from the start-up snapshot (else touchline_init ran).
+  bool started_from_snapshot() const;
 
   // What ended the instance, after a frame failed with a trap (until restart()).
   std::optional<TrapKind> trapped() const;

@@ -39,6 +39,8 @@ const char kUsage[] =
     "  --memory-limit-mb N       the most linear memory the bundle may have, default 256\n"
     "  --module-cache DIR        keep the compiled module in DIR and load it next time\n"
     "                            (BUNDLE.wasm runs; --manifest uses CACHE/modules)\n"
+    "  --no-startup-snapshot     initialise every instance (default: later ones, and warm\n"
+    "                            starts, copy in the memory the first touchline_init left)\n"
     "  --legacy-js FILE          run this legacy JS beside the bundle (docs/legacy-js.md);\n"
     "                            with --manifest the release's runs unless this is given\n"
     "  --collector URL           where the legacy JS sends its reports (host.config.collectorUrl)\n"
@@ -218,6 +220,8 @@ Parsed parse(int argc, char **argv) {
     } else if (arg == "--module-cache") {
       if (!take(v) || v.empty()) return fail("--module-cache wants a directory");
       o.module_cache = std::string(v);
+    } else if (arg == "--no-startup-snapshot") {
+      o.startup_snapshots = false;
     } else if (arg == "--legacy-js") {
       if (!take(v) || v.empty()) return fail("--legacy-js wants a file");
       o.legacy_js = std::string(v);

@@ -456,6 +456,7 @@ int run(const Options &options, Clock::time_point launched) {
   load.frame_budget_ms = options.frame_budget_ms;
   load.memory_limit_bytes = options.memory_limit_mb << 20;
   load.module_cache_dir = options.module_cache;
+  load.startup_snapshots = options.startup_snapshots;
   // With --manifest a trap never ends the run: the bundle restarts, or makes way for the last
   // good one.
   const bool recover = options.recover || options.delivery.has_value();
@@ -601,8 +602,9 @@ int run(const Options &options, Clock::time_point launched) {
     recovery.restore_next = restored;
     recovery.frames_since_start = 0;
     const std::string message = first_line(trap.message);
-    std::printf("recovered: frame %04" PRIu64 ": %s (%s); restarted in %.1f ms%s\n", i, trap_kind_name(kind),
-                message.c_str(), restart_ms, restored ? ", restoring the saved state" : "");
+    std::printf("recovered: frame %04" PRIu64 ": %s (%s); restarted in %.1f ms%s%s\n", i, trap_kind_name(kind),
+                message.c_str(), restart_ms, bundle->started_from_snapshot() ? " from the start-up snapshot" : "",
+                restored ? ", restoring the saved state" : "");
     bus.queue_for_js(crash_message(i, trap_kind_name(kind), message, restart_ms));
     recovery.crashes.push_back(Crash{i, kind, trap.message, NAN, restored});
     recovery.recovering_since = std::make_pair(trap_returned, recovery.crashes.size() - 1);
@@ -807,10 +809,11 @@ int run(const Options &options, Clock::time_point launched) {
   const LoadTimings t = bundle ? bundle->timings() : LoadTimings{};
   std::printf(
       "summary: frames=%zu launch_to_first_frame_ms=%.1f compile_ms=%.1f instantiate_ms=%.1f "
-      "init_ms=%.1f engine_us_mean=%.0f engine_us_p50=%.0f engine_us_max=%.0f "
+      "init_ms=%.1f init=%s engine_us_mean=%.0f engine_us_p50=%.0f engine_us_max=%.0f "
       "render_us_mean=%.0f render_us_max=%.0f engine=%s images_loaded=%" PRIu64
       " images_failed=%" PRIu64 " announcements=%" PRIu64 "%s\n",
       engine_us.size(), launch_to_first_frame_ms, t.compile_ms, t.instantiate_ms, t.init_ms,
+      t.init_from_snapshot ? "snapshot" : "ran",
       engine.mean, engine.p50, engine.max, render.mean, render.max, engine_name(options.engine),
       request_handler.images_loaded, request_handler.images_failed, request_handler.announcements,
       tail.c_str());

@@ -68,6 +68,7 @@ struct Options {
   uint32_t frame_budget_ms = kDefaultFrameBudgetMs;  // --frame-budget-ms
   uint64_t memory_limit_mb = kDefaultMemoryLimitBytes >> 20;  // --memory-limit-mb
   std::string module_cache;  // --module-cache DIR: precompiled modules of a BUNDLE.wasm run
+  bool startup_snapshots = true;  // not --no-startup-snapshot
   // The legacy JS run beside the bundle (docs/legacy-js.md): --legacy-js FILE; empty: with
   // --manifest the release's (verified, in the cache), else none.
   std::string legacy_js;

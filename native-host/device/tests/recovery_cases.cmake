@@ -17,22 +17,23 @@ set(ON_THE_THIRD_TILE "announce: R Robin, tile, 3 of 4\n(frame [^\n]*\n|recovere
 
 host_test(clean_run PREFIX recovery SETUP touchline_fault_reference REQUIRES touchline_fault_bundle
   ARGS @FAULT_BUNDLE@ ${APP_RUN} --quiet --module-cache @WORK@/modules --screenshot @WORK@/clean.png
-  EXPECT "${ON_THE_THIRD_TILE}" "module=compiled"
+  EXPECT "${ON_THE_THIRD_TILE}" "init=ran " "module=compiled"
   REJECT "error" "recovered"
   FILES @WORK@/clean.png)
 
-# A panic, an endless loop and a memory bomb in frame 40: the host restarts the instance, hands
-# it the state it saved, and the last frame is pixel-equal to the clean run's; frame 40 is the
-# only one not drawn (commands=0 bytes=0: the last good pixels stay).
+# A panic, an endless loop and a memory bomb in frame 40: the host restarts the instance from
+# the start-up snapshot, hands it the state it saved, and the last frame is pixel-equal to the
+# clean run's; frame 40 is the only one not drawn (commands=0 bytes=0: the last good pixels
+# stay). These runs start warm, from the snapshot the clean run kept, too.
 function(recovery_case name fault kind)
   host_test(${name} PREFIX recovery REQUIRES touchline_fault_bundle touchline_fault_reference
     ARGS @FAULT_BUNDLE@ ${APP_RUN} --recover --inject-fault ${fault}@40 --frame-budget-ms 300
          --memory-limit-mb 128 ${MODULES} --screenshot @WORK@/out.png
     EXPECT "error: bundle trapped in frame 40: "
-           "recovered: frame 0040: ${kind} \\([^\n]+\\); restarted in [0-9]+\\.[0-9] ms, restoring the saved state\n"
+           "recovered: frame 0040: ${kind} \\([^\n]+\\); restarted in [0-9]+\\.[0-9] ms from the start-up snapshot, restoring the saved state\n"
            "frame 0040 t=666\\.666ms events=[0-9]+ commands=0 bytes=0 engine_us=[0-9]+\n"
            " crashes=1 recovered=1 recovery_ms_mean=[0-9.]+ recovery_ms_max=[0-9.]+ state_saves=[1-9][0-9]* bus_from_bundle=[0-9]+ bus_dropped=0 bus_malformed=0"
-           "summary: frames=99 "
+           "summary: frames=99 [^\n]* init=snapshot "
            "${ON_THE_THIRD_TILE}"
     REJECT "bytes=0 .*bytes=0 "
     SAME_IMAGES "${REFERENCE}/clean.png @WORK@/out.png")
@@ -45,8 +46,8 @@ recovery_case(memory_bomb oom "out of memory")
 # first restart restores its state, the second starts it fresh, the third trap gives up (exit 3).
 host_test(startup_traps_give_up PREFIX recovery EXIT 3 REQUIRES touchline_fault_bundle touchline_fault_reference
   ARGS @FAULT_BUNDLE@ --headless --size 1280x720 --frames 60 --quiet --recover --inject-fault panic@5/10 ${MODULES}
-  EXPECT "recovered: frame 0005: panic \\([^\n]+\\); restarted in [0-9.]+ ms, restoring the saved state\n"
-         "recovered: frame 0015: panic \\([^\n]+\\); restarted in [0-9.]+ ms\n"
+  EXPECT "recovered: frame 0005: panic \\([^\n]+\\); restarted in [0-9.]+ ms from the start-up snapshot, restoring the saved state\n"
+         "recovered: frame 0015: panic \\([^\n]+\\); restarted in [0-9.]+ ms from the start-up snapshot\n"
          "error: bundle trapped in frame 25: "
          "error: bundle trapped at start-up 3 times in a row; the last: wasm trap: wasm `unreachable` instruction executed \\(frame 25\\)\n"
          " crashes=2 recovered=2 "
@@ -57,7 +58,7 @@ host_test(startup_traps_give_up PREFIX recovery EXIT 3 REQUIRES touchline_fault_
 host_test(restores_the_saved_state PREFIX recovery
   ARGS @FIXTURES@/restore_state.wasm ${SMALL} --frames 5 --recover --screenshot @WORK@/out.png
   EXPECT "error: bundle trapped in frame 2: wasm trap: wasm `unreachable` instruction executed\n"
-         "recovered: frame 0002: panic \\(wasm trap: wasm `unreachable` instruction executed\\); restarted in [0-9.]+ ms, restoring the saved state\n"
+         "recovered: frame 0002: panic \\(wasm trap: wasm `unreachable` instruction executed\\); restarted in [0-9.]+ ms from the start-up snapshot, restoring the saved state\n"
          "frame 0002 t=33\\.333ms events=0 commands=0 bytes=0 "
          "frame 0003 t=50\\.000ms events=1 commands=1 "
          "summary: frames=4 [^\n]* crashes=1 recovered=1 [^\n]* state_saves=2 "
@@ -79,7 +80,7 @@ delivery_test(demoted_in_the_same_launch PREFIX recovery STEPS
   "release trap_at_start 2.0.0"
   "launch 0"
   "expect delivery: running version 2\\.0\\.0 \\(sha256 [0-9a-f]+\\) from the network\n"
-  "expect recovered: frame 0000: panic \\([^\n]+\\). restarted in [0-9.]+ ms\n"
+  "expect recovered: frame 0000: panic \\([^\n]+\\). restarted in [0-9.]+ ms from the start-up snapshot\n"
   "expect recovered: frame 0001: panic "
   "expect delivery: demoted version 2\\.0\\.0 \\(trapped at start-up 3 times\\)\ndelivery: running last good version 1\\.0\\.0 \\(sha256 [0-9a-f]+\\)\nrecovered: frame 0002: panic "
   # Only the last crash was followed by a frame on screen (the others by another trap).
@@ -107,7 +108,7 @@ host_test(oversized PREFIX bus
 
 host_test(memory_limit PREFIX sandbox
   ARGS @FIXTURES@/memory_bomb.wasm ${SMALL} --frames 4 --recover --memory-limit-mb 4 --screenshot @WORK@/out.png
-  EXPECT "recovered: frame 0002: out of memory \\(wasm trap: wasm `unreachable` instruction executed\\); restarted in [0-9.]+ ms\n"
+  EXPECT "recovered: frame 0002: out of memory \\(wasm trap: wasm `unreachable` instruction executed\\); restarted in [0-9.]+ ms from the start-up snapshot\n"
          "frame 0003 t=50\\.000ms events=0 commands=1 "
   PIXELS "@WORK@/out.png 32 24 ff0000")
 

@@ -36,6 +36,7 @@
 #include "bus.h"
 #include "cache.h"
 #include "crypto.h"
+#include "module_cache.h"
 #include "display_list.h"
 #include "fetch.h"
 #include "images.h"
@@ -1708,9 +1709,9 @@ void bundle_precompiled_modules() {
       if (f != nullptr) std::fclose(f);
     }
     const std::string cwasm = precompiled_module_path(load.module_cache_dir, to_hex(sha256(bytes.data(), bytes.size())), engine);
-    CHECK(std::filesystem::exists(cwasm) && std::filesystem::exists(cwasm + ".sha256"));
+    CHECK(std::filesystem::exists(cwasm) && std::filesystem::exists(cwasm + ".xxh3"));
     CHECK_EQ_STR(source(), "cached");
-    // A flipped byte fails the hash: deleted, compiled, kept again.
+    // A flipped byte fails the checksum: deleted, compiled, kept again.
     {
       std::FILE *f = std::fopen(cwasm.c_str(), "r+b");
       CHECK(f != nullptr);
@@ -1724,17 +1725,120 @@ void bundle_precompiled_modules() {
     }
     CHECK_EQ_STR(source(), "compiled");
     CHECK_EQ_STR(source(), "cached");
-    // Bytes wasmtime refuses, with a hash that matches them: deleted, compiled.
+    // Bytes wasmtime refuses, with a checksum that matches them: deleted, compiled.
     const std::string junk = "not a compiled module";
     CHECK(write_file_atomic(cwasm, junk).ok());
-    CHECK(write_file_atomic(cwasm + ".sha256", to_hex(sha256(junk)) + "\n").ok());
+    CHECK(write_file_atomic(cwasm + ".xxh3", module_checksum(junk.data(), junk.size()) + "\n").ok());
     CHECK_EQ_STR(source(), "compiled");
     CHECK_EQ_STR(source(), "cached");
-    // Without the hash file: compiled.
-    std::filesystem::remove(cwasm + ".sha256");
+    // Without the checksum file: compiled.
+    std::filesystem::remove(cwasm + ".xxh3");
     CHECK_EQ_STR(source(), "compiled");
   }
   // The other engine's module is not this one's: each has its own file.
+  std::filesystem::remove_all(dir);
+}
+
+// touchline_init grows memory to 3 pages and stores the width at 70000; a frame draws only when
+// both hold (else it returns 0, a malformed frame), and frame(3) traps. So a frame that draws
+// proves the instance has init's memory, whether init ran or the snapshot was copied in.
+const char kSnapshotWat[] = R"((module
+  (memory (export "memory") 1)
+  (data (i32.const 1024) "\00\08\00\00\18\00\00\00\00\00\00\00\00\00\00\00")
+  (data (i32.const 2048) "\54\4c\44\4c\01\00\00\00\40\00\00\00\30\00\00\00\00\00\00\00\18\00\00\00")
+  (func (export "touchline_abi_version") (result i32) (i32.const 0x00010004))
+  (func (export "touchline_init") (param $w i32) (param i32) (result i32)
+    (drop (memory.grow (i32.const 2)))
+    (i32.store (i32.const 70000) (local.get $w))
+    (i32.const 0))
+  (func (export "touchline_input_buffer") (param i32) (result i32) (i32.const 60000))
+  (func (export "touchline_frame") (param i64) (param $n i32) (result i32)
+    (if (i32.eq (local.get $n) (i32.const 3)) (then unreachable))
+    (if (result i32) (i32.and (i32.eq (memory.size) (i32.const 3)) (i32.eq (i32.load (i32.const 70000)) (i32.const 64)))
+      (then (i32.const 1024)) (else (i32.const 0)))))
+)";
+
+void bundle_startup_snapshots() {
+  const std::string dir = temp_dir("snapshots");
+  const std::string path = dir + "/snapshot.wasm";
+  CHECK(write_wasm(kSnapshotWat, path));
+  LoadOptions load;
+  load.path = path;
+  load.width = 64;
+  load.height = 48;
+  load.module_cache_dir = dir + "/modules";
+  const auto draws = [](Bundle &bundle) {
+    FrameView view;
+    FrameError error;
+    return bundle.frame(0, {}, {}, view, error);
+  };
+  const auto traps_and_restarts = [](Bundle &bundle) {
+    FrameView view;
+    FrameError error;
+    std::vector<abi::Event> three(3);
+    CHECK(!bundle.frame(0, three, {}, view, error));
+    CHECK(error.kind == FrameFailure::Trap);
+    CHECK(bundle.restart().ok());
+  };
+  // Cold: init runs, and the memory it left is kept beside the module.
+  std::string snapshot;
+  {
+    auto cold = Bundle::load(load);
+    CHECK(cold.ok());
+    if (!cold) return;
+    CHECK(!cold.value()->started_from_snapshot() && !cold.value()->timings().init_from_snapshot);
+    CHECK(draws(*cold.value()));
+    for (const auto &entry : std::filesystem::directory_iterator(load.module_cache_dir)) {
+      if (entry.path().extension() == ".snapshot") snapshot = entry.path().string();
+    }
+    CHECK(snapshot.size() > 16 && snapshot.substr(snapshot.size() - 15) == "-64x48.snapshot");
+    CHECK(std::filesystem::file_size(snapshot) == 3 * 65536);
+    CHECK(std::filesystem::exists(snapshot + ".xxh3"));
+    // A restart copies the snapshot in: the frame still sees init's memory.
+    traps_and_restarts(*cold.value());
+    CHECK(cold.value()->started_from_snapshot());
+    CHECK(draws(*cold.value()));
+  }
+  // Warm: the snapshot, no init.
+  {
+    auto warm = Bundle::load(load);
+    CHECK(warm.ok() && warm.value()->timings().init_from_snapshot && draws(*warm.value()));
+  }
+  // A flipped byte fails the checksum: deleted, init runs, kept again.
+  {
+    std::FILE *f = std::fopen(snapshot.c_str(), "r+b");
+    CHECK(f != nullptr);
+    if (f != nullptr) {
+      std::fseek(f, 70000, SEEK_SET);
+      std::fputc(0x41, f);
+      std::fclose(f);
+    }
+    auto damaged = Bundle::load(load);
+    CHECK(damaged.ok() && !damaged.value()->timings().init_from_snapshot && draws(*damaged.value()));
+    CHECK(std::filesystem::exists(snapshot) && std::filesystem::exists(snapshot + ".xxh3"));
+  }
+  // Not whole pages (with a checksum that matches): deleted, init runs.
+  {
+    const std::string odd(1000, 'x');
+    CHECK(write_file_atomic(snapshot, odd).ok());
+    CHECK(write_file_atomic(snapshot + ".xxh3", module_checksum(odd.data(), odd.size()) + "\n").ok());
+    auto odd_sized = Bundle::load(load);
+    CHECK(odd_sized.ok() && !odd_sized.value()->timings().init_from_snapshot && draws(*odd_sized.value()));
+  }
+  // Another viewport has its own snapshot; without snapshots, every instance initialises.
+  {
+    load.width = 100;
+    auto other = Bundle::load(load);
+    CHECK(other.ok() && !other.value()->timings().init_from_snapshot);
+    load.width = 64;
+    load.startup_snapshots = false;
+    auto plain = Bundle::load(load);
+    CHECK(plain.ok() && !plain.value()->timings().init_from_snapshot && draws(*plain.value()));
+    if (plain) {
+      traps_and_restarts(*plain.value());
+      CHECK(!plain.value()->started_from_snapshot() && draws(*plain.value()));
+    }
+  }
   std::filesystem::remove_all(dir);
 }
 
@@ -1777,6 +1881,7 @@ const std::map<std::string, std::function<void()>> &tests() {
       {"trap_kind_names", trap_kind_names},
       {"bundle_traps_restarts_and_limits", bundle_traps_restarts_and_limits},
       {"bundle_precompiled_modules", bundle_precompiled_modules},
+      {"bundle_startup_snapshots", bundle_startup_snapshots},
   };
   return kTests;
 }

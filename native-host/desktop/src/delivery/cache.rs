@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use super::manifest::{AbiVersion, is_sha256_hex};
+use super::manifest::AbiVersion;
 use super::signing::sha256_hex;
 
 /// How many good versions `good.json` keeps.
@@ -172,20 +172,16 @@ impl Cache {
         write_atomic(&self.js_path(sha256), bytes)
     }
 
-    /// A precompiled module, when its `.sha256` file is present and matches.
+    /// A precompiled module, when its `.xxh3` checksum file is present and matches (a module
+    /// that fails is deleted with its checksum). A checksum, not a signature: whoever can
+    /// write the cache can write both, and the bundle it was compiled from was verified
+    /// against the signed manifest; it catches torn writes and bit rot, at memory speed.
     pub fn load_module(&self, sha256: &str, engine: &str, host_version: &str) -> Option<Vec<u8>> {
-        let path = self.module_path(sha256, engine, host_version);
-        let expected = std::fs::read_to_string(with_suffix(&path, ".sha256")).ok()?;
-        let expected = expected.trim();
-        if !is_sha256_hex(expected) {
-            remove_quietly(&path);
-            return None;
-        }
-        load_verified(&path, expected)
+        load_checked(&self.module_path(sha256, engine, host_version), 1)
     }
 
-    /// Stores a precompiled module and its hash (the hash last, so a module is never trusted
-    /// before it is whole).
+    /// Stores a precompiled module and its checksum (the checksum last, so a module is never
+    /// trusted before it is whole).
     pub fn store_module(
         &self,
         sha256: &str,
@@ -193,9 +189,31 @@ impl Cache {
         host_version: &str,
         bytes: &[u8],
     ) -> Result<(), CacheError> {
-        let path = self.module_path(sha256, engine, host_version);
-        write_atomic(&path, bytes)?;
-        write_atomic(&with_suffix(&path, ".sha256"), format!("{}\n", sha256_hex(bytes)).as_bytes())
+        store_checked(&self.module_path(sha256, engine, host_version), bytes)
+    }
+
+    /// `modules/<sha256>-<engine>-<host version>-<W>x<H>.snapshot`: the start-up snapshot of
+    /// that module for that viewport (docs/host-abi.md, "Start-up snapshots").
+    pub fn snapshot_path(&self, module: &ModuleKey<'_>, width: u32, height: u32) -> PathBuf {
+        let ModuleKey { sha256, engine, host_version } = module;
+        self.root.join("modules").join(format!("{sha256}-{engine}-{host_version}-{width}x{height}.snapshot"))
+    }
+
+    /// A start-up snapshot, when its `.xxh3` checksum matches and it is whole wasm pages (one
+    /// that fails is deleted with its checksum).
+    pub fn load_snapshot(&self, module: &ModuleKey<'_>, width: u32, height: u32) -> Option<Vec<u8>> {
+        load_checked(&self.snapshot_path(module, width, height), 65536)
+    }
+
+    /// Stores a start-up snapshot and its checksum (the checksum last).
+    pub fn store_snapshot(
+        &self,
+        module: &ModuleKey<'_>,
+        width: u32,
+        height: u32,
+        bytes: &[u8],
+    ) -> Result<(), CacheError> {
+        store_checked(&self.snapshot_path(module, width, height), bytes)
     }
 
     /// `good.json`; an unreadable or malformed one reads as empty (it is rewritten on the
@@ -310,6 +328,49 @@ fn load_verified(path: &Path, sha256: &str) -> Option<Vec<u8>> {
         remove_quietly(path);
         None
     }
+}
+
+/// Which precompiled module: the bundle's hash, the engine and the host version.
+#[derive(Clone, Copy, Debug)]
+pub struct ModuleKey<'a> {
+    /// The bundle's SHA-256 (lowercase hex).
+    pub sha256: &'a str,
+    /// `cranelift` or `pulley`.
+    pub engine: &'a str,
+    /// The host build (another never loads this one's files).
+    pub host_version: &'a str,
+}
+
+/// Beside each `.cwasm` and `.snapshot`: its checksum, 16 lowercase hex digits of XXH3-64.
+const MODULE_CHECKSUM_SUFFIX: &str = ".xxh3";
+
+/// The file at `path` when its `.xxh3` checksum matches and its size is a multiple of `unit`;
+/// else it is deleted with its checksum.
+fn load_checked(path: &Path, unit: usize) -> Option<Vec<u8>> {
+    let checksum_path = with_suffix(path, MODULE_CHECKSUM_SUFFIX);
+    let expected = std::fs::read_to_string(&checksum_path).unwrap_or_default();
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.len().is_multiple_of(unit) && expected.trim() == module_checksum(&bytes) {
+        Some(bytes)
+    } else {
+        remove_quietly(path);
+        remove_quietly(&checksum_path);
+        None
+    }
+}
+
+/// Writes `bytes` to `path`, then their checksum beside it (last: never trusted before whole).
+fn store_checked(path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+    write_atomic(path, bytes)?;
+    write_atomic(
+        &with_suffix(path, MODULE_CHECKSUM_SUFFIX),
+        format!("{}\n", module_checksum(bytes)).as_bytes(),
+    )
+}
+
+/// The checksum a precompiled module's `.xxh3` file holds.
+pub fn module_checksum(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
