@@ -452,6 +452,14 @@ fn three_startup_traps_demote_a_bundle() {
     let delivery = fx.delivery();
     let launch = delivery.launch().expect("launch");
     assert_eq!(launch.version, "2.0.0");
+    // A precompiled module and a start-up snapshot of the bad bundle, as a host keeps them.
+    let modules = fx.cache().module_path(&bad.bundle.sha256, "cranelift", "v").with_file_name("");
+    std::fs::create_dir_all(&modules).expect("modules dir");
+    let module = modules.join(format!("{}-cranelift-v.cwasm", bad.bundle.sha256));
+    let snapshot = modules.join(format!("{}-cranelift-v-64x48.snapshot", bad.bundle.sha256));
+    for file in [&module, &snapshot] {
+        std::fs::write(file, b"m").expect("write");
+    }
     for expected in 1..=2 {
         match delivery.record_startup_trap(&launch).expect("count") {
             TrapOutcome::Restart { traps } => assert_eq!(traps, expected),
@@ -462,6 +470,8 @@ fn three_startup_traps_demote_a_bundle() {
         panic!("the third trap demotes");
     };
     assert_eq!(line, "delivery: demoted version 2.0.0 (trapped at start-up 3 times)");
+    assert!(!fx.cache().bundle_path(&bad.bundle.sha256).exists(), "a demoted bundle's files go");
+    assert!(!module.exists() && !snapshot.exists(), "and its modules and snapshots");
     let next = (*next).expect("the last good runs");
     assert_eq!(next.version, "1.0.0");
     assert_eq!(next.lines[0], line);

@@ -272,10 +272,22 @@ Status Cache::mark_good(const GoodEntry &entry) const {
                        [&](const GoodEntry &e) { return e.sha256 == sha || e.js_sha256 == sha; });
   };
   for (const auto &e : dropped) {
-    if (!kept(e.sha256)) remove_quietly(bundle_path(e.sha256));
+    if (!kept(e.sha256)) remove_bundle_files(e.sha256);
     if (!e.js_sha256.empty() && !kept(e.js_sha256)) remove_quietly(js_path(e.js_sha256));
   }
   return ok_status();
+}
+
+void Cache::remove_bundle_files(const std::string &sha256) const {
+  remove_quietly(bundle_path(sha256));
+  remove_quietly(partial_path(sha256));
+  // Its precompiled modules and start-up snapshots (and their checksums), for every engine,
+  // host version and viewport: `modules/<sha256>-…`.
+  std::error_code ec;
+  const std::string prefix = sha256 + "-";
+  for (const auto &entry : fs::directory_iterator(path("modules"), ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) remove_quietly(entry.path().string());
+  }
 }
 
 uint32_t Cache::record_startup_trap(const std::string &sha256) const {
@@ -287,6 +299,8 @@ uint32_t Cache::record_startup_trap(const std::string &sha256) const {
                                    [&](const GoodEntry &e) { return e.sha256 == sha256; }),
                     list.good.end());
     if (!list.is_demoted(sha256)) list.demoted.push_back(sha256);
+    // A demoted bundle never runs again: its files go (a good version never shares them).
+    remove_bundle_files(sha256);
     if (list.demoted.size() > kMaxDemoted) {
       list.demoted.erase(list.demoted.begin(),
                          list.demoted.begin() + static_cast<std::ptrdiff_t>(list.demoted.size() - kMaxDemoted));

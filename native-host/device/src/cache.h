@@ -85,13 +85,19 @@ class Cache {
   Status save_good(const GoodList &list) const;
 
   // Puts `entry` first (an older entry of the same sha256 goes), keeps kMaxGoodVersions,
-  // deletes the cached files of versions that fall off the list and clears its trap count.
+  // deletes the cached files of versions that fall off the list (remove_bundle_files) and
+  // clears its trap count.
   Status mark_good(const GoodEntry &entry) const;
 
   // Counts a start-up trap of `sha256` and returns the count in a row. The
   // kStartupTrapsToDemote-th demotes it: it leaves `good`, joins `demoted` (at most
-  // kMaxDemoted kept) and its count is cleared. A count that cannot be saved still counts.
+  // kMaxDemoted kept), its files are deleted (remove_bundle_files) and its count is cleared.
+  // A count that cannot be saved still counts.
   uint32_t record_startup_trap(const std::string &sha256) const;
+
+  // Deletes a bundle's files: the bundle, a partial download, and its precompiled modules and
+  // start-up snapshots (`modules/<sha256>-…`, every engine, host version and viewport).
+  void remove_bundle_files(const std::string &sha256) const;
 
   // The last manifest that verified and the ETag it came with, when both are cached.
   struct CachedManifest {

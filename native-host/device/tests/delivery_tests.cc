@@ -443,6 +443,13 @@ void delivery_cache_keeps_three_and_demotes() {
   CHECK(cache.prepare().ok());
   for (char c : {'a', 'b', 'c', 'd'}) write(cache.bundle_path(std::string(64, c)), "x");
   write(cache.js_path(std::string(64, 'f')), "js");
+  // Precompiled modules and a start-up snapshot of "1", and a module of "2".
+  const fs::path modules = dir / "modules";
+  fs::create_directories(modules);
+  const std::string a_module = (modules / (std::string(64, 'a') + "-pulley-v.cwasm")).string();
+  const std::string a_snapshot = (modules / (std::string(64, 'a') + "-pulley-v-64x48.snapshot")).string();
+  const std::string b_module = (modules / (std::string(64, 'b') + "-cranelift-v.cwasm")).string();
+  for (const std::string &file : {a_module, a_module + ".xxh3", a_snapshot, b_module}) write(file, "m");
   CHECK(cache.mark_good(entry("1", 'a', std::string(64, 'f'))).ok());
   CHECK(cache.mark_good(entry("2", 'b')).ok());
   CHECK(cache.mark_good(entry("3", 'c')).ok());
@@ -455,7 +462,8 @@ void delivery_cache_keeps_three_and_demotes() {
   CHECK(list.good.size() == kMaxGoodVersions && list.good[0].version == "4" && list.good[2].version == "3");
   CHECK(!fs::exists(cache.bundle_path(std::string(64, 'a'))));
   CHECK(!fs::exists(cache.js_path(std::string(64, 'f'))));
-  CHECK(fs::exists(cache.bundle_path(std::string(64, 'b'))));
+  CHECK(!fs::exists(a_module) && !fs::exists(a_module + ".xxh3") && !fs::exists(a_snapshot));
+  CHECK(fs::exists(cache.bundle_path(std::string(64, 'b'))) && fs::exists(b_module));
 
   // Start-up traps: the third in a row demotes; becoming good resets the count.
   const std::string d(64, 'd');
@@ -464,12 +472,15 @@ void delivery_cache_keeps_three_and_demotes() {
   CHECK(cache.load_good().startup_traps[e] == 1);
   CHECK(cache.mark_good(entry("5", 'e')).ok());
   CHECK(cache.load_good().startup_traps.count(e) == 0);
+  const std::string d_module = (modules / (d + "-cranelift-v.cwasm")).string();
+  write(d_module, "m");
   CHECK(cache.record_startup_trap(d) == 1);
   CHECK(cache.record_startup_trap(d) == 2);
-  CHECK(!cache.load_good().is_demoted(d));
+  CHECK(!cache.load_good().is_demoted(d) && fs::exists(d_module));
   CHECK(cache.record_startup_trap(d) == 3);
   list = cache.load_good();
   CHECK(list.is_demoted(d) && list.startup_traps.count(d) == 0);
+  CHECK(!fs::exists(cache.bundle_path(d)) && !fs::exists(d_module));  // a demoted bundle's files go
   CHECK(std::none_of(list.good.begin(), list.good.end(), [&](const GoodEntry &g) { return g.sha256 == d; }));
   // At most kMaxDemoted remembered, the oldest forgotten first.
   for (size_t i = 0; i < kMaxDemoted + 2; ++i) {

@@ -132,11 +132,6 @@ impl Cache {
         self.root.join("modules").join(format!("{sha256}-{engine}-{host_version}.cwasm"))
     }
 
-    /// `storage/state.json`: the state the bundle last handed over.
-    pub fn state_path(&self) -> PathBuf {
-        self.root.join("storage").join("state.json")
-    }
-
     /// `good.json`.
     pub fn good_path(&self) -> PathBuf {
         self.root.join("good.json")
@@ -272,6 +267,10 @@ impl Cache {
             if !list.demoted.iter().any(|d| d == sha256) {
                 list.demoted.push(sha256.to_owned());
             }
+            // A demoted bundle never runs again: its files go (no good version shares them).
+            remove_quietly(&self.bundle_path(sha256));
+            remove_quietly(&self.partial_path(sha256));
+            self.remove_modules(sha256);
             let excess = list.demoted.len().saturating_sub(MAX_DEMOTED);
             list.demoted.drain(..excess);
             TrapVerdict::Demoted { traps }
