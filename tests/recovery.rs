@@ -5,26 +5,14 @@
 
 mod support;
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use touchline_abi::{BusSource, Key};
-use touchline_desktop::bundle::{Compiled, TrapKind};
+use touchline_desktop::bundle::TrapKind;
 use touchline_desktop::session::{InjectedFault, virtual_time_us};
-use touchline_desktop::{Bundle, BundleOptions, EngineKind, HostError, RunOptions, Session};
+use touchline_desktop::{Bundle, BundleOptions, HostError, RunOptions, Session};
 
 const FRAMES: u64 = 100;
-
-/// The fault bundle, compiled once for every session of this test binary.
-fn compiled() -> Compiled {
-    static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    COMPILED
-        .get_or_init(|| {
-            let bytes = std::fs::read(support::fault_bundle()).expect("the fault bundle was built");
-            Compiled::new(&bytes, EngineKind::Cranelift, Duration::from_secs(30)).expect("compiles")
-        })
-        .clone()
-}
 
 fn session(faults: &[&str]) -> Session {
     let options = BundleOptions {
@@ -34,7 +22,8 @@ fn session(faults: &[&str]) -> Session {
         memory_limit: 128 << 20,
         ..BundleOptions::default()
     };
-    let bundle = Bundle::from_compiled(compiled(), options).expect("the fault bundle starts");
+    let bundle = Bundle::from_compiled(support::compiled(support::fault_bundle()), options)
+        .expect("the fault bundle starts");
     let run = RunOptions {
         headless: true,
         quiet: true,
@@ -190,7 +179,7 @@ fn soak_with_a_crash_every_1000_keys() {
     // The CI-sized soak: 10,000 key presses, a panic every 1,000. (`touchline-desktop soak`
     // runs the 100,000-key one and prints the figures.)
     let options = BundleOptions { width: 640, height: 360, ..BundleOptions::default() };
-    let bundle = Bundle::from_compiled(compiled(), options).expect("starts");
+    let bundle = Bundle::from_compiled(support::compiled(support::fault_bundle()), options).expect("starts");
     let mut session = touchline_desktop::soak::soak_session(bundle, (640, 360), 1000).expect("session");
     let report = touchline_desktop::soak::soak(&mut session, 10_000, 1000).expect("the soak runs");
     println!("{report:?}");

@@ -31,6 +31,11 @@ pub enum EventKind {
     /// in the payload area (at most [`crate::MAX_STATE_BYTES`]). Only ever the first event
     /// of a restarted instance's first frame. ABI 1.4.
     RestoreState = 9,
+    /// The app's storage area as the bundle last wrote it with `WriteStorage`, kept by the host
+    /// across launches (docs/host-abi.md, "Storage"): `c` the length of the bytes, which are in
+    /// the payload area (at most [`crate::MAX_STORAGE_BYTES`]). The first event of every
+    /// instance's first frame when the host holds any. ABI 1.5.
+    StorageData = 10,
 }
 
 /// Who put a [`EventKind::BusMessage`] on the bus (ABI 1.4).
@@ -56,6 +61,7 @@ impl EventKind {
             7 => Self::FetchFailed,
             8 => Self::BusMessage,
             9 => Self::RestoreState,
+            10 => Self::StorageData,
             _ => return None,
         })
     }
@@ -250,6 +256,12 @@ impl Event {
     /// [`crate::HostInput::push_restore_state`]).
     pub const fn restore_state(len: u32) -> Self {
         Self { kind: EventKind::RestoreState as u32, a: 0, b: 0, c: len as i32 }
+    }
+
+    /// A storage-data event (ABI 1.5) for `len` bytes in the payload (build both with
+    /// [`crate::HostInput::push_storage_data`]).
+    pub const fn storage_data(len: u32) -> Self {
+        Self { kind: EventKind::StorageData as u32, a: 0, b: 0, c: len as i32 }
     }
 
     /// Encodes the record as 16 little-endian bytes.

@@ -27,6 +27,9 @@ pub const MAX_BUS_MESSAGE_BYTES: u32 = 64 * 1024;
 /// The largest state a bundle may hand the host with `SaveState`, and so the largest
 /// `RestoreState` payload (bytes, ABI 1.4).
 pub const MAX_STATE_BYTES: u32 = 64 * 1024;
+/// The largest storage area a bundle may write with `WriteStorage`, and so the largest
+/// `StorageData` payload (bytes, ABI 1.5).
+pub const MAX_STORAGE_BYTES: u32 = 64 * 1024;
 /// The most payload bytes (padded bodies, messages and state) one frame's input may carry
 /// (ABI 1.3). A host holding more delivers the rest in later frames.
 pub const MAX_INPUT_PAYLOAD_BYTES: u32 = 16 * 1024 * 1024;
@@ -44,6 +47,7 @@ pub const fn payload_limit(kind: u32) -> Option<u32> {
         Some(EventKind::FetchDone) => Some(MAX_FETCH_BODY_BYTES),
         Some(EventKind::BusMessage) => Some(MAX_BUS_MESSAGE_BYTES),
         Some(EventKind::RestoreState) => Some(MAX_STATE_BYTES),
+        Some(EventKind::StorageData) => Some(MAX_STORAGE_BYTES),
         _ => None,
     }
 }
@@ -121,6 +125,14 @@ impl HostInput {
     pub fn push_restore_state(&mut self, state: &[u8]) -> Result<(), PayloadTooLarge> {
         check_len(state.len(), MAX_STATE_BYTES)?;
         self.push_with_payload(Event::restore_state(state.len() as u32), state);
+        Ok(())
+    }
+
+    /// Appends a `StorageData` event and the stored bytes (ABI 1.5); more than
+    /// [`MAX_STORAGE_BYTES`] is refused.
+    pub fn push_storage_data(&mut self, data: &[u8]) -> Result<(), PayloadTooLarge> {
+        check_len(data.len(), MAX_STORAGE_BYTES)?;
+        self.push_with_payload(Event::storage_data(data.len() as u32), data);
         Ok(())
     }
 
@@ -386,10 +398,11 @@ mod tests {
     fn bus_messages_and_state_share_the_payload_with_fetches() {
         let mut input = HostInput::new();
         input.push_restore_state(br#"{"v":1}"#).expect("fits");
+        input.push_storage_data(br#"{"profile":"2"}"#).expect("fits");
         input.push_fetch_done(3, 200, b"body!");
         input.push(Event::key_down(Key::Select));
         input.push_bus_message(BusSource::Js, br#"{"type":"x"}"#).expect("fits");
-        assert_eq!(input.payload, b"{\"v\":1}\0body!\0\0\0{\"type\":\"x\"}");
+        assert_eq!(input.payload, b"{\"v\":1}\0{\"profile\":\"2\"}\0body!\0\0\0{\"type\":\"x\"}");
         let bytes = input.encode();
         let events: Vec<Event> = Event::decode_batch(&bytes[..input.records_len()]).collect();
         let area = &bytes[input.records_len()..];
@@ -399,6 +412,7 @@ mod tests {
             got,
             [
                 (Some(EventKind::RestoreState), 0, Ok(&br#"{"v":1}"#[..])),
+                (Some(EventKind::StorageData), 0, Ok(&br#"{"profile":"2"}"#[..])),
                 (Some(EventKind::FetchDone), 3, Ok(&b"body!"[..])),
                 (Some(EventKind::BusMessage), BusSource::Js as u32, Ok(&br#"{"type":"x"}"#[..])),
             ]
@@ -412,7 +426,8 @@ mod tests {
             Err(PayloadTooLarge { len: big.len(), limit: MAX_BUS_MESSAGE_BYTES })
         );
         assert!(input.push_restore_state(&big).is_err());
-        assert_eq!(input.events.len(), 4);
+        assert!(input.push_storage_data(&big).is_err());
+        assert_eq!(input.events.len(), 5);
         // A message event claiming more than its kind allows is a typed error.
         let lying = Event { c: MAX_BUS_MESSAGE_BYTES as i32 + 1, ..Event::bus_message(BusSource::Js, 0) };
         assert_eq!(

@@ -23,12 +23,13 @@ pub use display_list::{
 pub use event::{BusSource, Event, EventKind, FetchError, ImageError, Key};
 pub use input::{
     HostInput, InputError, MAX_BUS_MESSAGE_BYTES, MAX_FETCH_BODY_BYTES, MAX_INPUT_BYTES,
-    MAX_INPUT_PAYLOAD_BYTES, MAX_STATE_BYTES, PayloadTooLarge, Payloads, fetch_bodies, payloads,
+    MAX_INPUT_PAYLOAD_BYTES, MAX_STATE_BYTES, MAX_STORAGE_BYTES, PayloadTooLarge, Payloads, fetch_bodies,
+    payloads,
 };
 pub use request::{
     DEFAULT_FETCH_TIMEOUT_MS, FetchMethod, FetchRequestError, MAX_ANNOUNCE_BYTES,
     MAX_FETCH_REQUEST_BODY_BYTES, MAX_URL_BYTES, PostMessageRequest, Request, RequestBuffer, RequestError,
-    RequestWriter, SaveStateRequest, read_requests,
+    RequestWriter, SaveStateRequest, WriteStorageRequest, read_requests,
 };
 
 /// Major version of the ABI. A host refuses a bundle whose major version differs.
@@ -46,7 +47,9 @@ pub const ABI_VERSION_MAJOR: u32 = 1;
 /// - 1.4: the `SaveState` and `PostMessage` requests, the `BusMessage` and `RestoreState`
 ///   events (both with a payload; a host hands them only to 1.4 bundles, whose payload reader
 ///   steps over them). An older host skips the requests: nothing is saved or posted.
-pub const ABI_VERSION_MINOR: u32 = 4;
+/// - 1.5: the app's storage area: the `WriteStorage` request and the `StorageData` event (a
+///   host hands it only to 1.5 bundles). An older host skips the request: nothing is kept.
+pub const ABI_VERSION_MINOR: u32 = 5;
 /// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
 pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 

@@ -76,6 +76,10 @@ pub enum RequestKind {
     /// [`PostMessageRequest`] + `len` UTF-8 bytes of JSON (padded to 4): a message for the
     /// legacy JS VM, which the host queues and delivers. Not answered. ABI 1.4.
     PostMessage = 7,
+    /// [`WriteStorageRequest`] + `len` bytes (padded to 4): the app's whole storage area, which
+    /// the host keeps (on disk, across launches) and hands every later instance as a
+    /// `StorageData` event. Not answered. ABI 1.5.
+    WriteStorage = 8,
 }
 
 impl RequestKind {
@@ -89,6 +93,7 @@ impl RequestKind {
             5 => Self::CancelFetch,
             6 => Self::SaveState,
             7 => Self::PostMessage,
+            8 => Self::WriteStorage,
             _ => return None,
         })
     }
@@ -158,6 +163,14 @@ pub struct SaveStateRequest {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PostMessageRequest {
     /// Length of the UTF-8 JSON text that follows, in bytes (≤ [`crate::MAX_BUS_MESSAGE_BYTES`]).
+    pub len: u32,
+}
+
+/// Payload of [`RequestKind::WriteStorage`] (ABI 1.5).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteStorageRequest {
+    /// Length of the storage area that follows, in bytes (≤ [`crate::MAX_STORAGE_BYTES`]).
     pub len: u32,
 }
 
@@ -251,6 +264,11 @@ pub enum Request<'a> {
         /// [`crate::MAX_BUS_MESSAGE_BYTES`].
         text: &'a str,
     },
+    /// Keep `data` as the app's storage area (ABI 1.5).
+    WriteStorage {
+        /// The bundle's encoding of everything it stores; at most [`crate::MAX_STORAGE_BYTES`].
+        data: &'a [u8],
+    },
     /// A kind this reader does not know; hosts skip it.
     Unknown(u16),
 }
@@ -318,6 +336,14 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .ok_or_else(|| bad("payload too short"))
     };
+    // A u32 length (at most `limit`), then that many bytes (ABI 1.4 and 1.5 records).
+    let length_prefixed = |limit: u32, too_long, runs_past| -> Result<&[u8], RequestError> {
+        let len = field(0)?;
+        if len > limit {
+            return Err(bad(too_long));
+        }
+        payload.get(4..4 + len as usize).ok_or_else(|| bad(runs_past))
+    };
     let request = match RequestKind::from_u16(kind) {
         Some(RequestKind::LoadImage) => {
             let handle = field(0)?;
@@ -364,24 +390,29 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
             Request::Fetch { id, method, timeout_ms, url, body }
         }
         Some(RequestKind::CancelFetch) => Request::CancelFetch { id: field(0)? },
-        Some(RequestKind::SaveState) => {
-            let len = field(0)?;
-            if len > crate::MAX_STATE_BYTES {
-                return Err(bad("state longer than 65536 bytes"));
-            }
-            let state = payload.get(4..4 + len as usize).ok_or_else(|| bad("state runs past the record"))?;
-            Request::SaveState { state }
-        }
+        Some(RequestKind::SaveState) => Request::SaveState {
+            state: length_prefixed(
+                crate::MAX_STATE_BYTES,
+                "state longer than 65536 bytes",
+                "state runs past the record",
+            )?,
+        },
         Some(RequestKind::PostMessage) => {
-            let len = field(0)?;
-            if len > crate::MAX_BUS_MESSAGE_BYTES {
-                return Err(bad("message longer than 65536 bytes"));
-            }
-            let bytes =
-                payload.get(4..4 + len as usize).ok_or_else(|| bad("message runs past the record"))?;
+            let bytes = length_prefixed(
+                crate::MAX_BUS_MESSAGE_BYTES,
+                "message longer than 65536 bytes",
+                "message runs past the record",
+            )?;
             let text = core::str::from_utf8(bytes).map_err(|_| bad("message is not UTF-8"))?;
             Request::PostMessage { text }
         }
+        Some(RequestKind::WriteStorage) => Request::WriteStorage {
+            data: length_prefixed(
+                crate::MAX_STORAGE_BYTES,
+                "storage longer than 65536 bytes",
+                "storage runs past the record",
+            )?,
+        },
         None => Request::Unknown(kind),
     };
     Ok((request, end))
@@ -486,6 +517,12 @@ impl RequestWriter {
     /// More than [`crate::MAX_BUS_MESSAGE_BYTES`] writes nothing and is an error.
     pub fn post_message(&mut self, text: &str) -> Result<(), crate::PayloadTooLarge> {
         self.length_prefixed(RequestKind::PostMessage, text.as_bytes(), crate::MAX_BUS_MESSAGE_BYTES)
+    }
+
+    /// Appends a write-storage request (ABI 1.5): `data` replaces the app's storage area.
+    /// More than [`crate::MAX_STORAGE_BYTES`] writes nothing and is an error.
+    pub fn write_storage(&mut self, data: &[u8]) -> Result<(), crate::PayloadTooLarge> {
+        self.length_prefixed(RequestKind::WriteStorage, data, crate::MAX_STORAGE_BYTES)
     }
 
     fn length_prefixed(
@@ -891,6 +928,7 @@ mod tests {
         w.save_state(br#"{"stack":[1]}"#).expect("fits");
         w.post_message(r#"{"type":"metric","v":"é"}"#).expect("fits");
         w.save_state(b"").expect("fits");
+        w.write_storage(br#"{"last_profile":"2"}"#).expect("fits");
         let got: Vec<_> = read_requests(w.bytes()).collect::<Result<_, _>>().expect("valid");
         assert_eq!(
             got,
@@ -898,8 +936,12 @@ mod tests {
                 Request::SaveState { state: br#"{"stack":[1]}"# },
                 Request::PostMessage { text: r#"{"type":"metric","v":"é"}"# },
                 Request::SaveState { state: b"" },
+                Request::WriteStorage { data: br#"{"last_profile":"2"}"# },
             ]
         );
+        let mut w = RequestWriter::default();
+        let over = alloc::vec![b'x'; crate::MAX_STORAGE_BYTES as usize + 1];
+        assert!(w.write_storage(&over).is_err() && w.bytes().is_empty());
         // At the limits, then one byte over: nothing is written.
         let mut w = RequestWriter::default();
         let max = alloc::vec![b'x'; crate::MAX_STATE_BYTES as usize];
@@ -935,6 +977,8 @@ mod tests {
         assert_eq!(first(&record(7, 5, b"abcd")), Some(Err(bad_record("message runs past the record"))));
         assert_eq!(first(&record(7, 70000, b"")), Some(Err(bad_record("message longer than 65536 bytes"))));
         assert_eq!(first(&record(7, 2, &[0xc3, 0x28])), Some(Err(bad_record("message is not UTF-8"))));
+        assert_eq!(first(&record(8, 9, b"abcd")), Some(Err(bad_record("storage runs past the record"))));
+        assert_eq!(first(&record(8, 65537, b"")), Some(Err(bad_record("storage longer than 65536 bytes"))));
         let mut short = record(7, 0, b"");
         short.truncate(8);
         short[4..8].copy_from_slice(&8u32.to_le_bytes());

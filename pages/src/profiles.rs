@@ -1,7 +1,7 @@
 //! "Who's watching?": the profile picker the app opens on.
 
 use touchline_ui::prelude::*;
-use touchline_ui::use_theme;
+use touchline_ui::{storage, use_theme};
 
 /// A viewer profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,8 +77,26 @@ pub fn ProfileTile(
     }
 }
 
-/// The page with its own state (for the app and the examples).
+/// The storage key of the profile chosen last (its name).
+pub const LAST_PROFILE_KEY: &str = "profile";
+
+/// The page with its own state (for the app and the examples): the profile chosen last time
+/// is chosen again when the app starts (it is kept in the app's storage area).
 pub fn profiles_page() -> View {
     let chosen = signal(None);
+    // The storage area arrives with the first frame: choose the kept profile then, unless the
+    // viewer chose one already.
+    effect(move || {
+        let kept = storage::get(LAST_PROFILE_KEY);
+        let profile = kept.and_then(|name| PROFILES.iter().find(|p| p.name == name).copied());
+        if profile.is_some() && chosen.get_untracked().is_none() {
+            chosen.set(profile);
+        }
+    });
+    effect(move || {
+        if let Some(profile) = chosen.get() {
+            storage::set(LAST_PROFILE_KEY, profile.name);
+        }
+    });
     view! { <ProfilesPage chosen={chosen} /> }
 }

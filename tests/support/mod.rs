@@ -245,3 +245,24 @@ pub fn diff(a: &Image, b: &Image, threshold: u8) -> ImageDiff {
 pub fn blessing() -> bool {
     std::env::var_os("BLESS").is_some_and(|v| v == "1")
 }
+
+/// The module at `path` compiled with Cranelift, once per test binary and path: sessions made
+/// with `Bundle::from_compiled` then skip compiling (tens of seconds in a debug build).
+pub fn compiled(path: &Path) -> touchline_desktop::bundle::Compiled {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static COMPILED: OnceLock<Mutex<HashMap<PathBuf, touchline_desktop::bundle::Compiled>>> = OnceLock::new();
+    let mut compiled = COMPILED.get_or_init(Default::default).lock().expect("not poisoned");
+    compiled
+        .entry(path.to_owned())
+        .or_insert_with(|| {
+            let bytes = std::fs::read(path).expect("the module was built");
+            touchline_desktop::bundle::Compiled::new(
+                &bytes,
+                touchline_desktop::EngineKind::Cranelift,
+                std::time::Duration::from_secs(30),
+            )
+            .expect("compiles")
+        })
+        .clone()
+}

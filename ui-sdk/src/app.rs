@@ -101,6 +101,7 @@ impl App {
         let engine = Engine::new(width, height).map_err(AppError::Engine)?;
         let context = Rc::new(UiContext::default());
         context::set_current(Some(context.clone()));
+        context.storage.borrow_mut().start();
         let key_handlers = KeyHandlers::default();
         let mut app = Self {
             engine,
@@ -167,6 +168,19 @@ impl App {
                     Ok(bytes) => self.restore(bytes),
                     Err(e) => crate::bus::log(1, &format!("restore: the saved state cannot be read: {e}")),
                 },
+                Some(touchline_abi::EventKind::StorageData) => {
+                    let loaded = bytes
+                        .map_err(|e| format!("storage: the kept area cannot be read: {e}"))
+                        .and_then(|bytes| self.context.storage.borrow_mut().load(bytes));
+                    match loaded {
+                        Ok(()) => crate::storage::changed(),
+                        // The host's log and the JS VM's: the area stays empty, the app goes on.
+                        Err(problem) => {
+                            crate::bundle::log(1, &problem);
+                            crate::bus::log(1, &problem);
+                        }
+                    }
+                }
                 Some(touchline_abi::EventKind::BusMessage) => {
                     let source = if event.a == touchline_abi::BusSource::Host as u32 {
                         touchline_abi::BusSource::Host
@@ -265,6 +279,11 @@ impl App {
 
     /// Hands the frame's fetches and cancellations to the host.
     fn send_requests(&mut self) {
+        let storage = self.context.storage.borrow_mut().take_changes();
+        if let Some(json) = storage {
+            // `storage::set` refused anything over the limit already.
+            let _ = self.engine.request_writer().write_storage(json.as_bytes());
+        }
         let outbox = std::mem::take(&mut self.context.bus.borrow_mut().outbox);
         if !outbox.is_empty() {
             let mut writer = self.engine.request_writer();

@@ -29,6 +29,8 @@ pub(crate) struct UiContext {
     pub bus: RefCell<Bus>,
     /// The app's router, whose stack and focus the app saves for the host.
     pub router: RefCell<WeakRouter>,
+    /// The storage area the host keeps (ABI 1.5).
+    pub storage: RefCell<crate::storage::Storage>,
 }
 
 thread_local! {

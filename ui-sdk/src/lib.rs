@@ -30,6 +30,7 @@ pub mod prop;
 pub mod reactive;
 pub mod resource;
 pub mod router;
+pub mod storage;
 pub mod task;
 pub mod theme;
 pub mod view;

@@ -83,6 +83,7 @@ fn main() -> ExitCode {
                 "CancelFetchRequest",
                 "SaveStateRequest",
                 "PostMessageRequest",
+                "WriteStorageRequest",
                 "BusSource",
                 "FetchMethod",
                 "FetchError",

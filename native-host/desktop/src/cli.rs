@@ -70,6 +70,7 @@ impl CommonArgs {
             assets: self.assets.clone(),
             recover: false,
             faults: Vec::new(),
+            storage: None,
         }
     }
 }
@@ -140,6 +141,10 @@ struct RunArgs {
     /// The most linear memory the bundle may have (MiB); growing past it fails.
     #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=4096))]
     memory_limit_mb: u64,
+    /// Keep the app's storage area in this file between runs (with --manifest the default is
+    /// CACHE/storage/app.json).
+    #[arg(long, value_name = "FILE")]
+    storage: Option<PathBuf>,
     /// Initialise every instance (by default restarts, and warm starts from the cache, copy in
     /// the memory the first `touchline_init` left).
     #[arg(long)]
@@ -187,6 +192,11 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
     let mut options = run.common.options();
     options.recover = run.recover || run.manifest.is_some();
     options.faults = run.faults.clone();
+    options.storage = run.storage.clone().or_else(|| {
+        run.manifest
+            .as_ref()
+            .map(|_| crate::delivery::cache_dir(run.cache.as_deref()).join("storage").join("app.json"))
+    });
     let bundle_options = BundleOptions {
         width: options.size.0,
         height: options.size.1,

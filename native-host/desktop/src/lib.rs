@@ -25,6 +25,7 @@ pub mod screenshot;
 pub mod serve;
 pub mod session;
 pub mod soak;
+pub mod storage;
 pub mod window;
 
 pub use bundle::{Bundle, BundleOptions, EngineKind};

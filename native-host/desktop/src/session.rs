@@ -91,6 +91,8 @@ pub struct RunOptions {
     pub recover: bool,
     /// Faults to make a `fault-injection` test bundle commit (`--inject-fault`).
     pub faults: Vec<InjectedFault>,
+    /// Where the app's storage area is kept between runs (`--storage`; ABI 1.5).
+    pub storage: Option<PathBuf>,
 }
 
 /// A fault a test asks the bundle to commit: the host posts
@@ -148,6 +150,7 @@ impl Default for RunOptions {
             assets: PathBuf::from("assets"),
             recover: false,
             faults: Vec::new(),
+            storage: None,
         }
     }
 }
@@ -249,6 +252,10 @@ pub struct Session {
     images_failed: u64,
     announcements: Announcements,
     recovery: RecoveryState,
+    /// The app's storage area (ABI 1.5).
+    storage: crate::storage::AppStorage,
+    /// Hand the storage area to the next frame (an instance's first).
+    storage_next: bool,
     bus: HostBus,
     /// Decides what runs after start-up traps (a delivered bundle: demotion).
     guard: Option<Box<dyn SourceGuard>>,
@@ -414,6 +421,7 @@ impl Session {
     ) -> Result<Self, HostError> {
         let (width, height) = source.viewport();
         let renderer = Renderer::new(width, height)?;
+        let storage = crate::storage::AppStorage::open(options.storage.clone());
         if let Some(dir) = &options.dump_dir {
             std::fs::create_dir_all(dir)
                 .map_err(|e| HostError::Output { path: dir.clone(), message: e.to_string() })?;
@@ -434,6 +442,8 @@ impl Session {
             images_failed: 0,
             announcements: Announcements::default(),
             recovery: RecoveryState::default(),
+            storage,
+            storage_next: true,
             bus: HostBus::default(),
             guard: None,
             js: None,
@@ -547,6 +557,14 @@ impl Session {
         self.collect_fetches();
         self.input.clear();
         let speaks_1_4 = self.source.abi_version() >= (1, 4);
+        // A starting instance's first frame: the storage area first, then any saved state.
+        if std::mem::take(&mut self.storage_next)
+            && self.source.abi_version() >= (1, 5)
+            && let Some(data) = self.storage.data()
+        {
+            // The area is bounded when it is read and when it is written.
+            let _ = self.input.push_storage_data(data);
+        }
         if std::mem::take(&mut self.recovery.restore_next)
             && speaks_1_4
             && let Some(state) = &self.recovery.saved
@@ -686,6 +704,7 @@ impl Session {
         };
         let restored = self.recovery.saved.is_some() && self.recovery.startup_traps < 2;
         self.recovery.restore_next = restored;
+        self.storage_next = true;
         self.recovery.frames_since_start = 0;
         println!(
             "recovered: frame {index:04}: {} ({}); restarted in {restart_ms:.1} ms{}{}",
@@ -783,6 +802,7 @@ impl Session {
                         );
                     }
                 }
+                Ok(Request::WriteStorage { data }) => self.storage.write(data),
                 Ok(Request::Unknown(_)) => {}
                 Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
             }
@@ -852,6 +872,9 @@ impl Session {
             self.images_failed,
             self.announcements.count,
         );
+        if self.options.storage.is_some() {
+            line.push_str(&format!(" storage_writes={}", self.storage.writes));
+        }
         if let Some(js) = &self.js {
             let c = js.counters();
             line.push_str(&format!(

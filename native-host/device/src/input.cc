@@ -23,10 +23,16 @@ bool HostInput::push_bus_message(BusSource source, std::string_view text) {
 }
 
 bool HostInput::push_restore_state(const uint8_t *state, size_t len) {
-  if (len > abi::MAX_STATE_BYTES) return false;
-  push_with_payload(abi::Event{static_cast<uint32_t>(abi::EventKind::RestoreState), 0, 0,
-                               static_cast<int32_t>(len)},
-                    state, len);
+  return push_bounded(abi::EventKind::RestoreState, abi::MAX_STATE_BYTES, state, len);
+}
+
+bool HostInput::push_storage_data(const uint8_t *data, size_t len) {
+  return push_bounded(abi::EventKind::StorageData, abi::MAX_STORAGE_BYTES, data, len);
+}
+
+bool HostInput::push_bounded(abi::EventKind kind, uint32_t limit, const uint8_t *bytes, size_t len) {
+  if (len > limit) return false;
+  push_with_payload(abi::Event{static_cast<uint32_t>(kind), 0, 0, static_cast<int32_t>(len)}, bytes, len);
   return true;
 }
 

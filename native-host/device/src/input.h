@@ -40,11 +40,16 @@ struct HostInput {
 
   // A RestoreState event and the saved bytes; false (nothing added) over MAX_STATE_BYTES.
   bool push_restore_state(const uint8_t *state, size_t len);
+  // A StorageData event and the stored bytes (ABI 1.5); false (nothing pushed) over
+  // MAX_STORAGE_BYTES.
+  bool push_storage_data(const uint8_t *data, size_t len);
 
   size_t records_len() const { return events.size() * sizeof(abi::Event); }
 
  private:
   void push_with_payload(const abi::Event &event, const uint8_t *bytes, size_t len);
+  // An event of `kind` with `len` payload bytes; false (nothing pushed) over `limit`.
+  bool push_bounded(abi::EventKind kind, uint32_t limit, const uint8_t *bytes, size_t len);
 };
 
 }  // namespace touchline::host

@@ -39,6 +39,8 @@ const char kUsage[] =
     "  --memory-limit-mb N       the most linear memory the bundle may have, default 256\n"
     "  --module-cache DIR        keep the compiled module in DIR and load it next time\n"
     "                            (BUNDLE.wasm runs; --manifest uses CACHE/modules)\n"
+    "  --storage FILE            keep the app's storage area in FILE between runs (with\n"
+    "                            --manifest: CACHE/storage/app.json)\n"
     "  --no-startup-snapshot     initialise every instance (default: later ones, and warm\n"
     "                            starts, copy in the memory the first touchline_init left)\n"
     "  --legacy-js FILE          run this legacy JS beside the bundle (docs/legacy-js.md);\n"
@@ -220,6 +222,9 @@ Parsed parse(int argc, char **argv) {
     } else if (arg == "--module-cache") {
       if (!take(v) || v.empty()) return fail("--module-cache wants a directory");
       o.module_cache = std::string(v);
+    } else if (arg == "--storage") {
+      if (!take(v) || v.empty()) return fail("--storage wants a file");
+      o.storage = std::string(v);
     } else if (arg == "--no-startup-snapshot") {
       o.startup_snapshots = false;
     } else if (arg == "--legacy-js") {

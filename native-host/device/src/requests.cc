@@ -11,6 +11,27 @@ uint32_t word(const uint8_t *p) {
   return v;
 }
 
+// What a length-prefixed record's problems are called (ABI 1.4 and 1.5).
+struct LengthPrefixedNames {
+  const char *too_long;
+  const char *runs_past;
+};
+constexpr LengthPrefixedNames kState{"state longer than 65536 bytes", "state runs past the record"};
+constexpr LengthPrefixedNames kMessage{"message longer than 65536 bytes", "message runs past the record"};
+constexpr LengthPrefixedNames kStorage{"storage longer than 65536 bytes", "storage runs past the record"};
+
+// A u32 length (at most `limit`), then that many bytes: sets `bytes`/`len`, or returns what is
+// wrong.
+const char *length_prefixed(const uint8_t *payload, size_t payload_len, uint32_t limit,
+                            const LengthPrefixedNames &names, const uint8_t *&bytes, uint32_t &len) {
+  if (payload_len < 4) return "payload too short";
+  len = word(payload);
+  if (len > limit) return names.too_long;
+  if (len > payload_len - 4) return names.runs_past;
+  bytes = payload + 4;
+  return nullptr;
+}
+
 Error bad_record(uint32_t index, size_t offset, const char *reason) {
   return Error{"request " + std::to_string(index) + " at byte " + std::to_string(offset) +
                " is malformed: " + reason};
@@ -137,29 +158,34 @@ Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out
         }
         out.emplace_back(CancelFetch{word(payload)});
         break;
-      // ABI 1.4: a u32 length, then that many bytes (the record padded to 4).
+      // ABI 1.4 and 1.5: a u32 length, then that many bytes (the record padded to 4).
       case abi::RequestKind::SaveState: {
-        if (payload_len < 4) return bad_record(index, offset, "payload too short");
-        const uint32_t state_len = word(payload);
-        if (state_len > abi::MAX_STATE_BYTES) {
-          return bad_record(index, offset, "state longer than 65536 bytes");
+        const uint8_t *state = nullptr;
+        uint32_t state_len = 0;
+        if (const char *bad = length_prefixed(payload, payload_len, abi::MAX_STATE_BYTES, kState, state, state_len)) {
+          return bad_record(index, offset, bad);
         }
-        if (state_len > payload_len - 4) return bad_record(index, offset, "state runs past the record");
-        out.emplace_back(SaveState{std::vector<uint8_t>(payload + 4, payload + 4 + state_len)});
+        out.emplace_back(SaveState{std::vector<uint8_t>(state, state + state_len)});
         break;
       }
       case abi::RequestKind::PostMessage: {
-        if (payload_len < 4) return bad_record(index, offset, "payload too short");
-        const uint32_t text_len = word(payload);
-        if (text_len > abi::MAX_BUS_MESSAGE_BYTES) {
-          return bad_record(index, offset, "message longer than 65536 bytes");
+        const uint8_t *text = nullptr;
+        uint32_t text_len = 0;
+        if (const char *bad =
+                length_prefixed(payload, payload_len, abi::MAX_BUS_MESSAGE_BYTES, kMessage, text, text_len)) {
+          return bad_record(index, offset, bad);
         }
-        if (text_len > payload_len - 4) {
-          return bad_record(index, offset, "message runs past the record");
-        }
-        const uint8_t *text = payload + 4;
         if (!valid_utf8(text, text_len)) return bad_record(index, offset, "message is not UTF-8");
         out.emplace_back(PostMessage{std::string(reinterpret_cast<const char *>(text), text_len)});
+        break;
+      }
+      case abi::RequestKind::WriteStorage: {
+        const uint8_t *data = nullptr;
+        uint32_t data_len = 0;
+        if (const char *bad = length_prefixed(payload, payload_len, abi::MAX_STORAGE_BYTES, kStorage, data, data_len)) {
+          return bad_record(index, offset, bad);
+        }
+        out.emplace_back(WriteStorage{std::vector<uint8_t>(data, data + data_len)});
         break;
       }
       default:

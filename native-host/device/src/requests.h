@@ -58,13 +58,19 @@ struct PostMessage {
   std::string text;  // valid UTF-8, at most MAX_BUS_MESSAGE_BYTES
 };
 
+// Keep `data` as the app's storage area, on disk across launches, and hand it to every
+// instance in its first frame as a StorageData event (ABI 1.5); not answered.
+struct WriteStorage {
+  std::vector<uint8_t> data;  // at most MAX_STORAGE_BYTES
+};
+
 // A kind this reader does not know; skipped.
 struct UnknownRequest {
   uint16_t kind;
 };
 
 using Request = std::variant<LoadImage, UnloadImage, Announce, Fetch, CancelFetch, SaveState, PostMessage,
-                             UnknownRequest>;
+                             WriteStorage, UnknownRequest>;
 
 // Decodes `len` bytes of records into `out` (cleared first). Stops at the first malformed
 // record: the records before it are in `out`, and the error says what is wrong.

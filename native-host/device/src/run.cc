@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "app_storage.h"
 #include "bus.h"
 #include "display_list.h"
 #include "fetch.h"
@@ -225,9 +226,10 @@ struct RequestHandler {
   HostBus bus;
   std::optional<std::vector<uint8_t>> saved_state;  // the latest SaveState
   uint64_t state_saves = 0;
+  AppStorage storage;  // ABI 1.5: the app's storage area
 
-  RequestHandler(const std::string &assets_root, Renderer &target, bool quiet_run)
-      : assets(assets_root), renderer(target), quiet(quiet_run) {}
+  RequestHandler(const std::string &assets_root, Renderer &target, bool quiet_run, std::string storage_path)
+      : assets(assets_root), renderer(target), quiet(quiet_run), storage(std::move(storage_path)) {}
 
   void handle(uint64_t frame, const std::vector<uint8_t> &bytes) {
     if (bytes.empty()) return;
@@ -246,6 +248,8 @@ struct RequestHandler {
         start_fetch(*fetch);
       } else if (const auto *cancel = std::get_if<CancelFetch>(&request)) {
         cancel_fetch(cancel->id);
+      } else if (auto *write = std::get_if<WriteStorage>(&request)) {
+        storage.write(std::move(write->data));
       } else if (auto *save = std::get_if<SaveState>(&request)) {
         saved_state = std::move(save->state);
         ++state_saves;
@@ -549,7 +553,13 @@ int run(const Options &options, Clock::time_point launched) {
   std::vector<double> engine_us;
   std::vector<double> render_us;
   WarningLog warning_log;
-  RequestHandler request_handler(options.assets, renderer, options.quiet);
+  // The storage area: --storage, else (delivered) the cache's storage/app.json.
+  std::string storage_path = options.storage;
+  if (storage_path.empty() && options.delivery) {
+    storage_path = (std::filesystem::path(options.delivery->cache_dir) / "storage" / "app.json").string();
+  }
+  RequestHandler request_handler(options.assets, renderer, options.quiet, storage_path);
+  bool storage_next = true;  // hand the storage area to the next frame (an instance's first)
   HostBus &bus = request_handler.bus;
   Recovery recovery;
   double launch_to_first_frame_ms = -1;
@@ -561,6 +571,7 @@ int run(const Options &options, Clock::time_point launched) {
   auto next_tick = loop_start;
   bool window_open = true;
   constexpr uint32_t kAbi14 = 1u << 16 | 4u;
+  constexpr uint32_t kAbi15 = 1u << 16 | 5u;
 
   // After a trap in frame `i` (its `error:` line printed): restarts the bundle — or, delivered
   // and demoted, starts the last good one — and reports the frame as stale. False: give up.
@@ -600,6 +611,7 @@ int run(const Options &options, Clock::time_point launched) {
     // Not after two start-up traps in a row: the state may be what kills it.
     const bool restored = !switched && request_handler.saved_state.has_value() && recovery.startup_traps < 2;
     recovery.restore_next = restored;
+    storage_next = true;
     recovery.frames_since_start = 0;
     const std::string message = first_line(trap.message);
     std::printf("recovered: frame %04" PRIu64 ": %s (%s); restarted in %.1f ms%s%s\n", i, trap_kind_name(kind),
@@ -620,6 +632,11 @@ int run(const Options &options, Clock::time_point launched) {
   for (uint64_t i = 0; i < frame_limit; ++i) {
     input.clear();
     const bool speaks_1_4 = bundle->abi_version() >= kAbi14;
+    // An instance's first frame: the storage area first (bounded when read and when written).
+    if (std::exchange(storage_next, false) && bundle->abi_version() >= kAbi15 && request_handler.storage.data()) {
+      const auto &data = *request_handler.storage.data();
+      (void)input.push_storage_data(data.data(), data.size());
+    }
     // A restarted instance's first frame starts with the state its predecessor saved.
     if (std::exchange(recovery.restore_next, false) && speaks_1_4 && request_handler.saved_state) {
       const auto &state = *request_handler.saved_state;
@@ -801,6 +818,9 @@ int run(const Options &options, Clock::time_point launched) {
     tail += js->summary_fields();
   }
   tail += recovery_fields;
+  if (request_handler.storage.kept_on_disk()) {
+    tail += " storage_writes=" + std::to_string(request_handler.storage.writes());
+  }
   if (bundle && report_module) tail += std::string(" module=") + module_source_name(bundle->module_source());
   if (delivery) tail += std::string(" bundle_source=") + bundle_source_name(delivered.source);
 

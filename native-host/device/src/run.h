@@ -72,6 +72,7 @@ struct Options {
   // The legacy JS run beside the bundle (docs/legacy-js.md): --legacy-js FILE; empty: with
   // --manifest the release's (verified, in the cache), else none.
   std::string legacy_js;
+  std::string storage;  // --storage FILE: the app's storage area (default with --manifest: CACHE/storage/app.json)
   std::optional<std::string> collector;  // --collector URL: host.config.collectorUrl
 };
 

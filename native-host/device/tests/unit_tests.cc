@@ -1462,12 +1462,23 @@ void requests_reject_malformed_state_and_messages() {
   bad(prefixed_record(7, 5, "abcd"), "message runs past the record");
   bad(prefixed_record(7, 70000, ""), "message longer than 65536 bytes");
   bad(prefixed_record(7, 2, "\xc3\x28"), "message is not UTF-8");
+  bad(prefixed_record(8, 9, "abcd"), "storage runs past the record");
+  bad(prefixed_record(8, 65537, ""), "storage longer than 65536 bytes");
+  {
+    std::vector<Request> stored;
+    const auto record = prefixed_record(8, 3, "{}x");
+    CHECK(read_requests(record.data(), record.size(), stored).ok() && stored.size() == 1);
+    const auto *write = stored.empty() ? nullptr : std::get_if<WriteStorage>(&stored[0]);
+    CHECK(write != nullptr && write->data == std::vector<uint8_t>({'{', '}', 'x'}));
+  }
   auto short_record = prefixed_record(7, 0, "");
   short_record.resize(8);
   const uint32_t eight = 8;
   std::memcpy(short_record.data() + 4, &eight, 4);
   bad(short_record, "payload too short");
   short_record[0] = 6;
+  bad(short_record, "payload too short");
+  short_record[0] = 8;
   bad(short_record, "payload too short");
   // Padding after the bytes is fine; the records before a bad one stand.
   CHECK_EQ_STR(requests_error(prefixed_record(6, 1, "abc")), "(no error)");
