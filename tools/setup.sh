@@ -46,6 +46,12 @@ touchline_build_bundle() {
     echo "target/wasm32-wasip1/bundle/touchline_pages.wasm"
 }
 
+# Builds the engine benchmarks' wasm module (built like the bundle) and prints its path.
+touchline_build_bench_module() {
+    cargo build -q -p touchline-bench --target wasm32-wasip1 --profile bundle >&2
+    echo "target/wasm32-wasip1/bundle/touchline_bench.wasm"
+}
+
 # Configures and builds the C++ device host into target/device-host (the first build compiles
 # wasmtime's C API, several minutes; later builds reuse it).
 # Extra arguments go to the CMake configure step (e.g. -DTOUCHLINE_CLI=...).

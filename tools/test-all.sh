@@ -6,7 +6,21 @@ cd "$(dirname "$0")/.."
 source tools/setup.sh
 touchline_setup
 
-step() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n== %s (at %d s)\n' "$*" $((SECONDS - started)); }
+
+# wasmtime's C API (a release cargo build of its own, minutes) does not depend on anything
+# below, so it builds in the background, niced, filling the cores the Rust builds leave idle.
+step "wasmtime's C API for the device host (background, log in target/wasmtime-capi.log)"
+mkdir -p target
+device_host_options=(-DTOUCHLINE_CLI="$PWD/target/debug/touchline"
+    -DTOUCHLINE_FAULT_BUNDLE="$PWD/target/wasm32-wasip1/bundle-faults/touchline_pages.wasm")
+(
+    cmake -S native-host/device -B target/device-host -DCMAKE_BUILD_TYPE=Release \
+        "${device_host_options[@]}" >/dev/null
+    nice -n 10 cmake --build target/device-host --target wasmtime_capi_build -j"$(nproc)"
+) >target/wasmtime-capi.log 2>&1 &
+capi_build=$!
 
 step "rustfmt"
 cargo fmt --all --check
@@ -15,7 +29,7 @@ step "clippy (workspace lints, warnings are errors)"
 cargo clippy -q --workspace --all-targets -- -D warnings
 
 step "bundle (wasm32-wasip1)"
-touchline_build_bundle >/dev/null
+bundle=$(touchline_build_bundle)
 
 step "fault-injection bundle (wasm32-wasip1, for the recovery tests of both hosts)"
 fault_bundle=$(touchline_build_fault_bundle)
@@ -25,13 +39,25 @@ fault_bundle=$(touchline_build_fault_bundle)
 step "Rust test build (tests, examples, binaries)"
 cargo nextest run --workspace --no-run
 
+step "bench module (wasm32-wasip1)"
+bench_module=$(touchline_build_bench_module)
+
 step "device host (C++17, CMake) and its CTest suite"
-touchline_build_device_host -DTOUCHLINE_CLI="$PWD/target/debug/touchline" \
-    -DTOUCHLINE_FAULT_BUNDLE="$PWD/$fault_bundle"
+if ! wait "$capi_build"; then
+    cat target/wasmtime-capi.log
+    echo "building wasmtime's C API failed (log above)" >&2
+    exit 1
+fi
+touchline_build_device_host "${device_host_options[@]}"
 ctest --test-dir target/device-host --output-on-failure
-# The cross-host tests use this build instead of configuring their own.
+# The cross-host tests use these builds instead of running cargo or CMake themselves: a
+# cargo call inside a test waits on the target directory's lock while another test (trybuild)
+# holds it.
 export TOUCHLINE_DEVICE_HOST="$PWD/target/device-host/touchline-host"
+export TOUCHLINE_BUNDLE="$PWD/$bundle" TOUCHLINE_FAULT_BUNDLE="$PWD/$fault_bundle"
+export TOUCHLINE_BENCH_MODULE="$PWD/$bench_module" TOUCHLINE_WORKSPACE_BUILT=1
 
 step "Rust tests (cargo nextest) and doctests"
 cargo nextest run --workspace --no-fail-fast
 cargo test -q --workspace --doc
+step "done"

@@ -28,46 +28,59 @@ fn run_checked(mut cmd: Command, what: &str) {
     assert!(status.success(), "{what} failed: {status}");
 }
 
-/// The app bundle, built once per test binary (`--profile bundle`, wasm32-wasip1).
+/// A prebuilt artifact named by `var` (tools/test-all.sh builds them before the tests), or
+/// `build()`'s. A cargo call inside a test waits on the target directory's lock whenever
+/// another test (trybuild) holds it, so the full run hands paths in instead.
+fn prebuilt_or(var: &str, build: impl FnOnce() -> PathBuf) -> PathBuf {
+    std::env::var_os(var).map(PathBuf::from).unwrap_or_else(build)
+}
+
+/// The app bundle, built once per test binary (`--profile bundle`, wasm32-wasip1), or
+/// `$TOUCHLINE_BUNDLE`.
 pub fn bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
-        let mut cmd = cargo();
-        cmd.args([
-            "build",
-            "-q",
-            "-p",
-            "touchline-pages",
-            "--target",
-            "wasm32-wasip1",
-            "--profile",
-            "bundle",
-        ]);
-        run_checked(cmd, "building the bundle");
-        target_dir().join("wasm32-wasip1/bundle/touchline_pages.wasm")
+        prebuilt_or("TOUCHLINE_BUNDLE", || {
+            let mut cmd = cargo();
+            cmd.args([
+                "build",
+                "-q",
+                "-p",
+                "touchline-pages",
+                "--target",
+                "wasm32-wasip1",
+                "--profile",
+                "bundle",
+            ]);
+            run_checked(cmd, "building the bundle");
+            target_dir().join("wasm32-wasip1/bundle/touchline_pages.wasm")
+        })
     })
 }
 
 /// The app bundle built with `--features fault-injection` (`--profile bundle-faults`): obeys
-/// `{"type":"touchline.fault"}` bus messages (`--inject-fault`), so tests can crash it.
+/// `{"type":"touchline.fault"}` bus messages (`--inject-fault`), so tests can crash it. Or
+/// `$TOUCHLINE_FAULT_BUNDLE`.
 pub fn fault_bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
-        let mut cmd = cargo();
-        cmd.args([
-            "build",
-            "-q",
-            "-p",
-            "touchline-pages",
-            "--target",
-            "wasm32-wasip1",
-            "--profile",
-            "bundle-faults",
-            "--features",
-            "fault-injection",
-        ]);
-        run_checked(cmd, "building the fault-injection bundle");
-        target_dir().join("wasm32-wasip1/bundle-faults/touchline_pages.wasm")
+        prebuilt_or("TOUCHLINE_FAULT_BUNDLE", || {
+            let mut cmd = cargo();
+            cmd.args([
+                "build",
+                "-q",
+                "-p",
+                "touchline-pages",
+                "--target",
+                "wasm32-wasip1",
+                "--profile",
+                "bundle-faults",
+                "--features",
+                "fault-injection",
+            ]);
+            run_checked(cmd, "building the fault-injection bundle");
+            target_dir().join("wasm32-wasip1/bundle-faults/touchline_pages.wasm")
+        })
     })
 }
 
@@ -76,19 +89,21 @@ pub fn fault_bundle() -> &'static Path {
 pub fn bench_module() -> &'static Path {
     static MODULE: OnceLock<PathBuf> = OnceLock::new();
     MODULE.get_or_init(|| {
-        let mut cmd = cargo();
-        cmd.args([
-            "build",
-            "-q",
-            "-p",
-            "touchline-bench",
-            "--target",
-            "wasm32-wasip1",
-            "--profile",
-            "bundle",
-        ]);
-        run_checked(cmd, "building the bench module");
-        target_dir().join("wasm32-wasip1/bundle/touchline_bench.wasm")
+        prebuilt_or("TOUCHLINE_BENCH_MODULE", || {
+            let mut cmd = cargo();
+            cmd.args([
+                "build",
+                "-q",
+                "-p",
+                "touchline-bench",
+                "--target",
+                "wasm32-wasip1",
+                "--profile",
+                "bundle",
+            ]);
+            run_checked(cmd, "building the bench module");
+            target_dir().join("wasm32-wasip1/bundle/touchline_bench.wasm")
+        })
     })
 }
 
@@ -99,6 +114,9 @@ pub fn bench_module() -> &'static Path {
 pub fn build_workspace_targets() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
+        if std::env::var_os("TOUCHLINE_WORKSPACE_BUILT").is_some() {
+            return;
+        }
         let mut cmd = cargo();
         cmd.args(["test", "-q", "--workspace", "--no-run"]);
         run_checked(cmd, "building the workspace (cargo test --workspace --no-run)");

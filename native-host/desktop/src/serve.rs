@@ -154,7 +154,8 @@ pub struct RequestRecord {
     pub range: Option<String>,
     /// The status answered; `None` when the connection was dropped.
     pub status: Option<u16>,
-    /// Body bytes sent.
+    /// Body bytes in the answer (recorded as it goes out, so a client that hangs up early
+    /// still shows the full count).
     pub bytes: u64,
     /// The fault applied, as its spec.
     pub fault: Option<String>,
@@ -504,15 +505,24 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes the answer (the body unless `head_only`, cut to `truncate` bytes); returns the body
-/// bytes sent.
+/// The body bytes an answer carries: none for `HEAD`, 204 and 304, else the body cut to
+/// `truncate`.
+fn body_bytes(response: &Response, head_only: bool, truncate: Option<u64>) -> u64 {
+    if head_only || response.status == 304 || response.status == 204 {
+        return 0;
+    }
+    let len = response.body.len() as u64;
+    truncate.map_or(len, |t| t.min(len))
+}
+
+/// Writes the answer (the body unless `head_only`, cut to `truncate` bytes).
 fn write_response(
     stream: &mut TcpStream,
     response: &Response,
     head_only: bool,
     truncate: Option<u64>,
     close: bool,
-) -> std::io::Result<u64> {
+) -> std::io::Result<()> {
     let mut head =
         format!("HTTP/1.1 {} {}\r\nServer: touchline-serve\r\n", response.status, reason(response.status));
     for (name, value) in &response.headers {
@@ -526,19 +536,13 @@ fn write_response(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    let mut sent = 0;
-    if !head_only && response.status != 304 && response.status != 204 {
-        let len = response.body.len() as u64;
-        let n = truncate.map_or(len, |t| t.min(len));
-        // `n` is at most the body's length, so it fits in usize.
-        stream.write_all(&response.body[..n as usize])?;
-        sent = n;
-    }
-    stream.flush()?;
-    Ok(sent)
+    // At most the body's length, so it fits in usize.
+    let n = body_bytes(response, head_only, truncate) as usize;
+    stream.write_all(&response.body[..n])?;
+    stream.flush()
 }
 
-fn write_simple(stream: &mut TcpStream, status: u16, text: &str, close: bool) -> std::io::Result<u64> {
+fn write_simple(stream: &mut TcpStream, status: u16, text: &str, close: bool) -> std::io::Result<()> {
     write_response(stream, &Response::text(status, text), false, None, close)
 }
 
@@ -578,9 +582,8 @@ fn respond(shared: &Shared, request: &Request, stream: &mut TcpStream) -> bool {
         Some(FaultKind::Status(status)) => {
             let response = Response::new(status);
             record.status = Some(status);
-            let keep = write_response(stream, &response, head_only, None, !request.keep_alive).is_ok();
             shared.record(record);
-            return keep;
+            return write_response(stream, &response, head_only, None, !request.keep_alive).is_ok();
         }
         Some(FaultKind::Delay(ms)) => std::thread::sleep(Duration::from_millis(ms)),
         Some(FaultKind::Truncate(n)) => truncate = Some(n),
@@ -595,11 +598,12 @@ fn respond(shared: &Shared, request: &Request, stream: &mut TcpStream) -> bool {
         response
     };
     record.status = Some(response.status);
-    let close = truncate.is_some() || !request.keep_alive;
-    let sent = write_response(stream, &response, head_only, truncate, close);
-    record.bytes = *sent.as_ref().unwrap_or(&0);
+    record.bytes = body_bytes(&response, head_only, truncate);
+    // Recorded before the answer goes out: a client that has its answer must find its request
+    // in `/_touchline/requests`.
     shared.record(record);
-    sent.is_ok() && !close
+    let close = truncate.is_some() || !request.keep_alive;
+    write_response(stream, &response, head_only, truncate, close).is_ok() && !close
 }
 
 /// The path of a request target: absolute-form reduced to its path, query and fragment cut.
