@@ -619,6 +619,28 @@ impl Engine {
         self.display_list()
     }
 
+    /// Lays out and renders the first frame ahead of the host's first frame, at time 0. A
+    /// bundle calls it at the end of `touchline_init`, so a start-up snapshot holds the laid-out
+    /// page and its rasterized glyphs and instances started from it skip that work — the
+    /// costliest frame on an interpreter. Nothing is handed over: the next frame still sends the
+    /// whole list, every glyph upload and any request; its events (the first focus) are in
+    /// [`Self::take_events`]. Does nothing once a frame was rendered.
+    pub fn prepare_first_frame(&mut self) {
+        if self.world.resource::<DisplayList>().rendered_once {
+            return;
+        }
+        self.world.resource_mut::<DisplayList>().hold_atlas = true;
+        let mut events = self.begin_frame(0, &[]);
+        self.end_frame();
+        let mut focus = self.world.resource_mut::<FocusState>();
+        events.append(&mut focus.events);
+        focus.events = events;
+        let mut list = self.world.resource_mut::<DisplayList>();
+        list.hold_atlas = false;
+        list.forget_output();
+        self.world.resource_mut::<Images>().keep_requests();
+    }
+
     /// The display list of the last frame.
     pub fn display_list(&mut self) -> &[u8] {
         self.world.resource_mut::<DisplayList>().into_inner().bytes()

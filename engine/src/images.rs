@@ -63,6 +63,8 @@ pub struct Images {
     loaded_bytes: u64,
     frame: u64,
     requests: RequestWriter,
+    /// The requests were made ahead of the host's first frame: the next frame hands them over.
+    keep_requests: bool,
     stats: ImageStats,
 }
 
@@ -82,6 +84,7 @@ impl Images {
             loaded_bytes: 0,
             frame: 0,
             requests: RequestWriter::default(),
+            keep_requests: false,
             stats: ImageStats::default(),
         }
     }
@@ -151,7 +154,15 @@ impl Images {
     /// Starts a frame: the last frame's requests were handed over.
     pub fn begin_frame(&mut self) {
         self.frame += 1;
-        self.requests.clear();
+        if !std::mem::take(&mut self.keep_requests) {
+            self.requests.clear();
+        }
+    }
+
+    /// Keeps this frame's requests for the next one to hand over (the frame was prepared
+    /// ahead, and the host never saw it).
+    pub fn keep_requests(&mut self) {
+        self.keep_requests = true;
     }
 
     /// Applies the host's answers; returns the handles whose state changed.

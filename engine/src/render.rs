@@ -96,6 +96,9 @@ pub struct DisplayList {
     segments: Segments,
     /// Rebuild every frame (tests compare the patched lists with rebuilt ones).
     pub never_patch: bool,
+    /// Leave the atlas's pending pages and uploads for a later frame (a frame prepared ahead,
+    /// which the host never gets).
+    pub hold_atlas: bool,
 }
 
 /// What the last rebuilt (or patched) body was made of, and under which conditions: a frame
@@ -194,6 +197,13 @@ impl DisplayList {
     /// Number of commands in the last frame.
     pub fn command_count(&self) -> u32 {
         self.writer.command_count()
+    }
+
+    /// Forgets that a frame was rendered: the next one is a first frame, sent whole.
+    pub fn forget_output(&mut self) {
+        self.rendered_once = false;
+        self.unchanged = false;
+        self.previous.clear();
     }
 
     /// Writes a bare "unchanged" list: the host keeps its pixels.
@@ -466,7 +476,7 @@ pub fn render_display_list(
 /// frame came out the same as the last.
 fn finish_list(list: &mut DisplayList, atlas: &mut GlyphAtlas, viewport: &Viewport) {
     // Atlas pages and glyph uploads come first: the runs above sample them.
-    let (pages, uploads) = atlas.take_pending();
+    let (pages, uploads) = if list.hold_atlas { Default::default() } else { atlas.take_pending() };
     let w = &mut list.writer;
     w.begin(viewport.width, viewport.height, 0);
     for page in &pages {

@@ -35,27 +35,23 @@ fn prebuilt_or(var: &str, build: impl FnOnce() -> PathBuf) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or_else(build)
 }
 
+/// `cargo build -q -p PACKAGE --target wasm32-wasip1 --profile PROFILE [--features ...]`, then
+/// the module's path.
+fn build_wasm(package: &str, profile: &str, features: Option<&str>) -> PathBuf {
+    let mut cmd = cargo();
+    cmd.args(["build", "-q", "-p", package, "--target", "wasm32-wasip1", "--profile", profile]);
+    if let Some(features) = features {
+        cmd.args(["--features", features]);
+    }
+    run_checked(cmd, &format!("building {package} ({profile})"));
+    target_dir().join(format!("wasm32-wasip1/{profile}/{}.wasm", package.replace('-', "_")))
+}
+
 /// The app bundle, built once per test binary (`--profile bundle`, wasm32-wasip1), or
 /// `$TOUCHLINE_BUNDLE`.
 pub fn bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
-        prebuilt_or("TOUCHLINE_BUNDLE", || {
-            let mut cmd = cargo();
-            cmd.args([
-                "build",
-                "-q",
-                "-p",
-                "touchline-pages",
-                "--target",
-                "wasm32-wasip1",
-                "--profile",
-                "bundle",
-            ]);
-            run_checked(cmd, "building the bundle");
-            target_dir().join("wasm32-wasip1/bundle/touchline_pages.wasm")
-        })
-    })
+    BUNDLE.get_or_init(|| prebuilt_or("TOUCHLINE_BUNDLE", || build_wasm("touchline-pages", "bundle", None)))
 }
 
 /// The app bundle built with `--features fault-injection` (`--profile bundle-faults`): obeys
@@ -65,45 +61,17 @@ pub fn fault_bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
         prebuilt_or("TOUCHLINE_FAULT_BUNDLE", || {
-            let mut cmd = cargo();
-            cmd.args([
-                "build",
-                "-q",
-                "-p",
-                "touchline-pages",
-                "--target",
-                "wasm32-wasip1",
-                "--profile",
-                "bundle-faults",
-                "--features",
-                "fault-injection",
-            ]);
-            run_checked(cmd, "building the fault-injection bundle");
-            target_dir().join("wasm32-wasip1/bundle-faults/touchline_pages.wasm")
+            build_wasm("touchline-pages", "bundle-faults", Some("fault-injection"))
         })
     })
 }
 
 /// The engine benchmarks' wasm module (`touchline-bench`, built like the bundle), built once per
-/// test binary; `touchline-desktop bench` runs it.
+/// test binary, or `$TOUCHLINE_BENCH_MODULE`; `touchline-desktop bench` runs it.
 pub fn bench_module() -> &'static Path {
     static MODULE: OnceLock<PathBuf> = OnceLock::new();
     MODULE.get_or_init(|| {
-        prebuilt_or("TOUCHLINE_BENCH_MODULE", || {
-            let mut cmd = cargo();
-            cmd.args([
-                "build",
-                "-q",
-                "-p",
-                "touchline-bench",
-                "--target",
-                "wasm32-wasip1",
-                "--profile",
-                "bundle",
-            ]);
-            run_checked(cmd, "building the bench module");
-            target_dir().join("wasm32-wasip1/bundle/touchline_bench.wasm")
-        })
+        prebuilt_or("TOUCHLINE_BENCH_MODULE", || build_wasm("touchline-bench", "bundle", None))
     })
 }
 

@@ -134,6 +134,17 @@ impl App {
         Ok(app)
     }
 
+    /// Lays out and renders the first frame ahead of the host's (see
+    /// [`Engine::prepare_first_frame`]); bundles call it at the end of `touchline_init`, so a
+    /// start-up snapshot holds the laid-out page. What that layout did (the first focus)
+    /// reaches handlers in the first frame, one frame sooner than without it.
+    pub fn prepare_first_frame(&mut self) {
+        leptos_reactive::set_current_runtime(self.runtime);
+        context::set_current(Some(self.context.clone()));
+        self.engine.prepare_first_frame();
+        self.pending.extend(self.engine.take_events());
+    }
+
     /// The engine underneath (for tests and hosts' diagnostics).
     pub fn engine(&self) -> &Engine {
         &self.engine

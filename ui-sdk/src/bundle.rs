@@ -43,7 +43,8 @@ pub fn init(width: i32, height: i32, root: fn() -> View) -> i32 {
             return Status::BadState as i32;
         }
         match App::new(width as u32, height as u32, root) {
-            Ok(app) => {
+            Ok(mut app) => {
+                app.prepare_first_frame();
                 *state = Some(BundleState {
                     app,
                     input: Vec::new(),

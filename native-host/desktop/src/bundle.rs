@@ -687,26 +687,32 @@ impl Compiled {
         Ok(Self { module, compile_ms, budget_ticks, _watchdog: Arc::new(watchdog) })
     }
 
-    /// The compiled code, for a precompiled-module cache ([`Self::deserialize`] reads it).
+    /// The compiled code, for a precompiled-module cache ([`Self::deserialize_file`] reads it).
     pub fn serialize(&self) -> Result<Vec<u8>, HostError> {
         self.module.serialize().map_err(|e| HostError::Compile(format!("{e:#}")))
     }
 
-    /// A module from [`Self::serialize`]'s bytes, without compiling: what a warm start loads.
-    /// wasmtime refuses bytes made by another version or configuration (an error, never a
-    /// crash); `compile_ms` is the time loading took.
+    /// A module from a file of [`Self::serialize`]'s bytes, without compiling: what a warm
+    /// start loads. wasmtime maps the file rather than copying it, and refuses bytes made by
+    /// another version or configuration (an error, never a crash); `compile_ms` is the time
+    /// loading took.
     ///
     /// The bytes are machine code that will run: the caller must have them from a place only
-    /// this host writes, checked against the hash it wrote beside them (the delivery cache
+    /// this host writes, checked against the checksum it wrote beside them (the delivery cache
     /// does both).
-    pub fn deserialize(bytes: &[u8], kind: EngineKind, call_timeout: Duration) -> Result<Self, HostError> {
+    pub fn deserialize_file(
+        path: &Path,
+        kind: EngineKind,
+        call_timeout: Duration,
+    ) -> Result<Self, HostError> {
         let engine = make_engine(kind)?;
         let started = Instant::now();
-        // SAFETY: `Module::deserialize` trusts its input to be wasmtime's own output. The
-        // contract above (our cache, hash-checked) is what makes it so; anything else wasmtime
-        // rejects by its header, version and configuration checks.
+        // SAFETY: `Module::deserialize_file` trusts its input to be wasmtime's own output, and
+        // the file not to change while mapped. The contract above (our cache, checksummed,
+        // replaced only by rename) is what makes it so; anything else wasmtime rejects by its
+        // header, version and configuration checks.
         #[allow(unsafe_code)]
-        let module = unsafe { Module::deserialize(&engine, bytes) }
+        let module = unsafe { Module::deserialize_file(&engine, path) }
             .map_err(|e| HostError::Compile(format!("precompiled module: {e:#}")))?;
         let compile_ms = ms_since(started);
         let watchdog = Watchdog::start(&engine);

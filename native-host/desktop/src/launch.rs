@@ -145,8 +145,8 @@ fn start_bundle(
     let packed = (u32::from(launch.abi.major) << 16) | u32::from(launch.abi.minor);
     let options = BundleOptions { expected_abi: Some(packed), ..options };
     let precompiled = cache
-        .load_module(&launch.sha256, engine, HOST_VERSION)
-        .and_then(|bytes| Compiled::deserialize(&bytes, options.engine, options.call_timeout).ok());
+        .checked_module(&launch.sha256, engine, HOST_VERSION)
+        .and_then(|path| Compiled::deserialize_file(&path, options.engine, options.call_timeout).ok());
     let key = ModuleKey { sha256: &launch.sha256, engine, host_version: HOST_VERSION };
     let (compiled, module) = match precompiled {
         Some(compiled) => (compiled, ModuleSource::Cached),

@@ -2,8 +2,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string_view>
 #include <system_error>
 
@@ -27,13 +25,13 @@ AppStorage::AppStorage(std::string path) : path_(std::move(path)) {
                  path_.c_str(), static_cast<uintmax_t>(size), abi::MAX_STORAGE_BYTES);
     return;
   }
-  std::ifstream in(path_, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    std::fprintf(stderr, "warning: cannot read the storage area %s; starting empty\n", path_.c_str());
+  auto text = read_text_file(path_);
+  if (!text) {
+    std::fprintf(stderr, "warning: the storage area: %s; starting empty\n", text.error().message.c_str());
     return;
   }
-  data_ = std::move(bytes);
+  const std::string &bytes = text.value();
+  data_ = std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
 
 void AppStorage::write(std::vector<uint8_t> bytes) {

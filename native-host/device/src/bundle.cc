@@ -570,40 +570,36 @@ Result<std::unique_ptr<Bundle>> Bundle::load(const LoadOptions &options) {
   wasmtime_config_memory_init_cow_set(config.capi(), false);
   auto impl = std::make_unique<Impl>(wasmtime::Engine(std::move(config)), guard, options);
 
-  // A precompiled module when there is one that checks out: then the bundle itself is not
-  // even read (a warm start). Else read and compile it (and keep the result).
+  // A precompiled module when there is one that checks out. With the delivered bundle's hash
+  // the bundle itself is not even read (a warm start); a local bundle (--module-cache) is read
+  // and hashed first. Else the bundle is compiled (and the result kept).
   ModuleSource source = ModuleSource::Compiled;
   std::string cached_path;
-  if (!options.module_cache_dir.empty() && !options.sha256.empty()) {
-    cached_path = precompiled_module_path(options.module_cache_dir, options.sha256, options.engine);
-    auto start = Clock::now();
+  const bool caching = !options.module_cache_dir.empty();
+  auto load_cached = [&](const std::string &bundle_sha256) {
+    cached_path = precompiled_module_path(options.module_cache_dir, bundle_sha256, options.engine);
+    const auto start = Clock::now();
     if (auto module = load_precompiled(impl->engine, cached_path)) {
       impl->module = std::move(*module);
       source = ModuleSource::Cached;
       timings.compile_ms = ms_since(start);
     }
-  }
+  };
+  if (caching && !options.sha256.empty()) load_cached(options.sha256);
   if (!impl->module) {
     auto start = Clock::now();
     auto bytes = read_file(path);
     if (!bytes) return bytes.error();
     if (auto magic = check_magic(path, bytes.value()); !magic) return magic.error();
     timings.read_ms = ms_since(start);
-    if (!options.module_cache_dir.empty() && cached_path.empty()) {
-      cached_path = precompiled_module_path(options.module_cache_dir,
-                                            to_hex(sha256(bytes.value().data(), bytes.value().size())), options.engine);
-      if (auto module = load_precompiled(impl->engine, cached_path)) {
-        impl->module = std::move(*module);
-        source = ModuleSource::Cached;
-      }
-    }
-    start = Clock::now();
+    if (caching && cached_path.empty()) load_cached(to_hex(sha256(bytes.value().data(), bytes.value().size())));
     if (!impl->module) {
+      start = Clock::now();
       auto module = wasmtime::Module::compile(impl->engine, wasmtime::Span<uint8_t>(bytes.value().data(), bytes.value().size()));
       if (!module) return Error{"cannot compile " + path + ": " + split_message(module.err().message()).line};
       impl->module = module.ok();
+      timings.compile_ms = ms_since(start);
     }
-    timings.compile_ms = ms_since(start);
   }
   if (source == ModuleSource::Compiled && !cached_path.empty()) store_precompiled(*impl->module, cached_path);
   // A kept snapshot belongs to exactly this module (the cache path names it) and viewport.

@@ -171,8 +171,12 @@ impl Cache {
     /// that fails is deleted with its checksum). A checksum, not a signature: whoever can
     /// write the cache can write both, and the bundle it was compiled from was verified
     /// against the signed manifest; it catches torn writes and bit rot, at memory speed.
-    pub fn load_module(&self, sha256: &str, engine: &str, host_version: &str) -> Option<Vec<u8>> {
-        load_checked(&self.module_path(sha256, engine, host_version), 1)
+    ///
+    /// Returns its path, for `Module::deserialize_file` to map: checking it reads the file through
+    /// a mapping, so a warm start never copies the module.
+    pub fn checked_module(&self, sha256: &str, engine: &str, host_version: &str) -> Option<PathBuf> {
+        let path = self.module_path(sha256, engine, host_version);
+        map_checked(&path, 1).map(|_| path)
     }
 
     /// Stores a precompiled module and its checksum (the checksum last, so a module is never
@@ -197,7 +201,7 @@ impl Cache {
     /// A start-up snapshot, when its `.xxh3` checksum matches and it is whole wasm pages (one
     /// that fails is deleted with its checksum).
     pub fn load_snapshot(&self, module: &ModuleKey<'_>, width: u32, height: u32) -> Option<Vec<u8>> {
-        load_checked(&self.snapshot_path(module, width, height), 65536)
+        map_checked(&self.snapshot_path(module, width, height), 65536).map(|map| map.to_vec())
     }
 
     /// Stores a start-up snapshot and its checksum (the checksum last).
@@ -343,18 +347,30 @@ pub struct ModuleKey<'a> {
 /// Beside each `.cwasm` and `.snapshot`: its checksum, 16 lowercase hex digits of XXH3-64.
 const MODULE_CHECKSUM_SUFFIX: &str = ".xxh3";
 
-/// The file at `path` when its `.xxh3` checksum matches and its size is a multiple of `unit`;
-/// else it is deleted with its checksum.
-fn load_checked(path: &Path, unit: usize) -> Option<Vec<u8>> {
+/// The file at `path`, mapped read-only, when its `.xxh3` checksum matches and its size is a
+/// multiple of `unit`; else it is deleted with its checksum.
+fn map_checked(path: &Path, unit: usize) -> Option<memmap2::Mmap> {
     let checksum_path = with_suffix(path, MODULE_CHECKSUM_SUFFIX);
     let expected = std::fs::read_to_string(&checksum_path).unwrap_or_default();
-    let bytes = std::fs::read(path).ok()?;
-    if bytes.len().is_multiple_of(unit) && expected.trim() == module_checksum(&bytes) {
-        Some(bytes)
-    } else {
-        remove_quietly(path);
-        remove_quietly(&checksum_path);
-        None
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: a mapped file changed underneath would change the slice. This host only ever
+    // replaces cache files by renaming a new one over them (`write_atomic`), which leaves a
+    // mapping of the old file intact; nothing writes one in place.
+    #[allow(unsafe_code)]
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok();
+    match map {
+        Some(map)
+            if !map.is_empty()
+                && map.len().is_multiple_of(unit)
+                && expected.trim() == module_checksum(&map) =>
+        {
+            Some(map)
+        }
+        _ => {
+            remove_quietly(path);
+            remove_quietly(&checksum_path);
+            None
+        }
     }
 }
 
