@@ -52,7 +52,8 @@ struct LayoutSchedule;
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 struct RenderSchedule;
 
-/// Where the last frame's time went, in microseconds (what the inspector shows).
+/// Where the last frame's time went, in microseconds (what the inspector shows). Measured only
+/// while the inspector is on (zeros otherwise): each clock reading is a host call in a bundle.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FrameTimings {
     /// Input and focus navigation.
@@ -117,8 +118,9 @@ fn single_threaded(label: impl ScheduleLabel) -> Schedule {
     schedule
 }
 
-fn micros(since: Instant) -> f32 {
-    since.elapsed().as_secs_f32() * 1e6
+/// Microseconds since a phase clock reading; 0 when the clock was not read.
+fn micros(since: Option<Instant>) -> f32 {
+    since.map_or(0.0, |t| t.elapsed().as_secs_f32() * 1e6)
 }
 
 impl Engine {
@@ -505,8 +507,8 @@ impl Engine {
     /// First half of a frame: takes the host's events, runs input and focus, and returns
     /// what happened for the UI layer to react to.
     pub fn begin_frame(&mut self, time_us: u64, events: &[Event]) -> Vec<UiEvent> {
-        let start = Instant::now();
-        self.frame_start = Some(start);
+        let start = self.phase_clock();
+        self.frame_start = start;
         let (resize, has_keys, toggle_inspector) = {
             let mut input = self.world.resource_mut::<FrameInput>();
             input.load(time_us, events);
@@ -564,8 +566,8 @@ impl Engine {
     /// Second half of a frame: animation, layout, focus repair and render. Returns the
     /// display list bytes. A frame where nothing changed runs no system at all.
     pub fn end_frame(&mut self) -> &[u8] {
-        let start = self.frame_start.take().unwrap_or_else(Instant::now);
-        let t = Instant::now();
+        let start = self.frame_start.take().or_else(|| self.phase_clock());
+        let t = self.phase_clock();
         if self.world.resource::<Animator>().is_running() {
             // Animations move and fade subtrees: the display list is rebuilt, not patched.
             self.world.resource_mut::<SceneChanges>().structure = true;
@@ -592,10 +594,10 @@ impl Engine {
             self.timings.layout_us = 0.0;
             self.timings.render_us = 0.0;
         } else {
-            let t = Instant::now();
+            let t = self.phase_clock();
             self.layout_schedule.run(&mut self.world);
             self.timings.layout_us = micros(t);
-            let t = Instant::now();
+            let t = self.phase_clock();
             self.render_schedule.run(&mut self.world);
             self.world.resource_mut::<Images>().enforce_budget();
             self.timings.render_us = micros(t);
@@ -617,6 +619,13 @@ impl Engine {
         }
         self.timings.total_us = micros(start);
         self.display_list()
+    }
+
+    /// A clock reading for phase timings, taken only while the inspector shows them: in a
+    /// bundle each reading is a host call, and on an interpreter the eight a frame takes cost
+    /// as much as a tenth of a steady frame.
+    fn phase_clock(&self) -> Option<Instant> {
+        self.world.resource::<Inspector>().enabled.then(Instant::now)
     }
 
     /// Lays out and renders the first frame ahead of the host's first frame, at time 0. A

@@ -96,6 +96,8 @@ pub struct DisplayList {
     segments: Segments,
     /// Rebuild every frame (tests compare the patched lists with rebuilt ones).
     pub never_patch: bool,
+    /// The scene walk's stack and child order, kept so a frame allocates neither.
+    walk: (Vec<Step>, Vec<Entity>),
     /// Leave the atlas's pending pages and uploads for a later frame (a frame prepared ahead,
     /// which the host never gets).
     pub hold_atlas: bool,
@@ -236,9 +238,23 @@ fn concat(outer: &Matrix, inner: &Matrix) -> Matrix {
 
 /// The device-space bounding box of `r` under `m`.
 fn map_rect(m: &Matrix, r: &ComputedRect) -> DeviceRect {
-    if *m == IDENTITY {
-        return *r;
+    if m[1] == 0.0 && m[2] == 0.0 {
+        // Scale and translate only (every focus zoom and slide): two corners, no sorting
+        // unless mirrored. Float work is what an interpreter pays most for, per operation.
+        if m[0] == 1.0 && m[3] == 1.0 {
+            return ComputedRect { x: r.x + m[4], y: r.y + m[5], ..*r };
+        }
+        let (x0, x1) = (m[0] * r.x + m[4], m[0] * (r.x + r.width) + m[4]);
+        let (y0, y1) = (m[3] * r.y + m[5], m[3] * (r.y + r.height) + m[5]);
+        let (x0, x1) = if x0 <= x1 { (x0, x1) } else { (x1, x0) };
+        let (y0, y1) = if y0 <= y1 { (y0, y1) } else { (y1, y0) };
+        return ComputedRect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     }
+    map_corners(m, r)
+}
+
+/// The bounding box of `r`'s four corners under any `m`.
+fn map_corners(m: &Matrix, r: &ComputedRect) -> DeviceRect {
     let corners = [(r.x, r.y), (r.x + r.width, r.y), (r.x, r.y + r.height), (r.x + r.width, r.y + r.height)];
     let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
     for (x, y) in corners {
@@ -332,8 +348,9 @@ pub fn render_display_list(
     let mut clip = screen;
     let mut matrix = IDENTITY;
     let mut focus_ring: Option<(RectCmd, Matrix)> = None;
-    let mut order: Vec<Entity> = Vec::new();
-    let mut stack = vec![Step::Enter { entity: root.0, dx: 0.0, dy: 0.0 }];
+    let (mut stack, mut order) = std::mem::take(&mut list.walk);
+    stack.clear();
+    stack.push(Step::Enter { entity: root.0, dx: 0.0, dy: 0.0 });
 
     while let Some(step) = stack.pop() {
         let (entity, dx, dy) = match step {
@@ -463,6 +480,7 @@ pub fn render_display_list(
     }
     body.extend_encoded(&list.overlay);
     list.body = body;
+    list.walk = (stack, order);
     list.stats = stats;
     let segments = &mut list.segments;
     segments.valid = list.overlay.is_empty();
@@ -487,7 +505,8 @@ fn finish_list(list: &mut DisplayList, atlas: &mut GlyphAtlas, viewport: &Viewpo
     }
     w.append_list(&list.body);
     let bytes = w.finish();
-    let unchanged = list.rendered_once && pages.is_empty() && uploads.is_empty() && bytes == list.previous;
+    let unchanged =
+        list.rendered_once && pages.is_empty() && uploads.is_empty() && same_bytes(bytes, &list.previous);
     if !unchanged {
         list.previous.clear();
         list.previous.extend_from_slice(bytes);
@@ -498,6 +517,19 @@ fn finish_list(list: &mut DisplayList, atlas: &mut GlyphAtlas, viewport: &Viewpo
     } else {
         list.unchanged = false;
     }
+}
+
+/// `a == b`, eight bytes at a time. A slice comparison calls `memcmp`, which in a bundle is a
+/// byte loop in wasm: on an interpreter, comparing a frame's list with the last one cost as
+/// much as rendering it.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (a_tail, b_tail) = (a_words.remainder(), b_words.remainder());
+    let word = |chunk: &[u8]| u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+    a_words.zip(b_words).all(|(x, y)| word(x) == word(y)) && a_tail.iter().zip(b_tail).all(|(x, y)| x == y)
 }
 
 /// Patches last frame's body when only some nodes' own paint or boxes changed: their
@@ -833,4 +865,44 @@ pub(crate) fn glyph_runs(
         }
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_axis_aligned_path_maps_rects_like_the_corners() {
+        let r = ComputedRect { x: 10.5, y: -4.0, width: 200.25, height: 80.0 };
+        assert_eq!(map_rect(&IDENTITY, &r), r, "identity keeps the rect exactly");
+        let matrices: [Matrix; 4] = [
+            [1.0, 0.0, 0.0, 1.0, 12.0, -7.5],
+            [1.08, 0.0, 0.0, 1.08, -9.6, -3.2],
+            [-1.0, 0.0, 0.0, 2.0, 300.0, 0.0],
+            [0.5, 0.0, 0.0, -0.5, 0.0, 100.0],
+        ];
+        for m in matrices {
+            let (fast, corners) = (map_rect(&m, &r), map_corners(&m, &r));
+            for (a, b) in [(fast.x, corners.x), (fast.y, corners.y), (fast.width, corners.width)] {
+                assert!((a - b).abs() < 1e-3, "{m:?}: {fast:?} vs {corners:?}");
+            }
+            assert!((fast.height - corners.height).abs() < 1e-3, "{m:?}: {fast:?} vs {corners:?}");
+        }
+        let rotated: Matrix = [0.0, 1.0, -1.0, 0.0, 0.0, 0.0];
+        let turned = map_rect(&rotated, &r);
+        assert_eq!((turned.width, turned.height), (r.height, r.width), "a quarter turn swaps the sides");
+    }
+
+    #[test]
+    fn same_bytes_compares_every_byte() {
+        let a: Vec<u8> = (0..=255).cycle().take(1003).collect();
+        assert!(same_bytes(&a, &a.clone()));
+        for at in [0, 7, 8, 500, 1000, 1002] {
+            let mut b = a.clone();
+            b[at] ^= 1;
+            assert!(!same_bytes(&a, &b), "a difference at byte {at}");
+        }
+        assert!(!same_bytes(&a, &a[..1002]), "lengths differ");
+        assert!(same_bytes(&[], &[]));
+    }
 }
