@@ -34,7 +34,7 @@ use crate::scene::{
 };
 use crate::shared_styles::SharedStyles;
 use crate::style::{Length, Style};
-use crate::text::{Fonts, GlyphAtlas};
+use crate::text::{FontWeight, Fonts, GlyphAtlas};
 
 /// Systems that run on the frame's input, before the UI layer reacts.
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
@@ -51,6 +51,10 @@ struct LayoutSchedule;
 /// Render: the display list from cached per-node commands.
 #[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
 struct RenderSchedule;
+
+/// The largest text size whose printable ASCII [`Engine::prepare_first_frame`] rasterizes
+/// ahead, in pixels (a 48 px glyph is about 1.5 KB of coverage).
+pub const AHEAD_MAX_SIZE: f32 = 48.0;
 
 /// Where the last frame's time went, in microseconds (what the inspector shows). Measured only
 /// while the inspector is on (zeros otherwise): each clock reading is a host call in a bundle.
@@ -648,6 +652,28 @@ impl Engine {
         list.hold_atlas = false;
         list.forget_output();
         self.world.resource_mut::<Images>().keep_requests();
+        self.rasterize_page_styles_ahead();
+    }
+
+    /// Rasterizes printable ASCII in the text styles the page uses, up to
+    /// [`AHEAD_MAX_SIZE`]: text that changes later (a status line, a clock, a name) mostly
+    /// reuses the styles on screen, and its first glyphs would otherwise be rasterized in a
+    /// frame. Larger styles (titles, initials) rarely change and cost the most memory.
+    fn rasterize_page_styles_ahead(&mut self) {
+        let mut styles: Vec<(FontWeight, f32)> = Vec::new();
+        let mut texts = self.world.query::<&TextContent>();
+        for text in texts.iter(&self.world) {
+            let style = (text.style.weight, text.style.size);
+            if style.1 <= AHEAD_MAX_SIZE && !styles.contains(&style) {
+                styles.push(style);
+            }
+        }
+        self.world.resource_scope(|world, mut atlas: Mut<GlyphAtlas>| {
+            let fonts = world.resource::<Fonts>();
+            for (weight, size) in styles {
+                atlas.rasterize_ahead(fonts, weight, size, ' '..='~');
+            }
+        });
     }
 
     /// The display list of the last frame.

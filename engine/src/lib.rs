@@ -26,7 +26,7 @@ pub use animation::{Easing, Spring, Transition};
 pub use animation_systems::{Property, Value};
 pub use bevy_ecs::entity::Entity;
 pub use color::Color;
-pub use engine::{Engine, FrameStats, FrameTimings};
+pub use engine::{AHEAD_MAX_SIZE, Engine, FrameStats, FrameTimings};
 pub use focus::{FocusState, UiEvent, UiEventKind};
 pub use images::{ImageState, ImageStats};
 pub use scene::{

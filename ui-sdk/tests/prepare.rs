@@ -3,6 +3,7 @@
 //! and request — while the layout, encoding and rasterizing already happened.
 
 use touchline_abi::{Event, Key, Request, read_requests};
+use touchline_engine::text::GlyphAtlas;
 use touchline_ui::App;
 use touchline_ui::components::{Image, ImageProps};
 use touchline_ui::prelude::*;
@@ -97,6 +98,22 @@ fn preparing_does_the_first_frames_work_ahead() {
     // The image asked for in the prepared frame is loading now: its node alone paints again.
     assert!(plain_encoded >= 8 && prepared_encoded <= 1, "encoded: {plain_encoded} vs {prepared_encoded}");
     assert_eq!(prepared.engine().stats().glyphs, ahead.glyphs, "no glyph rasterized in the first frame");
+}
+
+#[test]
+fn text_that_changes_later_finds_its_glyphs_rasterized_ahead() {
+    let ahead = |app: &App| app.engine().world().resource::<GlyphAtlas>().ahead_count();
+    let mut app = App::new(960, 540, page).expect("app starts");
+    app.prepare_first_frame();
+    run(&mut app, 0, &[]);
+    let (placed, waiting) = (app.engine().stats().glyphs, ahead(&app));
+    assert!(waiting >= 90, "printable ASCII in the page's small styles: {waiting}");
+    run(&mut app, 1, &keys(Key::Right));
+    run(&mut app, 2, &keys(Key::Select));
+    assert_eq!(app.engine().texts().last().map(String::as_str), Some("Chosen: Sam"));
+    let new = app.engine().stats().glyphs - placed;
+    assert!(new > 0, "'S' and 'm' at 20 px were not on the page");
+    assert_eq!(waiting - ahead(&app), new as usize, "every new glyph came from those rasterized ahead");
 }
 
 #[test]

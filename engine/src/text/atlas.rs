@@ -70,6 +70,15 @@ impl Hasher for KeyHasher {
 
 type SlotMap = HashMap<u64, AtlasSlot, BuildHasherDefault<KeyHasher>>;
 
+/// A glyph rasterized ahead of its first use, not placed on a page yet.
+struct Rasterized {
+    xmin: i16,
+    ymin: i16,
+    width: u32,
+    height: u32,
+    coverage: Vec<u8>,
+}
+
 struct Shelf {
     y: u32,
     height: u32,
@@ -111,6 +120,8 @@ pub struct GlyphAtlas {
     page_cmds: Vec<AtlasPageCmd>,
     uploads: Vec<(AtlasUploadCmd, Vec<u8>)>,
     evictions: u64,
+    /// Glyphs rasterized by [`GlyphAtlas::rasterize_ahead`], placed on first use.
+    ahead: HashMap<u64, Rasterized, BuildHasherDefault<KeyHasher>>,
 }
 
 impl Default for GlyphAtlas {
@@ -130,6 +141,7 @@ impl GlyphAtlas {
             page_cmds: Vec::new(),
             uploads: Vec::new(),
             evictions: 0,
+            ahead: HashMap::default(),
         }
     }
 
@@ -163,26 +175,70 @@ impl GlyphAtlas {
         if index >= font.glyph_count() {
             return None;
         }
-        let metrics = font.metrics_indexed(index, size);
-        let (w, h) = (metrics.width as u32, metrics.height as u32);
-        let mut slot = AtlasSlot {
-            page: 0,
-            u: 0,
-            v: 0,
-            w: 0,
-            h: 0,
-            xmin: metrics.xmin as i16,
-            ymin: metrics.ymin as i16,
+        let ahead = self.ahead.remove(&key);
+        let (xmin, ymin, w, h) = match &ahead {
+            Some(r) => (r.xmin, r.ymin, r.width, r.height),
+            None => {
+                let m = font.metrics_indexed(index, size);
+                (m.xmin as i16, m.ymin as i16, m.width as u32, m.height as u32)
+            }
         };
+        let mut slot = AtlasSlot { page: 0, u: 0, v: 0, w: 0, h: 0, xmin, ymin };
         if w > 0 && h > 0 {
-            let (page, u, v) = self.allocate(w, h)?;
-            let (_, coverage) = font.rasterize_indexed(index, size);
+            let Some((page, u, v)) = self.allocate(w, h) else {
+                if let Some(r) = ahead {
+                    self.ahead.insert(key, r);
+                }
+                return None;
+            };
+            let coverage = match ahead {
+                Some(r) => r.coverage,
+                None => font.rasterize_indexed(index, size).1,
+            };
             slot = AtlasSlot { page, u: u as u16, v: v as u16, w: w as u16, h: h as u16, ..slot };
             let cmd = AtlasUploadCmd { page, x: slot.u, y: slot.v, w: slot.w, h: slot.h };
             self.uploads.push((cmd, coverage));
         }
         self.slots.insert(key, slot);
         Some(slot)
+    }
+
+    /// Rasterizes `chars` at a weight and size ahead of their first use; [`glyph`](Self::glyph)
+    /// then only places them. A bundle does this in `touchline_init` for the text styles of its
+    /// first page, so start-up snapshots hold the bitmaps and no frame on an interpreter —
+    /// where rasterizing is the costliest float work — pays for them. Characters the font
+    /// lacks, and glyphs placed or rasterized already, are skipped. Returns how many were
+    /// rasterized.
+    pub fn rasterize_ahead(
+        &mut self,
+        fonts: &Fonts,
+        weight: FontWeight,
+        size: f32,
+        chars: impl IntoIterator<Item = char>,
+    ) -> usize {
+        if !size.is_finite() || size <= 0.0 {
+            return 0;
+        }
+        let font = fonts.font(weight);
+        let mut count = 0;
+        for c in chars {
+            let index = font.lookup_glyph_index(c);
+            let key = glyph_key(weight, index, size);
+            if index == 0 || self.slots.contains_key(&key) || self.ahead.contains_key(&key) {
+                continue;
+            }
+            let (m, coverage) = font.rasterize_indexed(index, size);
+            let (xmin, ymin) = (m.xmin as i16, m.ymin as i16);
+            let (width, height) = (m.width as u32, m.height as u32);
+            self.ahead.insert(key, Rasterized { xmin, ymin, width, height, coverage });
+            count += 1;
+        }
+        count
+    }
+
+    /// Glyphs rasterized ahead and not used yet.
+    pub fn ahead_count(&self) -> usize {
+        self.ahead.len()
     }
 
     /// Marks a page used in this frame, for glyphs drawn from a cache without
@@ -304,6 +360,29 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glyphs_rasterized_ahead_are_placed_exactly_as_fresh_ones() {
+        let fonts = fonts();
+        let (mut fresh, mut ahead) = (GlyphAtlas::default(), GlyphAtlas::default());
+        assert_eq!(ahead.rasterize_ahead(&fonts, FontWeight::Bold, 40.0, "Wat ch!".chars()), 7, "space too");
+        assert_eq!(ahead.rasterize_ahead(&fonts, FontWeight::Bold, 40.0, "Watch".chars()), 0, "once each");
+        assert_eq!(ahead.rasterize_ahead(&fonts, FontWeight::Bold, f32::NAN, "W".chars()), 0);
+        for c in "Watch".chars() {
+            let i = index(&fonts, FontWeight::Bold, c);
+            assert_eq!(
+                ahead.glyph(&fonts, FontWeight::Bold, i, 40.0),
+                fresh.glyph(&fonts, FontWeight::Bold, i, 40.0)
+            );
+        }
+        assert_eq!(ahead.ahead_count(), 2, "' ' and '!' wait for their first use");
+        let (fresh_pending, ahead_pending) = (fresh.take_pending(), ahead.take_pending());
+        assert_eq!(fresh_pending.0, ahead_pending.0);
+        assert_eq!(fresh_pending.1, ahead_pending.1, "the same uploads, byte for byte");
+        let w = index(&fonts, FontWeight::Bold, 'W');
+        assert_eq!(ahead.rasterize_ahead(&fonts, FontWeight::Bold, 40.0, ['W']), 0, "placed already");
+        assert!(ahead.glyph(&fonts, FontWeight::Bold, w, 40.0).is_some());
+    }
 
     fn fonts() -> Fonts {
         Fonts::load().expect("shipped fonts parse")
