@@ -105,6 +105,9 @@ pub struct Engine {
     frame_start: Option<Instant>,
     timings: FrameTimings,
     idle: bool,
+    /// Whether [`Engine::prepare_first_frame`] ran (it forgets the frame it rendered, so the
+    /// display list cannot tell).
+    first_frame_prepared: bool,
 }
 
 /// Why the engine could not start.
@@ -192,6 +195,7 @@ impl Engine {
             frame_start: None,
             timings: FrameTimings::default(),
             idle: false,
+            first_frame_prepared: false,
         })
     }
 
@@ -637,11 +641,12 @@ impl Engine {
     /// page and its rasterized glyphs and instances started from it skip that work — the
     /// costliest frame on an interpreter. Nothing is handed over: the next frame still sends the
     /// whole list, every glyph upload and any request; its events (the first focus) are in
-    /// [`Self::take_events`]. Does nothing once a frame was rendered.
+    /// [`Self::take_events`]. Does nothing a second time, or once a frame was rendered.
     pub fn prepare_first_frame(&mut self) {
-        if self.world.resource::<DisplayList>().rendered_once {
+        if self.first_frame_prepared || self.world.resource::<DisplayList>().rendered_once {
             return;
         }
+        self.first_frame_prepared = true;
         self.world.resource_mut::<DisplayList>().hold_atlas = true;
         let mut events = self.begin_frame(0, &[]);
         self.end_frame();
