@@ -12,6 +12,8 @@ bundle=$(touchline_build_bundle)
 cargo build -q -p touchline-desktop
 desktop=target/debug/touchline-desktop
 touchline_build_device_host
+# The match catalog and its pictures from the real data (docs/match-data.md).
+cargo run -q -p touchline-matchdata -- build --out target/site/catalog
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "run-app: opening the app in a window (arrows move, Enter selects, Esc quits)"

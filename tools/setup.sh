@@ -5,9 +5,10 @@
 # (renderer, PNG), stb_image (the device host's image decoder), libcurl (its http and https
 # fetches, bundle downloads and legacy JS reports), OpenSSL's libcrypto and nlohmann-json (its
 # bundle delivery: SHA-256, Ed25519 signatures, manifests), Duktape (its legacy JS VM), xxHash
-# (checksums of its precompiled modules and start-up snapshots), Xvfb and
-# xauth (real windows in tests), pkg-config.
-TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev duktape-dev libxxhash-dev xvfb xauth"
+# (checksums of its precompiled modules and start-up snapshots), GStreamer with its base and
+# good plugins (encoding the match videos: vp8enc, webmmux; playing them in both hosts), Xvfb
+# and xauth (real windows in tests), pkg-config.
+TOUCHLINE_APT_PACKAGES="cmake g++ pkg-config libsdl2-dev libcairo2-dev libstb-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev duktape-dev libxxhash-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good xvfb xauth"
 
 touchline_setup() {
     local missing=()

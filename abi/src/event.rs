@@ -36,6 +36,75 @@ pub enum EventKind {
     /// the payload area (at most [`crate::MAX_STORAGE_BYTES`]). The first event of every
     /// instance's first frame when the host holds any. ABI 1.5.
     StorageData = 10,
+    /// The video `a` (its player id from `OpenVideo`) changed state: `b` a [`VideoState`], `c`
+    /// its duration in milliseconds (0 while unknown). ABI 1.6.
+    VideoState = 11,
+    /// Where the open video `a` is: `b` its position in milliseconds, `c` the rate it plays at
+    /// in thousandths (0 while paused, ended or seeking). Sent in every frame while a video is
+    /// open, first in the frame after `OpenVideo`. ABI 1.6.
+    VideoPosition = 12,
+    /// The video `a` could not be opened or played on: `b` a [`VideoError`]. The video is
+    /// closed. ABI 1.6.
+    VideoFailed = 13,
+}
+
+/// States of a video (ABI 1.6), in [`EventKind::VideoState`] events.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoState {
+    /// Opened, paused; the duration is known.
+    Ready = 0,
+    /// Playing.
+    Playing = 1,
+    /// Paused by a `Pause` request.
+    Paused = 2,
+    /// Played to the end; paused on the last frame.
+    Ended = 3,
+    /// Closed by a `Close` request or replaced by another `OpenVideo`.
+    Closed = 4,
+}
+
+impl VideoState {
+    /// The state for a raw value, if known.
+    pub const fn from_u32(value: u32) -> Option<Self> {
+        Some(match value {
+            0 => Self::Ready,
+            1 => Self::Playing,
+            2 => Self::Paused,
+            3 => Self::Ended,
+            4 => Self::Closed,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a video could not be opened or played (ABI 1.6).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoError {
+    /// Something else; the host's log says what.
+    Other = 0,
+    /// Nothing at the URL (a missing file, a 404).
+    NotFound = 1,
+    /// The file is not a video the host can decode.
+    Decode = 2,
+    /// The URL breaks the URL rules.
+    BadUrl = 3,
+    /// The network failed or timed out.
+    Network = 4,
+}
+
+impl VideoError {
+    /// The error for a raw value; unknown values are [`Self::Other`].
+    pub const fn from_u32(value: u32) -> Self {
+        match value {
+            1 => Self::NotFound,
+            2 => Self::Decode,
+            3 => Self::BadUrl,
+            4 => Self::Network,
+            _ => Self::Other,
+        }
+    }
 }
 
 /// Who put a [`EventKind::BusMessage`] on the bus (ABI 1.4).
@@ -62,6 +131,9 @@ impl EventKind {
             8 => Self::BusMessage,
             9 => Self::RestoreState,
             10 => Self::StorageData,
+            11 => Self::VideoState,
+            12 => Self::VideoPosition,
+            13 => Self::VideoFailed,
             _ => return None,
         })
     }
@@ -262,6 +334,21 @@ impl Event {
     /// [`crate::HostInput::push_storage_data`]).
     pub const fn storage_data(len: u32) -> Self {
         Self { kind: EventKind::StorageData as u32, a: 0, b: 0, c: len as i32 }
+    }
+
+    /// A video-state event (ABI 1.6).
+    pub const fn video_state(player: u32, state: VideoState, duration_ms: u32) -> Self {
+        Self { kind: EventKind::VideoState as u32, a: player, b: state as i32, c: duration_ms as i32 }
+    }
+
+    /// A video-position event (ABI 1.6): `rate_milli` is 0 unless the video is playing.
+    pub const fn video_position(player: u32, position_ms: u32, rate_milli: u32) -> Self {
+        Self { kind: EventKind::VideoPosition as u32, a: player, b: position_ms as i32, c: rate_milli as i32 }
+    }
+
+    /// A video-failed event (ABI 1.6).
+    pub const fn video_failed(player: u32, error: VideoError) -> Self {
+        Self { kind: EventKind::VideoFailed as u32, a: player, b: error as i32, c: 0 }
     }
 
     /// Encodes the record as 16 little-endian bytes.

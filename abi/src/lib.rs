@@ -20,16 +20,17 @@ pub use display_list::{
     Command, CommandHeader, CommandSummary, DisplayListError, DisplayListHeader, DisplayListReader,
     DisplayListWriter, GlyphQuad, Opcode, command_summary,
 };
-pub use event::{BusSource, Event, EventKind, FetchError, ImageError, Key};
+pub use event::{BusSource, Event, EventKind, FetchError, ImageError, Key, VideoError, VideoState};
 pub use input::{
     HostInput, InputError, MAX_BUS_MESSAGE_BYTES, MAX_FETCH_BODY_BYTES, MAX_INPUT_BYTES,
     MAX_INPUT_PAYLOAD_BYTES, MAX_STATE_BYTES, MAX_STORAGE_BYTES, PayloadTooLarge, Payloads, fetch_bodies,
     payloads,
 };
 pub use request::{
-    DEFAULT_FETCH_TIMEOUT_MS, FetchMethod, FetchRequestError, MAX_ANNOUNCE_BYTES,
-    MAX_FETCH_REQUEST_BODY_BYTES, MAX_URL_BYTES, PostMessageRequest, Request, RequestBuffer, RequestError,
-    RequestWriter, SaveStateRequest, WriteStorageRequest, read_requests,
+    ControlVideoRequest, DEFAULT_FETCH_TIMEOUT_MS, FetchMethod, FetchRequestError, MAX_ANNOUNCE_BYTES,
+    MAX_FETCH_REQUEST_BODY_BYTES, MAX_URL_BYTES, MAX_VIDEO_RATE_MILLI, OpenVideoRequest, PostMessageRequest,
+    Request, RequestBuffer, RequestError, RequestWriter, SaveStateRequest, VideoOp, WriteStorageRequest,
+    read_requests,
 };
 
 /// Major version of the ABI. A host refuses a bundle whose major version differs.
@@ -49,7 +50,10 @@ pub const ABI_VERSION_MAJOR: u32 = 1;
 ///   steps over them). An older host skips the requests: nothing is saved or posted.
 /// - 1.5: the app's storage area: the `WriteStorage` request and the `StorageData` event (a
 ///   host hands it only to 1.5 bundles). An older host skips the request: nothing is kept.
-pub const ABI_VERSION_MINOR: u32 = 5;
+/// - 1.6: video: the `OpenVideo` and `ControlVideo` requests, the `VideoState`,
+///   `VideoPosition` and `VideoFailed` events (a host hands them only to 1.6 bundles). An older
+///   host skips the requests and never answers: the bundle sees no video open.
+pub const ABI_VERSION_MINOR: u32 = 6;
 /// The version a bundle exports from [`EXPORT_ABI_VERSION`]: `major << 16 | minor`.
 pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 

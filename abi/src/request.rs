@@ -80,6 +80,15 @@ pub enum RequestKind {
     /// the host keeps (on disk, across launches) and hands every later instance as a
     /// `StorageData` event. Not answered. ABI 1.5.
     WriteStorage = 8,
+    /// [`OpenVideoRequest`] + `url_len` UTF-8 bytes (padded to 4): open the video at the URL
+    /// in player `player`, paused at 0, replacing whatever video was open (hosts play one at
+    /// a time, under the display list's `VideoSurface`). Answered by `VideoState` (`Ready`,
+    /// with the duration) or `VideoFailed`. ABI 1.6.
+    OpenVideo = 9,
+    /// [`ControlVideoRequest`]: play, pause, seek, set the rate of or close the open video.
+    /// Answered by `VideoState` when the state changes; the position comes every frame with
+    /// `VideoPosition`. ABI 1.6.
+    ControlVideo = 10,
 }
 
 impl RequestKind {
@@ -94,6 +103,8 @@ impl RequestKind {
             6 => Self::SaveState,
             7 => Self::PostMessage,
             8 => Self::WriteStorage,
+            9 => Self::OpenVideo,
+            10 => Self::ControlVideo,
             _ => return None,
         })
     }
@@ -172,6 +183,63 @@ pub struct PostMessageRequest {
 pub struct WriteStorageRequest {
     /// Length of the storage area that follows, in bytes (≤ [`crate::MAX_STORAGE_BYTES`]).
     pub len: u32,
+}
+
+/// Payload of [`RequestKind::OpenVideo`] (ABI 1.6).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenVideoRequest {
+    /// The bundle's id for this video (non-zero); its events carry it.
+    pub player: u32,
+    /// Length of the UTF-8 URL that follows, in bytes (≤ [`MAX_URL_BYTES`]).
+    pub url_len: u32,
+}
+
+/// Payload of [`RequestKind::ControlVideo`] (ABI 1.6).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ControlVideoRequest {
+    /// The video, as opened.
+    pub player: u32,
+    /// A [`VideoOp`] value (anything else makes the record malformed).
+    pub op: u32,
+    /// The op's argument: the position in milliseconds for `Seek` (clamped to the video by
+    /// the host), the rate in thousandths for `SetRate` (1000 is normal speed, at most
+    /// [`MAX_VIDEO_RATE_MILLI`]; 0 is malformed), otherwise 0.
+    pub value: u32,
+}
+
+/// The fastest rate a bundle may ask for: 16× (ABI 1.6).
+pub const MAX_VIDEO_RATE_MILLI: u32 = 16_000;
+
+/// What a [`ControlVideoRequest`] does (ABI 1.6).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoOp {
+    /// Play from the position at the rate set (an ended video plays from the start).
+    Play = 0,
+    /// Pause, keeping the frame on screen.
+    Pause = 1,
+    /// Go to `value` milliseconds, keeping playing or paused.
+    Seek = 2,
+    /// Play at `value` thousandths of normal speed.
+    SetRate = 3,
+    /// Close the video; its surface shows nothing.
+    Close = 4,
+}
+
+impl VideoOp {
+    /// The op for a raw value, if known.
+    pub const fn from_u32(value: u32) -> Option<Self> {
+        Some(match value {
+            0 => Self::Play,
+            1 => Self::Pause,
+            2 => Self::Seek,
+            3 => Self::SetRate,
+            4 => Self::Close,
+            _ => return None,
+        })
+    }
 }
 
 /// The HTTP method of a fetch (ABI 1.3).
@@ -268,6 +336,22 @@ pub enum Request<'a> {
     WriteStorage {
         /// The bundle's encoding of everything it stores; at most [`crate::MAX_STORAGE_BYTES`].
         data: &'a [u8],
+    },
+    /// Open the video at `url` as `player` (ABI 1.6).
+    OpenVideo {
+        /// The bundle's id for it.
+        player: u32,
+        /// Where: resolved like a fetch URL. Valid UTF-8, at most [`MAX_URL_BYTES`] bytes.
+        url: &'a str,
+    },
+    /// Play, pause, seek, set the rate of or close video `player` (ABI 1.6).
+    ControlVideo {
+        /// The video.
+        player: u32,
+        /// What to do.
+        op: VideoOp,
+        /// Milliseconds for `Seek`, thousandths for `SetRate` (1..=[`MAX_VIDEO_RATE_MILLI`]).
+        value: u32,
     },
     /// A kind this reader does not know; hosts skip it.
     Unknown(u16),
@@ -413,6 +497,26 @@ fn decode_request(bytes: &[u8], offset: usize, index: u32) -> Result<(Request<'_
                 "storage runs past the record",
             )?,
         },
+        Some(RequestKind::OpenVideo) => {
+            let player = field(0)?;
+            let url_len = field(1)?;
+            if url_len > MAX_URL_BYTES {
+                return Err(bad("URL longer than 2048 bytes"));
+            }
+            let url_bytes =
+                payload.get(8..8 + url_len as usize).ok_or_else(|| bad("URL runs past the record"))?;
+            let url = core::str::from_utf8(url_bytes).map_err(|_| bad("URL is not UTF-8"))?;
+            Request::OpenVideo { player, url }
+        }
+        Some(RequestKind::ControlVideo) => {
+            let player = field(0)?;
+            let op = VideoOp::from_u32(field(1)?).ok_or_else(|| bad("unknown video op"))?;
+            let value = field(2)?;
+            if op == VideoOp::SetRate && !(1..=MAX_VIDEO_RATE_MILLI).contains(&value) {
+                return Err(bad("video rate not within 1..=16000 thousandths"));
+            }
+            Request::ControlVideo { player, op, value }
+        }
         None => Request::Unknown(kind),
     };
     Ok((request, end))
@@ -525,6 +629,31 @@ impl RequestWriter {
         self.length_prefixed(RequestKind::WriteStorage, data, crate::MAX_STORAGE_BYTES)
     }
 
+    /// Appends an open-video request (ABI 1.6). Strict like [`Self::fetch`]: a URL longer
+    /// than [`MAX_URL_BYTES`] writes nothing and is an error.
+    pub fn open_video(&mut self, player: u32, url: &str) -> Result<(), FetchRequestError> {
+        if url.len() > MAX_URL_BYTES as usize {
+            return Err(FetchRequestError::UrlTooLong(url.len()));
+        }
+        let start = self.open(RequestKind::OpenVideo);
+        self.put_u32(player);
+        self.put_u32(url.len() as u32);
+        self.bytes.extend_from_slice(url.as_bytes());
+        self.close(start);
+        Ok(())
+    }
+
+    /// Appends a control-video request (ABI 1.6). A `SetRate` value is clamped to
+    /// 1..=[`MAX_VIDEO_RATE_MILLI`], so what is written is always well-formed.
+    pub fn control_video(&mut self, player: u32, op: VideoOp, value: u32) {
+        let value = if op == VideoOp::SetRate { value.clamp(1, MAX_VIDEO_RATE_MILLI) } else { value };
+        let start = self.open(RequestKind::ControlVideo);
+        self.put_u32(player);
+        self.put_u32(op as u32);
+        self.put_u32(value);
+        self.close(start);
+    }
+
     fn length_prefixed(
         &mut self,
         kind: RequestKind,
@@ -587,6 +716,65 @@ mod tests {
             [Request::LoadImage { handle: 7, url: "images/crest é.png" }, Request::UnloadImage { handle: 3 }]
         );
         assert_eq!(w.count(), 2);
+    }
+
+    #[test]
+    fn round_trips_video_requests() {
+        let mut w = RequestWriter::default();
+        w.open_video(4, "matches/x/video.webm").expect("short URL");
+        w.control_video(4, VideoOp::Seek, 993_500);
+        w.control_video(4, VideoOp::SetRate, 0);
+        w.control_video(4, VideoOp::SetRate, 99_000);
+        let got: Vec<_> = read_requests(w.bytes()).collect::<Result<_, _>>().expect("valid");
+        assert_eq!(
+            got,
+            [
+                Request::OpenVideo { player: 4, url: "matches/x/video.webm" },
+                Request::ControlVideo { player: 4, op: VideoOp::Seek, value: 993_500 },
+                Request::ControlVideo { player: 4, op: VideoOp::SetRate, value: 1 },
+                Request::ControlVideo { player: 4, op: VideoOp::SetRate, value: MAX_VIDEO_RATE_MILLI },
+            ]
+        );
+        let long = "v".repeat(MAX_URL_BYTES as usize + 1);
+        assert_eq!(w.open_video(5, &long), Err(FetchRequestError::UrlTooLong(long.len())));
+        assert_eq!(w.count(), 4, "a refused URL writes nothing");
+    }
+
+    #[test]
+    fn rejects_malformed_video_requests() {
+        let record = |kind: RequestKind, words: &[u32]| {
+            let mut bytes = Vec::new();
+            bytes.extend_from_slice(&(kind as u16).to_le_bytes());
+            bytes.extend_from_slice(&0u16.to_le_bytes());
+            bytes.extend_from_slice(&(8 + 4 * words.len() as u32).to_le_bytes());
+            for word in words {
+                bytes.extend_from_slice(&word.to_le_bytes());
+            }
+            bytes
+        };
+        fn first(bytes: &[u8]) -> Result<Request<'_>, RequestError> {
+            read_requests(bytes).next().expect("one record")
+        }
+        assert_eq!(
+            first(&record(RequestKind::ControlVideo, &[1, 9, 0])),
+            Err(bad_record(0, 0, "unknown video op"))
+        );
+        assert_eq!(
+            first(&record(RequestKind::ControlVideo, &[1, VideoOp::SetRate as u32, 0])),
+            Err(bad_record(0, 0, "video rate not within 1..=16000 thousandths"))
+        );
+        assert_eq!(
+            first(&record(RequestKind::ControlVideo, &[1, 0])),
+            Err(bad_record(0, 0, "payload too short"))
+        );
+        assert_eq!(
+            first(&record(RequestKind::OpenVideo, &[1, 64])),
+            Err(bad_record(0, 0, "URL runs past the record"))
+        );
+        assert_eq!(
+            first(&record(RequestKind::OpenVideo, &[1, MAX_URL_BYTES + 1])),
+            Err(bad_record(0, 0, "URL longer than 2048 bytes"))
+        );
     }
 
     #[test]

@@ -215,6 +215,7 @@ impl App {
         ui_events.extend(self.engine.begin_frame(time_us, events));
         self.context.focused.set(self.engine.focused());
         self.settle_fetches(events, payload);
+        crate::video::Videos::deliver(events);
         for (source, bytes) in messages {
             self.deliver_message(source, bytes);
         }
@@ -288,8 +289,27 @@ impl App {
         }
     }
 
-    /// Hands the frame's fetches and cancellations to the host.
+    /// Hands the frame's fetches and cancellations, bus messages, storage and video requests
+    /// to the host.
     fn send_requests(&mut self) {
+        let videos = std::mem::take(&mut self.context.videos.borrow_mut().outbox);
+        let mut refused = Vec::new();
+        for command in videos {
+            let mut writer = self.engine.request_writer();
+            match command {
+                crate::video::VideoCommand::Open { player, url } => {
+                    if writer.open_video(player, &url).is_err() {
+                        refused.push(player);
+                    }
+                }
+                crate::video::VideoCommand::Control { player, op, value } => {
+                    writer.control_video(player, op, value);
+                }
+            }
+        }
+        for player in refused {
+            crate::video::VideoPlayer::fail_player(player, crate::video::VideoError::BadUrl);
+        }
         let storage = self.context.storage.borrow_mut().take_changes();
         if let Some(json) = storage {
             // `storage::set` refused anything over the limit already.

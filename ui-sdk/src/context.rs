@@ -31,6 +31,8 @@ pub(crate) struct UiContext {
     pub router: RefCell<WeakRouter>,
     /// The storage area the host keeps (ABI 1.5).
     pub storage: RefCell<crate::storage::Storage>,
+    /// The app's video players and their requests (ABI 1.6).
+    pub videos: RefCell<crate::video::Videos>,
 }
 
 thread_local! {

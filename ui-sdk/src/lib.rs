@@ -33,6 +33,7 @@ pub mod router;
 pub mod storage;
 pub mod task;
 pub mod theme;
+pub mod video;
 pub mod view;
 
 pub use app::{App, AppError, AppState, AppStats};
@@ -56,6 +57,7 @@ pub use touchline_engine::{
     TextAlign, Transition,
 };
 pub use touchline_macros::{component, view};
+pub use video::{VideoError, VideoPlayer, VideoStatus, video_player};
 pub use view::{Children, ChildrenFn, IntoView, ToChildren, View};
 
 /// What page code usually needs.

@@ -26,6 +26,7 @@ pub mod serve;
 pub mod session;
 pub mod soak;
 pub mod storage;
+pub mod video;
 pub mod window;
 
 pub use bundle::{Bundle, BundleOptions, EngineKind};

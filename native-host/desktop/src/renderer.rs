@@ -21,9 +21,10 @@
 //! * `Image`: the decoded image held under the handle ([`crate::images`]), placed by its fit,
 //!   sampled bilinearly (snapped to whole pixels when it maps 1:1 onto the device); an unknown
 //!   handle draws nothing;
-//! * `VideoSurface`: until video plays, the video plane is opaque black: the rect is filled
-//!   with `#000000` exactly as a `Rect` of that fill (anti-aliased, through the current
-//!   transform, clip and opacity) — [`VIDEO_SURFACE_FILL`];
+//! * `VideoSurface`: the video plane: the rect is filled with `#000000` exactly as a `Rect` of
+//!   that fill (anti-aliased, through the current transform, clip and opacity) —
+//!   [`VIDEO_SURFACE_FILL`] — then the video's current picture, if any, is painted contained in
+//!   it like an `Image` with `Contain` fit ([`Renderer::render_with_video`]);
 //! * unknown opcodes are skipped.
 //!
 //! A malformed list is a [`RenderError`]; the previous frame stays the last good one.
@@ -52,7 +53,7 @@ pub const MAX_STACK_DEPTH: usize = 256;
 /// larger shadow is not drawn.
 pub const MAX_SHADOW_MASK_PIXELS: u64 = 4096 * 4096;
 
-/// What a `VideoSurface` command paints until video playback exists: opaque black.
+/// What a `VideoSurface` command paints under the video picture (and alone when none plays).
 pub const VIDEO_SURFACE_FILL: u32 = 0x0000_00ff;
 
 /// Why a display list could not be rendered.
@@ -126,6 +127,18 @@ pub struct Renderer {
     pages: HashMap<u32, AtlasPage>,
     images: ImageStore,
     spare_layers: Vec<Pixmap>,
+    /// The last drawn list, kept while it has a `VideoSurface`: replayed (without its atlas
+    /// commands) when the bundle flags a frame unchanged but the video picture moved on.
+    video_list: Option<Vec<u8>>,
+}
+
+/// The video picture a frame shows in its `VideoSurface` (ABI 1.6).
+#[derive(Clone, Copy, Debug)]
+pub struct VideoPicture<'a> {
+    /// The decoded frame (opaque RGBA).
+    pub pixmap: &'a Pixmap,
+    /// It differs from the picture the previous frame showed.
+    pub changed: bool,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -159,6 +172,7 @@ impl Renderer {
             pages: HashMap::new(),
             images: ImageStore::default(),
             spare_layers: Vec::new(),
+            video_list: None,
         })
     }
 
@@ -190,22 +204,50 @@ impl Renderer {
     /// Renders one display list. On success its pixels become [`Self::pixmap`]; on error the
     /// previous frame is kept (atlas changes made by the failed list stay).
     pub fn render(&mut self, list: &[u8]) -> Result<RenderStats, RenderError> {
+        self.render_with_video(list, None)
+    }
+
+    /// Renders one display list with `video` in its `VideoSurface`s. A list flagged unchanged
+    /// is drawn again from the last list that had a video surface when the picture changed, so
+    /// a still UI over a playing video shows every new picture.
+    pub fn render_with_video(
+        &mut self,
+        list: &[u8],
+        video: Option<VideoPicture<'_>>,
+    ) -> Result<RenderStats, RenderError> {
         let reader = DisplayListReader::new(list)?;
         let header = *reader.header();
         let unchanged = self.has_frame && u32::from(header.flags) & FRAME_FLAG_UNCHANGED != 0;
+        let picture = video.map(|video| video.pixmap);
 
         let mut back =
             std::mem::replace(&mut self.back, Pixmap::new(1, 1).ok_or(RenderError::BadViewport(1, 1))?);
-        let result = self.draw(&reader, &mut back, unchanged);
+        let mut replayed = false;
+        let mut result = self.draw(&reader, &mut back, unchanged, DrawMode::Full, picture);
+        if result.is_ok()
+            && unchanged
+            && video.is_some_and(|video| video.changed)
+            && let Some(kept) = self.video_list.take()
+        {
+            result = DisplayListReader::new(&kept)
+                .map_err(RenderError::from)
+                .and_then(|replay| self.draw(&replay, &mut back, false, DrawMode::SkipAtlas, picture));
+            replayed = result.is_ok();
+            self.video_list = Some(kept);
+        }
         match result {
-            Ok(()) => {
-                if unchanged {
+            Ok(outcome) => {
+                if unchanged && !replayed {
                     self.back = back;
                 } else {
                     self.back = std::mem::replace(&mut self.front, back);
                     self.has_frame = true;
                 }
-                Ok(RenderStats { commands: header.command_count, unchanged })
+                if !unchanged {
+                    // Keep the list only while it shows video: a copy per frame otherwise.
+                    self.video_list = outcome.video_surface.then(|| list.to_vec());
+                }
+                Ok(RenderStats { commands: header.command_count, unchanged: unchanged && !replayed })
             }
             Err(e) => {
                 self.back = back;
@@ -219,7 +261,9 @@ impl Renderer {
         reader: &DisplayListReader<'_>,
         target: &mut Pixmap,
         atlas_only: bool,
-    ) -> Result<(), RenderError> {
+        mode: DrawMode,
+        video: Option<&Pixmap>,
+    ) -> Result<DrawOutcome, RenderError> {
         if !atlas_only {
             target.fill(Color::BLACK);
         }
@@ -230,6 +274,9 @@ impl Renderer {
             transform: Transform::identity(),
             hidden: 0,
             atlas_only,
+            skip_atlas: mode == DrawMode::SkipAtlas,
+            video,
+            video_surface: false,
         };
         let mut result = Ok(());
         for (index, command) in reader.commands().enumerate() {
@@ -249,7 +296,7 @@ impl Renderer {
                 self.recycle(layer);
             }
         }
-        result
+        result.map(|()| DrawOutcome { video_surface: state.video_surface })
     }
 
     fn command(
@@ -260,6 +307,9 @@ impl Renderer {
         st: &mut DrawState,
     ) -> Result<(), RenderError> {
         match command {
+            // A replayed list's atlas commands were applied when it was first drawn; a page
+            // command again would clear glyphs uploaded since.
+            Command::AtlasPage(_) | Command::AtlasUpload(..) if st.skip_atlas => Ok(()),
             Command::AtlasPage(cmd) => self.atlas_page(index, &cmd),
             Command::AtlasUpload(cmd, pixels) => self.atlas_upload(index, &cmd, pixels),
             Command::Rect(cmd) => {
@@ -374,6 +424,7 @@ impl Renderer {
                 Ok(())
             }
             Command::VideoSurface(rect) => {
+                st.video_surface = true;
                 if st.drawing() {
                     let clip = st.clips.last().and_then(Option::as_ref);
                     let cmd = RectCmd {
@@ -383,7 +434,12 @@ impl Renderer {
                         border_width: 0.0,
                         corner_radius: 0.0,
                     };
-                    draw_rect(top_target(&mut st.groups, target), &cmd, st.transform, clip);
+                    let target = top_target(&mut st.groups, target);
+                    draw_rect(target, &cmd, st.transform, clip);
+                    if let Some(picture) = st.video {
+                        let cmd = ImageCmd { handle: 0, fit: ImageFit::Contain as u32, rect };
+                        draw_image(target, picture, &cmd, st.transform, clip);
+                    }
                 }
                 Ok(())
             }
@@ -477,7 +533,7 @@ impl Renderer {
     }
 }
 
-struct DrawState {
+struct DrawState<'v> {
     groups: Vec<Group>,
     /// `None` entries: a clip pushed while only atlas commands are applied.
     clips: Vec<Option<Mask>>,
@@ -485,9 +541,30 @@ struct DrawState {
     transform: Transform,
     hidden: u32,
     atlas_only: bool,
+    /// Replaying a list: its atlas commands were applied already.
+    skip_atlas: bool,
+    /// The picture `VideoSurface` commands paint.
+    video: Option<&'v Pixmap>,
+    /// The list has a `VideoSurface`.
+    video_surface: bool,
 }
 
-impl DrawState {
+/// How [`Renderer::draw`] treats atlas commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DrawMode {
+    /// Apply them: a list drawn for the first time.
+    Full,
+    /// Skip them: a list drawn again.
+    SkipAtlas,
+}
+
+/// What drawing a list found out.
+struct DrawOutcome {
+    /// It has a `VideoSurface`.
+    video_surface: bool,
+}
+
+impl DrawState<'_> {
     fn drawing(&self) -> bool {
         !self.atlas_only && self.hidden == 0
     }
@@ -1176,6 +1253,69 @@ mod tests {
             w.video_surface(&RectF { x: 10.5, y: 10.0, w: 10.0, h: 10.0 });
         }));
         assert!(close(px(&r, 10, 15), [128, 128, 128, 255], 2), "edge: {:?}", px(&r, 10, 15));
+    }
+
+    fn solid(width: u32, height: u32, [r, g, b]: [u8; 3]) -> Pixmap {
+        let mut pixmap = Pixmap::new(width, height).expect("pixmap");
+        pixmap.fill(Color::from_rgba8(r, g, b, 255));
+        pixmap
+    }
+
+    #[test]
+    fn video_pictures_are_contained_in_the_surface_under_the_ui() {
+        let green = solid(16, 9, [0, 200, 0]);
+        let bytes = list(|w| {
+            w.rect(&rect(0.0, 0.0, W as f32, H as f32, 0xffff_ffff));
+            // A square surface: the 16:9 picture is letterboxed, black bars above and below.
+            w.video_surface(&RectF { x: 0.0, y: 0.0, w: 32.0, h: 32.0 });
+            w.rect(&rect(0.0, 14.0, 2.0, 2.0, 0xff00_00ff));
+        });
+        let mut r = Renderer::new(W, H).expect("renderer");
+        let picture = VideoPicture { pixmap: &green, changed: true };
+        r.render_with_video(&bytes, Some(picture)).expect("renders");
+        assert_eq!(px(&r, 16, 16), [0, 200, 0, 255], "the picture fills the width");
+        assert_eq!(px(&r, 16, 2), [0, 0, 0, 255], "a bar above (32×18 centred: rows 7 to 25)");
+        assert_eq!(px(&r, 16, 29), [0, 0, 0, 255], "a bar below");
+        assert_eq!(px(&r, 40, 16), [255; 4], "outside the surface");
+        assert_eq!(px(&r, 1, 15), [255, 0, 0, 255], "the UI drawn after it is on top");
+    }
+
+    #[test]
+    fn an_unchanged_list_is_replayed_when_the_picture_changes() {
+        let (green, blue) = (solid(16, 9, [0, 200, 0]), solid(16, 9, [0, 0, 200]));
+        let bytes = list(|w| {
+            w.video_surface(&RectF { x: 0.0, y: 0.0, w: W as f32, h: 36.0 });
+            w.rect(&rect(0.0, 0.0, 4.0, 4.0, 0xff00_00ff));
+        });
+        let unchanged = {
+            let mut w = DisplayListWriter::new();
+            w.begin(W, H, FRAME_FLAG_UNCHANGED as u16);
+            w.finish().to_vec()
+        };
+        let mut r = Renderer::new(W, H).expect("renderer");
+        r.render_with_video(&bytes, Some(VideoPicture { pixmap: &green, changed: true })).expect("renders");
+        assert_eq!(px(&r, 32, 20), [0, 200, 0, 255]);
+
+        let stats = r
+            .render_with_video(&unchanged, Some(VideoPicture { pixmap: &blue, changed: false }))
+            .expect("renders");
+        assert!(stats.unchanged, "the same picture: nothing to draw");
+        assert_eq!(px(&r, 32, 20), [0, 200, 0, 255]);
+
+        let stats = r
+            .render_with_video(&unchanged, Some(VideoPicture { pixmap: &blue, changed: true }))
+            .expect("renders");
+        assert!(!stats.unchanged, "a new picture: the last list is drawn again");
+        assert_eq!(px(&r, 32, 20), [0, 0, 200, 255]);
+        assert_eq!(px(&r, 1, 1), [255, 0, 0, 255], "with the UI over it");
+
+        // A list without a surface is not kept: nothing to replay for it.
+        r.render_with_video(&list(|w| w.rect(&rect(0.0, 0.0, 4.0, 4.0, 0x00ff_00ff))), None)
+            .expect("renders");
+        let stats = r
+            .render_with_video(&unchanged, Some(VideoPicture { pixmap: &green, changed: true }))
+            .expect("renders");
+        assert!(stats.unchanged);
     }
 
     #[test]

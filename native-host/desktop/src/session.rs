@@ -40,7 +40,7 @@ use touchline_abi::{
 
 use crate::fetch::{self, Fetcher, Target};
 use crate::frame_source::FrameSource;
-use crate::renderer::Renderer;
+use crate::renderer::{Renderer, VideoPicture};
 use crate::{HostError, images, screenshot};
 
 /// The most events one frame can carry.
@@ -266,6 +266,8 @@ pub struct Session {
     next_report: u32,
     reports_sent: u64,
     reports_failed: u64,
+    /// The open video and its clock (ABI 1.6).
+    video: crate::video::Video,
 }
 
 /// What a host that knows where its bundle came from decides when it misbehaves: the
@@ -451,6 +453,7 @@ impl Session {
             next_report: 0,
             reports_sent: 0,
             reports_failed: 0,
+            video: crate::video::Video::default(),
         })
     }
 
@@ -557,6 +560,9 @@ impl Session {
         self.collect_fetches();
         self.input.clear();
         let speaks_1_4 = self.source.abi_version() >= (1, 4);
+        let speaks_1_6 = self.source.abi_version() >= (1, 6);
+        self.video.advance(time_us);
+        self.queue_video_events();
         // A starting instance's first frame: the storage area first, then any saved state.
         if std::mem::take(&mut self.storage_next)
             && self.source.abi_version() >= (1, 5)
@@ -608,6 +614,12 @@ impl Session {
                 self.input.push(answer.event);
             }
         }
+        if speaks_1_6
+            && self.input.events.len() < MAX_EVENTS_PER_FRAME
+            && let Some(position) = self.video.position_event()
+        {
+            self.input.push(position);
+        }
         let batch_len = self.input.events.len();
         let started = Instant::now();
         let list = match self.source.frame(time_us, &self.input.events, &self.input.payload) {
@@ -623,10 +635,12 @@ impl Session {
             std::fs::write(&path, list).map_err(|e| HostError::Output { path, message: e.to_string() })?;
         }
         let started = Instant::now();
-        let stats = self.renderer.render(list)?;
+        let picture = self.video.picture().map(|(pixmap, changed)| VideoPicture { pixmap, changed });
+        let stats = self.renderer.render_with_video(list, picture)?;
         let render_us = started.elapsed().as_micros() as u64;
         let bytes = list.len();
-        self.answer_requests(index);
+        self.answer_requests(index, time_us);
+        self.queue_video_events();
         self.run_legacy_js(time_us);
         let report = FrameReport {
             index,
@@ -705,6 +719,8 @@ impl Session {
         let restored = self.recovery.saved.is_some() && self.recovery.startup_traps < 2;
         self.recovery.restore_next = restored;
         self.storage_next = true;
+        // The new instance knows of no video: it opens its own again.
+        self.video.reset();
         self.recovery.frames_since_start = 0;
         println!(
             "recovered: frame {index:04}: {} ({}); restarted in {restart_ms:.1} ms{}{}",
@@ -749,7 +765,7 @@ impl Session {
 
     /// Carries out the requests of frame `index`: loads and frees images, queues the answers.
     /// A malformed record is reported on stderr and ends the reading; the frame stands.
-    fn answer_requests(&mut self, index: u64) {
+    fn answer_requests(&mut self, index: u64, time_us: u64) {
         let bytes = self.source.requests();
         if bytes.is_empty() {
             return;
@@ -803,9 +819,22 @@ impl Session {
                     }
                 }
                 Ok(Request::WriteStorage { data }) => self.storage.write(data),
+                Ok(Request::OpenVideo { player, url }) => {
+                    self.video.open(&self.options.assets, player, url, time_us);
+                }
+                Ok(Request::ControlVideo { player, op, value }) => {
+                    self.video.control(player, op, value, time_us)
+                }
                 Ok(Request::Unknown(_)) => {}
                 Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
             }
+        }
+    }
+
+    /// Queues the video's state changes and failures as answers, in order.
+    fn queue_video_events(&mut self) {
+        for event in self.video.take_events() {
+            self.answers.push_back(Answer::event(event));
         }
     }
 
@@ -874,6 +903,14 @@ impl Session {
         );
         if self.options.storage.is_some() {
             line.push_str(&format!(" storage_writes={}", self.storage.writes));
+        }
+        if self.video.opened + self.video.failed > 0 {
+            line.push_str(&format!(
+                " videos_opened={} videos_failed={} video_frames={}",
+                self.video.opened,
+                self.video.failed,
+                self.video.decoded()
+            ));
         }
         if let Some(js) = &self.js {
             let c = js.counters();

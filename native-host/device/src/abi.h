@@ -41,6 +41,8 @@ static_assert(sizeof(abi::UnloadImageRequest) == 4, "UnloadImageRequest layout")
 static_assert(sizeof(abi::AnnounceRequest) == 4, "AnnounceRequest layout");
 static_assert(sizeof(abi::FetchRequest) == 20, "FetchRequest layout");
 static_assert(sizeof(abi::CancelFetchRequest) == 4, "CancelFetchRequest layout");
+static_assert(sizeof(abi::OpenVideoRequest) == 8, "OpenVideoRequest layout");
+static_assert(sizeof(abi::ControlVideoRequest) == 12, "ControlVideoRequest layout");
 static_assert(offsetof(abi::DisplayListHeader, byte_len) == 20, "header layout");
 static_assert(offsetof(abi::GlyphQuad, u) == 8, "GlyphQuad layout");
 

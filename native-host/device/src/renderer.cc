@@ -238,6 +238,38 @@ void draw_image(cairo_t *cr, cairo_surface_t *image, const abi::ImageCmd &cmd) {
   cairo_restore(cr);
 }
 
+// A video frame contained in `rect` (scaled by min(w / iw, h / ih), centred, aspect kept with
+// its pixel aspect ratio; the bars are left as they are), sampled bilinearly, edges padded.
+void draw_video(cairo_t *cr, const VideoFrame &frame, const abi::RectF &rect) {
+  cairo_surface_t *image = frame.surface.get();
+  const int width = cairo_image_surface_get_width(image);
+  const int height = cairo_image_surface_get_height(image);
+  if (!finite(rect) || !(rect.w > 0) || !(rect.h > 0) || width <= 0 || height <= 0 ||
+      !(frame.pixel_aspect > 0) || !std::isfinite(frame.pixel_aspect)) {
+    return;
+  }
+  const double shown_w = width * frame.pixel_aspect;  // the picture's width in square pixels
+  const double scale = std::min(rect.w / shown_w, rect.h / static_cast<double>(height));
+  const double w = shown_w * scale;
+  const double h = height * scale;
+  const double x = rect.x + (rect.w - w) / 2;
+  const double y = rect.y + (rect.h - h) / 2;
+  cairo_matrix_t to_pattern;
+  cairo_matrix_init(&to_pattern, scale * frame.pixel_aspect, 0, 0, scale, x, y);
+  if (cairo_matrix_invert(&to_pattern) != CAIRO_STATUS_SUCCESS) return;
+  CairoPattern pattern(cairo_pattern_create_for_surface(image));
+  cairo_pattern_set_matrix(pattern.get(), &to_pattern);
+  cairo_pattern_set_extend(pattern.get(), CAIRO_EXTEND_PAD);
+  cairo_pattern_set_filter(pattern.get(), CAIRO_FILTER_BILINEAR);
+  if (cairo_pattern_status(pattern.get()) != CAIRO_STATUS_SUCCESS) return;
+  cairo_save(cr);
+  cairo_set_source(cr, pattern.get());
+  cairo_new_path(cr);
+  cairo_rectangle(cr, x, y, w, h);
+  cairo_fill(cr);
+  cairo_restore(cr);
+}
+
 // One entry of the push/pop stack.
 struct StackEntry {
   enum class Kind { Clip, Opacity, Transform } kind;
@@ -451,7 +483,8 @@ void Renderer::atlas_upload(const AtlasUpload &up, std::vector<std::string> &war
   cairo_surface_mark_dirty_rectangle(page, x, y, w, h);
 }
 
-void Renderer::render(const std::vector<Command> &commands, std::vector<std::string> &warnings) {
+void Renderer::render(const std::vector<Command> &commands, std::vector<std::string> &warnings,
+                      const VideoFrame *video) {
   CairoContext context(cairo_create(target_.get()));
   cairo_t *cr = context.get();
   cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
@@ -542,8 +575,10 @@ void Renderer::render(const std::vector<Command> &commands, std::vector<std::str
             // An unknown (or unloaded) handle draws nothing.
             if (cairo_surface_t *image = images_.get(cmd.handle)) draw_image(cr, image, cmd);
           } else if constexpr (std::is_same_v<T, VideoSurface>) {
-            // Until video plays, the video plane is opaque black: a Rect of that fill.
-            if (!state.hidden()) draw_rect(cr, abi::RectCmd{cmd.rect, kVideoSurfaceFill, 0, 0, 0});
+            // The video plane: opaque black (a Rect of that fill), then the picture, contained.
+            if (state.hidden()) return;
+            draw_rect(cr, abi::RectCmd{cmd.rect, kVideoSurfaceFill, 0, 0, 0});
+            if (video != nullptr) draw_video(cr, *video, cmd.rect);
           } else {
             // Unknown opcodes: skipped by rule.
           }

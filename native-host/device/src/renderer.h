@@ -13,12 +13,13 @@
 #include "display_list.h"
 #include "images.h"
 #include "result.h"
+#include "video.h"
 
 namespace touchline::host {
 
-// What a VideoSurface command paints until video playback exists: opaque black, drawn as a
-// Rect of that fill (anti-aliased, through the transform, clip and opacity), as the desktop
-// host does.
+// What a VideoSurface command paints first: opaque black, drawn as a Rect of that fill
+// (anti-aliased, through the transform, clip and opacity), as the desktop host does. The video's
+// frame (ABI 1.6), when there is one, is painted over it, contained.
 constexpr abi::Rgba kVideoSurfaceFill = 0x000000ffu;
 
 class Renderer {
@@ -33,10 +34,12 @@ class Renderer {
 
   static Result<Renderer> create(int width, int height);
 
-  // Draws one frame: clears to opaque black, then runs `commands` in order. Commands the
-  // renderer cannot honour (a missing page, a pop without a push, non-finite numbers, ...)
-  // are skipped and described in `warnings`; they never leave the renderer in a bad state.
-  void render(const std::vector<Command> &commands, std::vector<std::string> &warnings);
+  // Draws one frame: clears to opaque black, then runs `commands` in order; VideoSurface
+  // commands show `video` (ABI 1.6; none: black). Commands the renderer cannot honour (a
+  // missing page, a pop without a push, non-finite numbers, ...) are skipped and described in
+  // `warnings`; they never leave the renderer in a bad state.
+  void render(const std::vector<Command> &commands, std::vector<std::string> &warnings,
+              const VideoFrame *video = nullptr);
 
   // The frame, as a cairo ARGB32 image surface (premultiplied, native-endian).
   cairo_surface_t *surface() const { return target_.get(); }

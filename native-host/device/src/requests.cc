@@ -188,6 +188,32 @@ Status read_requests(const uint8_t *bytes, size_t len, std::vector<Request> &out
         out.emplace_back(WriteStorage{std::vector<uint8_t>(data, data + data_len)});
         break;
       }
+      // ABI 1.6. The checks run in the order of decode_request in abi/src/request.rs: a
+      // ControlVideo with an unknown op and no value is "unknown video op", not "too short".
+      case abi::RequestKind::OpenVideo: {
+        if (payload_len < sizeof(abi::OpenVideoRequest)) return bad_record(index, offset, "payload too short");
+        abi::OpenVideoRequest open;
+        std::memcpy(&open, payload, sizeof open);
+        if (open.url_len > abi::MAX_URL_BYTES) return bad_record(index, offset, "URL longer than 2048 bytes");
+        if (open.url_len > payload_len - sizeof open) return bad_record(index, offset, "URL runs past the record");
+        const uint8_t *url = payload + sizeof open;
+        if (!valid_utf8(url, open.url_len)) return bad_record(index, offset, "URL is not UTF-8");
+        out.emplace_back(OpenVideo{open.player, std::string(reinterpret_cast<const char *>(url), open.url_len)});
+        break;
+      }
+      case abi::RequestKind::ControlVideo: {
+        if (payload_len < 8) return bad_record(index, offset, "payload too short");
+        const uint32_t player = word(payload);
+        const uint32_t op = word(payload + 4);
+        if (op > static_cast<uint32_t>(abi::VideoOp::Close)) return bad_record(index, offset, "unknown video op");
+        if (payload_len < sizeof(abi::ControlVideoRequest)) return bad_record(index, offset, "payload too short");
+        const uint32_t value = word(payload + 8);
+        if (op == static_cast<uint32_t>(abi::VideoOp::SetRate) && (value < 1 || value > abi::MAX_VIDEO_RATE_MILLI)) {
+          return bad_record(index, offset, "video rate not within 1..=16000 thousandths");
+        }
+        out.emplace_back(ControlVideo{player, static_cast<abi::VideoOp>(op), value});
+        break;
+      }
       default:
         out.emplace_back(UnknownRequest{head.kind});
         break;

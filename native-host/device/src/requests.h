@@ -1,5 +1,6 @@
 // Request records (ABI 1.1; Announce 1.2; Fetch and CancelFetch 1.3; SaveState and
-// PostMessage 1.4): what a bundle asks of its host in a frame, handed
+// PostMessage 1.4; WriteStorage 1.5; OpenVideo and ControlVideo 1.6): what a bundle asks of
+// its host in a frame, handed
 // over through `touchline_requests`. The reader validates every bound with the same rules
 // (and the same error messages) as read_requests in abi/src/request.rs.
 #pragma once
@@ -64,13 +65,28 @@ struct WriteStorage {
   std::vector<uint8_t> data;  // at most MAX_STORAGE_BYTES
 };
 
+// Open the video at `url` as `player`, closing the one open first (ABI 1.6); answered with
+// VideoState Ready or VideoFailed.
+struct OpenVideo {
+  uint32_t player;
+  std::string url;  // valid UTF-8, at most MAX_URL_BYTES; resolved like a fetch URL
+};
+
+// Play, pause, seek, set the rate of or close the open video (ABI 1.6); answered with a
+// VideoState when its state changes.
+struct ControlVideo {
+  uint32_t player;
+  abi::VideoOp op;
+  uint32_t value;  // milliseconds for Seek; thousandths (1..=MAX_VIDEO_RATE_MILLI) for SetRate
+};
+
 // A kind this reader does not know; skipped.
 struct UnknownRequest {
   uint16_t kind;
 };
 
 using Request = std::variant<LoadImage, UnloadImage, Announce, Fetch, CancelFetch, SaveState, PostMessage,
-                             WriteStorage, UnknownRequest>;
+                             WriteStorage, OpenVideo, ControlVideo, UnknownRequest>;
 
 // Decodes `len` bytes of records into `out` (cleared first). Stops at the first malformed
 // record: the records before it are in `out`, and the error says what is wrong.

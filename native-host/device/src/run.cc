@@ -25,6 +25,7 @@
 #include "png.h"
 #include "renderer.h"
 #include "requests.h"
+#include "video_session.h"
 #include "window.h"
 
 namespace touchline::host {
@@ -184,6 +185,12 @@ struct Answer {
   }
 };
 
+bool is_video_event(const abi::Event &event) {
+  return event.kind == static_cast<uint32_t>(abi::EventKind::VideoState) ||
+         event.kind == static_cast<uint32_t>(abi::EventKind::VideoPosition) ||
+         event.kind == static_cast<uint32_t>(abi::EventKind::VideoFailed);
+}
+
 // The `fetch:` line of an answer: `fetch: URL -> 200 (17 bytes)` or
 // `fetch: URL -> failed: timeout`, what the desktop host prints.
 std::string fetch_line(const std::string &url, const FetchOutcome &outcome) {
@@ -213,6 +220,8 @@ std::string first_line(const std::string &text) { return text.substr(0, text.fin
 // "spoken": one `announce: TEXT` line on stdout each, not answered. Fetches (ABI 1.3) of
 // files are answered at once, network ones when `collect` finds them finished. ABI 1.4: the
 // latest SaveState is kept (for a restarted instance), PostMessages go on the bus to JS.
+// ABI 1.6: OpenVideo and ControlVideo go to the video session (from 1.6 bundles only; an older
+// one's are skipped, as a 1.5 host skips them), its answers join the queue.
 struct RequestHandler {
   const std::string &assets;
   Renderer &renderer;
@@ -227,9 +236,13 @@ struct RequestHandler {
   std::optional<std::vector<uint8_t>> saved_state;  // the latest SaveState
   uint64_t state_saves = 0;
   AppStorage storage;  // ABI 1.5: the app's storage area
+  VideoSession video;  // ABI 1.6: the bundle's one video
+  bool video_abi = false;  // the bundle exports 1.6 or later: video requests and events
+  std::vector<abi::Event> video_events;
 
   RequestHandler(const std::string &assets_root, Renderer &target, bool quiet_run, std::string storage_path)
-      : assets(assets_root), renderer(target), quiet(quiet_run), storage(std::move(storage_path)) {}
+      : assets(assets_root), renderer(target), quiet(quiet_run), storage(std::move(storage_path)),
+        video(assets_root) {}
 
   void handle(uint64_t frame, const std::vector<uint8_t> &bytes) {
     if (bytes.empty()) return;
@@ -258,12 +271,40 @@ struct RequestHandler {
           std::fprintf(stderr, "warning: frame %04" PRIu64 ": the bundle posted a malformed bus message: %s\n",
                        frame, printable(first_chars(post->text, 80)).c_str());
         }
+      } else if (const auto *open = std::get_if<OpenVideo>(&request)) {
+        if (!video_abi) continue;
+        if (auto failure = video.open(*open, video_events)) {
+          std::fprintf(stderr, "warning: frame %04" PRIu64 ": video %u (%s): %s: %s\n", frame, open->player,
+                       printable(open->url).c_str(), video_error_name(failure->error),
+                       printable(failure->message).c_str());
+        }
+        queue_video_events();
+      } else if (const auto *control = std::get_if<ControlVideo>(&request)) {
+        if (!video_abi) continue;
+        video.control(*control, video_events);
+        queue_video_events();
       }
     }
     if (!read) {
       std::fprintf(stderr, "error: bundle made a malformed request in frame %" PRIu64 ": %s\n",
                    frame, read.error().message.c_str());
     }
+  }
+
+  // At the start of a frame: the video's clock moves on; its Ended or VideoFailed joins the
+  // answers.
+  void start_video_frame(uint64_t frame, int64_t time_us) {
+    if (auto failure = video.start_frame(time_us, video_events)) {
+      std::fprintf(stderr, "warning: frame %04" PRIu64 ": video %u: %s: %s\n", frame,
+                   video_events.empty() ? 0u : video_events.back().a, video_error_name(failure->error),
+                   printable(failure->message).c_str());
+    }
+    queue_video_events();
+  }
+
+  void queue_video_events() {
+    for (const abi::Event &event : video_events) answers.push_back(Answer{event, {}, {}});
+    video_events.clear();
   }
 
   void load(uint64_t frame, const LoadImage &request) {
@@ -347,6 +388,10 @@ struct RequestHandler {
   void deliver(HostInput &input, size_t max_events) {
     while (!answers.empty() && input.events.size() < max_events) {
       Answer &answer = answers.front();
+      if (!video_abi && is_video_event(answer.event)) {
+        answers.pop_front();  // a video opened by a bundle that since made way for an older one
+        continue;
+      }
       if (input.payload.size() + padded_len(answer.body.size()) > abi::MAX_INPUT_PAYLOAD_BYTES) break;
       if (!answer.line.empty()) {
         std::printf("%s\n", answer.line.c_str());
@@ -389,6 +434,13 @@ Result<std::unique_ptr<Bundle>> start_picked(Delivery &delivery, LoadOptions loa
     if (loaded) return std::move(loaded.value());
     picked = delivery.start_failed(current, loaded.error().message);
   }
+}
+
+bool has_video_surface(const std::vector<Command> &commands) {
+  for (const auto &c : commands) {
+    if (std::holds_alternative<VideoSurface>(c)) return true;
+  }
+  return false;
 }
 
 bool touches_atlas(const std::vector<Command> &commands) {
@@ -572,6 +624,13 @@ int run(const Options &options, Clock::time_point launched) {
   bool window_open = true;
   constexpr uint32_t kAbi14 = 1u << 16 | 4u;
   constexpr uint32_t kAbi15 = 1u << 16 | 5u;
+  constexpr uint32_t kAbi16 = 1u << 16 | 6u;
+  // Video (ABI 1.6): the list last drawn, when it has a VideoSurface (its bytes: the bundle's
+  // memory changes), to draw again under an unchanged frame when the picture changes; and the
+  // serial of the picture on screen (0: none).
+  std::vector<uint8_t> video_list;
+  std::vector<Command> replayed;
+  uint64_t picture_on_screen = 0;
 
   // After a trap in frame `i` (its `error:` line printed): restarts the bundle — or, delivered
   // and demoted, starts the last good one — and reports the frame as stale. False: give up.
@@ -613,6 +672,7 @@ int run(const Options &options, Clock::time_point launched) {
     recovery.restore_next = restored;
     storage_next = true;
     recovery.frames_since_start = 0;
+    request_handler.video.forget();  // the new instance never opened it
     const std::string message = first_line(trap.message);
     std::printf("recovered: frame %04" PRIu64 ": %s (%s); restarted in %.1f ms%s%s\n", i, trap_kind_name(kind),
                 message.c_str(), restart_ms, bundle->started_from_snapshot() ? " from the start-up snapshot" : "",
@@ -632,6 +692,16 @@ int run(const Options &options, Clock::time_point launched) {
   for (uint64_t i = 0; i < frame_limit; ++i) {
     input.clear();
     const bool speaks_1_4 = bundle->abi_version() >= kAbi14;
+    request_handler.video_abi = bundle->abi_version() >= kAbi16;
+    const int64_t time_us =
+        live ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - loop_start)
+                   .count()
+             : static_cast<int64_t>(i * 1000000 / 60);
+    // The video's clock moves on at the start of the frame; its VideoPosition will be the
+    // frame's last event, so the others leave it a place.
+    request_handler.start_video_frame(i, time_us);
+    const bool video_position = request_handler.video_abi && request_handler.video.is_open();
+    const size_t event_limit = max_events - (video_position ? 1 : 0);
     // An instance's first frame: the storage area first (bounded when read and when written).
     if (std::exchange(storage_next, false) && bundle->abi_version() >= kAbi15 && request_handler.storage.data()) {
       const auto &data = *request_handler.storage.data();
@@ -659,7 +729,7 @@ int run(const Options &options, Clock::time_point launched) {
     if (window) {
       window_open = window->poll(live ? &input.events : nullptr);
       if (!window_open) break;
-      if (input.events.size() > max_events) input.events.resize(max_events);
+      if (input.events.size() > event_limit) input.events.resize(event_limit);
     }
     // Faults a test asked for go on the bus, then the bus's messages (1.4 bundles only), then
     // answers to earlier requests, in the order they were known: network fetches that
@@ -667,13 +737,10 @@ int run(const Options &options, Clock::time_point launched) {
     for (const InjectedFault &fault : options.faults) {
       if (fault.due(i)) bus.queue_for_bundle(BusSource::Host, fault_message(fault.fault));
     }
-    if (speaks_1_4) request_handler.deliver_bus(input, max_events);
+    if (speaks_1_4) request_handler.deliver_bus(input, event_limit);
     request_handler.collect();
-    request_handler.deliver(input, max_events);
-    const int64_t time_us =
-        live ? std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - loop_start)
-                   .count()
-             : static_cast<int64_t>(i * 1000000 / 60);
+    request_handler.deliver(input, event_limit);
+    if (video_position) input.push(*request_handler.video.position_event());
 
     FrameView view;
     FrameError frame_error;
@@ -726,13 +793,42 @@ int run(const Options &options, Clock::time_point launched) {
 
     const bool unchanged = (view.flags & abi::FRAME_FLAG_UNCHANGED) != 0 && have_frame &&
                            !touches_atlas(commands);
+    // The video's picture at the position (decoded only when a surface shows it).
+    const std::vector<Command> *to_draw = nullptr;
+    const VideoFrame *picture = nullptr;
     if (!unchanged) {
+      to_draw = &commands;
+      if (has_video_surface(commands)) {
+        video_list.assign(view.list, view.list + view.len);
+        picture = request_handler.video.picture();
+      } else {
+        video_list.clear();
+      }
+    } else if (!video_list.empty()) {
+      // An unchanged frame over a video whose picture changed: the last list again, without
+      // its atlas commands (an AtlasPage would clear a page its glyphs use).
+      picture = request_handler.video.picture();
+      if ((picture != nullptr ? picture->serial : 0) != picture_on_screen) {
+        auto last = DisplayListReader::open(video_list.data(), video_list.size());
+        if (last && last.value().decode(replayed)) {
+          replayed.erase(std::remove_if(replayed.begin(), replayed.end(),
+                                        [](const Command &c) {
+                                          return std::holds_alternative<abi::AtlasPageCmd>(c) ||
+                                                 std::holds_alternative<AtlasUpload>(c);
+                                        }),
+                         replayed.end());
+          to_draw = &replayed;
+        }
+      }
+    }
+    if (to_draw != nullptr) {
       const auto render_start = Clock::now();
       warnings.clear();
-      renderer.render(commands, warnings);
+      renderer.render(*to_draw, warnings, picture);
       render_us.push_back(
           std::chrono::duration<double, std::micro>(Clock::now() - render_start).count());
       warning_log.report(i, warnings);
+      picture_on_screen = picture != nullptr ? picture->serial : 0;
       if (window) window->present(renderer.surface());
     } else if (live) {
       window->present(nullptr);  // nothing new, but keep the display's pace
@@ -820,6 +916,11 @@ int run(const Options &options, Clock::time_point launched) {
   tail += recovery_fields;
   if (request_handler.storage.kept_on_disk()) {
     tail += " storage_writes=" + std::to_string(request_handler.storage.writes());
+  }
+  if (bundle && bundle->abi_version() >= kAbi16) {
+    const VideoSession &video = request_handler.video;
+    tail += " videos_opened=" + std::to_string(video.opened()) + " videos_failed=" + std::to_string(video.failed()) +
+            " video_frames=" + std::to_string(video.frames_decoded());
   }
   if (bundle && report_module) tail += std::string(" module=") + module_source_name(bundle->module_source());
   if (delivery) tail += std::string(" bundle_source=") + bundle_source_name(delivered.source);

@@ -1,7 +1,7 @@
 // One run of a bundle: load it, drive frames (scripted or live), answer its requests (images
 // are loaded between frames, and the answers go out with the next frame's events), carry the
-// bus (ABI 1.4), recover from traps (--recover), print per-frame lines and the summary, write
-// the screenshot. Returns the process exit code.
+// bus (ABI 1.4), play its video on the frame clock (ABI 1.6), recover from traps (--recover),
+// print per-frame lines and the summary, write the screenshot. Returns the process exit code.
 #pragma once
 
 #include <chrono>

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -44,6 +45,9 @@
 #include "renderer.h"
 #include "requests.h"
 #include "run.h"
+#include "test_video.h"
+#include "video.h"
+#include "video_session.h"
 
 using namespace touchline::host;
 
@@ -1853,6 +1857,418 @@ void bundle_startup_snapshots() {
   std::filesystem::remove_all(dir);
 }
 
+// ---- video (ABI 1.6) ----
+
+// An OpenVideo record: player, url_len as given, then `url`, padded to 4.
+std::vector<uint8_t> open_video_record(uint32_t player, uint32_t url_len, const std::string &url) {
+  const uint32_t total = static_cast<uint32_t>((16 + url.size() + 3) / 4 * 4);
+  std::vector<uint8_t> out(total, 0);
+  const uint16_t kind = static_cast<uint16_t>(abi::RequestKind::OpenVideo);
+  std::memcpy(out.data(), &kind, 2);
+  std::memcpy(out.data() + 4, &total, 4);
+  std::memcpy(out.data() + 8, &player, 4);
+  std::memcpy(out.data() + 12, &url_len, 4);
+  if (!url.empty()) std::memcpy(out.data() + 16, url.data(), url.size());
+  return out;
+}
+
+// A ControlVideo record holding `words` (player, op, value; fewer for short records).
+std::vector<uint8_t> control_video_record(const std::vector<uint32_t> &words) {
+  const uint32_t total = static_cast<uint32_t>(8 + 4 * words.size());
+  std::vector<uint8_t> out(total, 0);
+  const uint16_t kind = static_cast<uint16_t>(abi::RequestKind::ControlVideo);
+  std::memcpy(out.data(), &kind, 2);
+  std::memcpy(out.data() + 4, &total, 4);
+  if (!words.empty()) std::memcpy(out.data() + 8, words.data(), 4 * words.size());
+  return out;
+}
+
+void requests_video_round_trip() {
+  const auto op = [](abi::VideoOp o) { return static_cast<uint32_t>(o); };
+  const std::string url = "matches/x/video.webm";
+  const std::string longest(abi::MAX_URL_BYTES, 'v');
+  auto bytes = concat(open_video_record(4, static_cast<uint32_t>(url.size()), url),
+                      control_video_record({4, op(abi::VideoOp::Seek), 993500}));
+  bytes = concat(bytes, control_video_record({4, op(abi::VideoOp::SetRate), 1}));
+  bytes = concat(bytes, control_video_record({4, op(abi::VideoOp::SetRate), abi::MAX_VIDEO_RATE_MILLI}));
+  bytes = concat(bytes, control_video_record({5, op(abi::VideoOp::Close), 0}));
+  bytes = concat(bytes, open_video_record(6, abi::MAX_URL_BYTES, longest));
+  std::vector<Request> out;
+  CHECK(read_requests(bytes.data(), bytes.size(), out).ok());
+  CHECK(out.size() == 6);
+  if (out.size() != 6) return;
+  const auto *open = std::get_if<OpenVideo>(&out[0]);
+  CHECK(open && open->player == 4 && open->url == url);
+  const auto *seek = std::get_if<ControlVideo>(&out[1]);
+  CHECK(seek && seek->player == 4 && seek->op == abi::VideoOp::Seek && seek->value == 993500);
+  const auto *slowest = std::get_if<ControlVideo>(&out[2]);
+  CHECK(slowest && slowest->op == abi::VideoOp::SetRate && slowest->value == 1);
+  const auto *fastest = std::get_if<ControlVideo>(&out[3]);
+  CHECK(fastest && fastest->value == 16000);
+  const auto *close = std::get_if<ControlVideo>(&out[4]);
+  CHECK(close && close->player == 5 && close->op == abi::VideoOp::Close);
+  const auto *longest_open = std::get_if<OpenVideo>(&out[5]);
+  CHECK(longest_open && longest_open->url == longest);
+}
+
+void requests_reject_malformed_video() {
+  const auto bad = [](const std::vector<uint8_t> &record, const std::string &reason) {
+    CHECK_EQ_STR(requests_error(record), "request 0 at byte 0 is malformed: " + reason);
+  };
+  const auto op = [](abi::VideoOp o) { return static_cast<uint32_t>(o); };
+  // OpenVideo, in the order decode_request checks.
+  bad(control_video_record({}), "payload too short");
+  auto short_open = open_video_record(1, 0, "");
+  short_open.resize(12);
+  const uint32_t twelve = 12;
+  std::memcpy(short_open.data() + 4, &twelve, 4);
+  bad(short_open, "payload too short");
+  bad(open_video_record(1, abi::MAX_URL_BYTES + 1, ""), "URL longer than 2048 bytes");
+  bad(open_video_record(1, 0xffffffffu, "a.webm"), "URL longer than 2048 bytes");
+  bad(open_video_record(1, 64, "a.webm"), "URL runs past the record");
+  bad(open_video_record(1, 9, "a.webm"), "URL runs past the record");  // 8 bytes of room
+  bad(open_video_record(1, 3, "\xff" "ab"), "URL is not UTF-8");
+  bad(open_video_record(1, 2, "a\xc3"), "URL is not UTF-8");
+  // ControlVideo: the op is judged before the value is missed.
+  bad(control_video_record({1}), "payload too short");
+  bad(control_video_record({1, 9}), "unknown video op");
+  bad(control_video_record({1, 5, 0}), "unknown video op");
+  bad(control_video_record({1, 0xffffffffu, 0}), "unknown video op");
+  bad(control_video_record({1, op(abi::VideoOp::Play)}), "payload too short");
+  bad(control_video_record({1, op(abi::VideoOp::SetRate), 0}), "video rate not within 1..=16000 thousandths");
+  bad(control_video_record({1, op(abi::VideoOp::SetRate), 16001}), "video rate not within 1..=16000 thousandths");
+  // A rate of 0 is only malformed for SetRate; padding after the fields is fine.
+  CHECK_EQ_STR(requests_error(control_video_record({1, op(abi::VideoOp::Play), 0, 0})), "(no error)");
+  // The records before a bad one stand.
+  const auto two = concat(control_video_record({1, op(abi::VideoOp::Pause), 0}), control_video_record({1, 7, 0}));
+  std::vector<Request> out;
+  CHECK_EQ_STR(requests_error(two), "request 1 at byte 20 is malformed: unknown video op");
+  CHECK(!read_requests(two.data(), two.size(), out).ok() && out.size() == 1);
+}
+
+// A VideoFrame of `w` x `h` pixels: the left half `left`, the right half `right` (0xRRGGBB).
+VideoFrame two_tone_frame(int w, int h, uint32_t left, uint32_t right, double pixel_aspect = 1) {
+  VideoFrame frame;
+  frame.serial = 1;
+  frame.pixel_aspect = pixel_aspect;
+  frame.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
+  cairo_surface_flush(frame.surface.get());
+  for (int y = 0; y < h; ++y) {
+    auto *row = reinterpret_cast<uint32_t *>(cairo_image_surface_get_data(frame.surface.get()) +
+                                             y * cairo_image_surface_get_stride(frame.surface.get()));
+    for (int x = 0; x < w; ++x) row[x] = 0xff000000u | (x < w / 2 ? left : right);
+  }
+  cairo_surface_mark_dirty(frame.surface.get());
+  return frame;
+}
+
+void render_video_frame_contained() {
+  const auto white = rect(0, 0, 64, 48, 0xffffffff);
+  const auto draw = [&](const std::vector<uint8_t> &list, const VideoFrame *frame) {
+    Renderer r = std::move(Renderer::create(64, 48).value());
+    auto commands = decode(list);
+    CHECK(commands.ok());
+    std::vector<std::string> warnings;
+    if (commands) r.render(commands.value(), warnings, frame);
+    CHECK(warnings.empty());
+    return r;
+  };
+  // 4x2 (2:1) in a 64x48 surface: 64x32, centred, black bars above and below.
+  const VideoFrame wide = two_tone_frame(4, 2, 0xff0000, 0x0000ff);
+  const auto full = ListBuilder().cmd(abi::Opcode::Rect, white).cmd(abi::Opcode::VideoSurface, abi::RectF{0, 0, 64, 48})
+                        .cmd(abi::Opcode::Rect, rect(30, 22, 4, 4, 0x00ff00ff))  // drawn after: on top
+                        .finish();
+  auto r = draw(full, &wide);
+  CHECK_PIXEL(r, 8, 24, 0xff0000);
+  CHECK_PIXEL(r, 56, 24, 0x0000ff);
+  CHECK_PIXEL(r, 32, 2, 0x000000);   // the bar above
+  CHECK_PIXEL(r, 32, 45, 0x000000);  // the bar below
+  CHECK_PIXEL(r, 8, 9, 0xff0000);    // the picture's first row
+  CHECK_PIXEL(r, 8, 7, 0x000000);
+  CHECK_PIXEL(r, 31, 23, 0x00ff00);
+  // Without a frame the surface is black, as before 1.6.
+  auto none = draw(full, nullptr);
+  CHECK_PIXEL(none, 8, 24, 0x000000);
+  // 2x2 pixels twice as wide as tall: the same 2:1 picture.
+  const VideoFrame anamorphic = two_tone_frame(2, 2, 0xff0000, 0x0000ff, 2.0);
+  auto a = draw(full, &anamorphic);
+  CHECK_PIXEL(a, 8, 24, 0xff0000);
+  CHECK_PIXEL(a, 56, 24, 0x0000ff);
+  CHECK_PIXEL(a, 32, 2, 0x000000);
+  // A tall picture in a wide surface: bars left and right; through a transform, a clip and
+  // half opacity over white.
+  const VideoFrame tall = two_tone_frame(2, 4, 0xff0000, 0x0000ff);
+  auto t = draw(ListBuilder()
+                    .cmd(abi::Opcode::Rect, white)
+                    .cmd(abi::Opcode::PushTransform, abi::TransformCmd{{1, 0, 0, 1, 8, 4}})
+                    .cmd(abi::Opcode::PushClip, abi::ClipCmd{{0, 0, 48, 20}, 0})
+                    .cmd(abi::Opcode::PushOpacity, abi::OpacityCmd{0.5f})
+                    .cmd(abi::Opcode::VideoSurface, abi::RectF{0, 0, 48, 40})  // picture 20x40 at x 14..34
+                    .pop(abi::Opcode::PopOpacity)
+                    .pop(abi::Opcode::PopClip)
+                    .pop(abi::Opcode::PopTransform)
+                    .finish(),
+                &tall);
+  CHECK(near(pixel(t, 8 + 16, 4 + 10), 0xff8080, 2));  // red at half opacity over white
+  CHECK(near(pixel(t, 8 + 30, 4 + 10), 0x8080ff, 2));
+  CHECK(near(pixel(t, 8 + 5, 4 + 10), 0x808080, 2));   // the bar: black at half opacity
+  CHECK_PIXEL(t, 8 + 16, 4 + 30, 0xffffff);             // clipped away
+  // A hidden surface shows nothing.
+  auto hidden = draw(ListBuilder()
+                         .cmd(abi::Opcode::Rect, white)
+                         .cmd(abi::Opcode::PushOpacity, abi::OpacityCmd{0})
+                         .cmd(abi::Opcode::VideoSurface, abi::RectF{0, 0, 64, 48})
+                         .pop(abi::Opcode::PopOpacity)
+                         .finish(),
+                     &wide);
+  CHECK_PIXEL(hidden, 8, 24, 0xffffff);
+}
+
+// A fresh directory for one video test (they may run at once).
+std::filesystem::path video_test_dir(const std::string &name) {
+  const auto dir = std::filesystem::current_path() / ("video-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// The picture's centre pixel as 0xRRGGBB.
+uint32_t centre_of(const VideoFrame &frame) {
+  cairo_surface_t *s = frame.surface.get();
+  uint32_t argb;
+  std::memcpy(&argb,
+              cairo_image_surface_get_data(s) + cairo_image_surface_get_height(s) / 2 * cairo_image_surface_get_stride(s) +
+                  cairo_image_surface_get_width(s) / 2 * 4,
+              4);
+  return argb & 0xffffff;
+}
+
+// The picture at `position_ms` has (about) the colour of that second of the test video, and is
+// the frame of that time (10 frames a second).
+bool shows_second(VideoPlayer &player, int64_t position_ms) {
+  const VideoFrame *frame = player.frame_at(position_ms);
+  const uint32_t want = touchline::test::kTestVideoColors[std::min<int64_t>(position_ms / 1000, 3)];
+  const bool ok = frame != nullptr && near(centre_of(*frame), want, 24) && frame->pts_ms <= position_ms &&
+                  position_ms - frame->pts_ms < 100;
+  if (!ok) {
+    std::fprintf(stderr, "at %lld ms: %s %06x (pts %lld), expected %06x\n", static_cast<long long>(position_ms),
+                 frame ? "frame" : "no frame", frame ? centre_of(*frame) : 0,
+                 static_cast<long long>(frame ? frame->pts_ms : -1), want);
+  }
+  return ok;
+}
+
+void video_urls_resolve() {
+  const auto dir = video_test_dir("urls");
+  std::ofstream((dir / "v.webm").string()) << "x";
+  std::filesystem::create_directories(dir / "sub");
+  const auto error = [&](const std::string &url) {
+    auto r = resolve_video_url(dir.string(), url);
+    return r ? std::string("(resolved)") : std::string(video_error_name(r.error().error));
+  };
+  auto file = resolve_video_url(dir.string(), "v.webm");
+  CHECK(file.ok() && file.value().rfind("file:///", 0) == 0 && file.value().find("/v.webm") != std::string::npos);
+  auto absolute = resolve_video_url("elsewhere", "file://" + (dir / "v.webm").string());
+  CHECK(absolute.ok() && absolute.value() == file.value());
+  auto http = resolve_video_url(dir.string(), "HTTP://example.com/m.webm?x=1");
+  CHECK(http.ok() && http.value() == "HTTP://example.com/m.webm?x=1");
+  for (const char *bad : {"", "/etc/passwd", "../v.webm", "sub/../../v.webm", "ftp://example.com/v.webm",
+                          "data:video/webm,x", "file://host/v.webm", "http://", "https:///v.webm", "http://a b/v"}) {
+    CHECK_EQ_STR(error(bad), "bad URL");
+  }
+  CHECK_EQ_STR(error("missing.webm"), "not found");
+  CHECK_EQ_STR(error("sub"), "not found");  // a directory
+  CHECK_EQ_STR(error("file://" + (dir / "missing.webm").string()), "not found");
+  std::filesystem::remove_all(dir);
+}
+
+void video_player_decodes_and_seeks() {
+  const auto dir = video_test_dir("player");
+  const auto written = touchline::test::write_test_video((dir / "colors.webm").string());
+  CHECK(written.ok());
+  if (!written) {
+    std::fprintf(stderr, "%s\n", written.error().message.c_str());
+    return;
+  }
+  auto uri = resolve_video_url(dir.string(), "colors.webm");
+  CHECK(uri.ok());
+  auto opened = VideoPlayer::open(uri.value());
+  CHECK(opened.ok());
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.error().message.c_str());
+    return;
+  }
+  VideoPlayer player = std::move(opened.value());
+  CHECK(std::abs(player.duration_ms() - 4000) <= 100);
+  // The first frame, then forward by frame steps (decoding on), into the next second.
+  CHECK(shows_second(player, 0));
+  for (int64_t at = 16; at <= 1200; at += 16) CHECK(shows_second(player, at));
+  const uint64_t stepped = player.frames_decoded();
+  CHECK(stepped >= 12 && stepped <= 16);  // frames 0..1200 ms and one ahead: no seek redecoded any
+  // The same position again decodes nothing.
+  const VideoFrame *same = player.frame_at(1200);
+  const uint64_t serial = same != nullptr ? same->serial : 0;
+  CHECK(player.frame_at(1200) == same && same != nullptr && same->serial == serial);
+  CHECK(player.frames_decoded() == stepped);
+  // Far ahead (a seek), back (a seek), and the last frame.
+  CHECK(shows_second(player, 2500));
+  CHECK(shows_second(player, 500));
+  CHECK(shows_second(player, 3999));
+  CHECK(shows_second(player, 4000));  // at the end: the last frame stays
+  CHECK(shows_second(player, 1999));
+  // A new picture, a new serial.
+  const VideoFrame *later = player.frame_at(2100);
+  CHECK(later != nullptr && later->serial > serial);
+  CHECK(!player.take_failure().has_value());
+  // Moved: the player goes on in its new place.
+  VideoPlayer moved = std::move(player);
+  CHECK(shows_second(moved, 3100));
+  std::filesystem::remove_all(dir);
+}
+
+void video_player_refuses_what_it_cannot_play() {
+  const auto dir = video_test_dir("refused");
+  std::ofstream((dir / "not-a-video.webm").string()) << "This is text, not a video.\n";
+  std::ofstream((dir / "empty.webm").string()).flush();
+  const auto fails_with = [&](const std::string &uri, abi::VideoError want) {
+    auto opened = VideoPlayer::open(uri);
+    const bool ok = !opened.ok() && opened.error().error == want && !opened.error().message.empty();
+    if (!ok) {
+      std::fprintf(stderr, "%s: %s (%s), expected %s\n", uri.c_str(),
+                   opened ? "opened" : video_error_name(opened.error().error),
+                   opened ? "" : opened.error().message.c_str(), video_error_name(want));
+    }
+    return ok;
+  };
+  const auto file_uri = [&](const std::string &name) { return "file://" + (dir / name).string(); };
+  CHECK(fails_with(file_uri("missing.webm"), abi::VideoError::NotFound));
+  CHECK(fails_with(file_uri("not-a-video.webm"), abi::VideoError::Decode));
+  CHECK(fails_with(file_uri("empty.webm"), abi::VideoError::Decode));
+  {
+    TestServer server(4);
+    CHECK(fails_with(server.url("/no-such-video.webm"), abi::VideoError::NotFound));
+  }
+  CHECK(fails_with(refused_url(), abi::VideoError::Network));
+  std::filesystem::remove_all(dir);
+}
+
+// Events as (kind, a, b, c) tuples, to compare in one go.
+std::vector<std::array<int64_t, 4>> tuples(std::vector<abi::Event> &events) {
+  std::vector<std::array<int64_t, 4>> out;
+  for (const auto &e : events) out.push_back({e.kind, e.a, e.b, e.c});
+  events.clear();
+  return out;
+}
+
+void video_session_events_and_clock() {
+  const auto dir = video_test_dir("session");
+  CHECK(touchline::test::write_test_video((dir / "colors.webm").string()).ok());
+  using S = abi::VideoState;
+  constexpr int64_t kState = static_cast<int64_t>(abi::EventKind::VideoState);
+  constexpr int64_t kPosition = static_cast<int64_t>(abi::EventKind::VideoPosition);
+  constexpr int64_t kFailed = static_cast<int64_t>(abi::EventKind::VideoFailed);
+  const auto st = [](S s) { return static_cast<int64_t>(s); };
+  const auto op = [](uint32_t player, abi::VideoOp o, uint32_t value = 0) { return ControlVideo{player, o, value}; };
+  using Events = std::vector<std::array<int64_t, 4>>;
+  const auto position = [](VideoSession &s) {
+    auto e = s.position_event();
+    return e ? std::array<int64_t, 4>{e->kind, e->a, e->b, e->c} : std::array<int64_t, 4>{0, 0, 0, 0};
+  };
+
+  VideoSession session(dir.string());
+  std::vector<abi::Event> events;
+  int64_t t = 0;
+  const auto frame = [&](int64_t step_us) {
+    t += step_us;
+    CHECK(!session.start_frame(t, events).has_value());
+  };
+  frame(0);
+  CHECK(!session.is_open() && !session.position_event() && session.picture() == nullptr);
+  CHECK(!session.open(OpenVideo{7, "colors.webm"}, events).has_value());
+  const Events opened = tuples(events);
+  CHECK(opened.size() == 1);
+  const int64_t duration = opened.empty() ? 0 : opened[0][3];
+  CHECK(std::abs(duration - 4000) <= 100);
+  CHECK((opened == Events{{kState, 7, st(S::Ready), duration}}));
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, 0, 0}));
+  // Another player's controls are ignored; Play answers Playing.
+  session.control(op(8, abi::VideoOp::Play), events);
+  session.control(op(8, abi::VideoOp::Close), events);
+  CHECK(tuples(events).empty() && session.is_open());
+  session.control(op(7, abi::VideoOp::Play), events);
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Playing), duration}}));
+  session.control(op(7, abi::VideoOp::Play), events);  // no change, no event
+  CHECK(tuples(events).empty());
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, 0, 1000}));
+  // The clock: the time since the frame before, times the rate.
+  frame(16667);
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, 16, 1000}));
+  session.control(op(7, abi::VideoOp::SetRate, 2000), events);
+  frame(100000);
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, 216, 2000}));
+  CHECK(tuples(events).empty());
+  const VideoFrame *red = session.picture();
+  CHECK(red != nullptr && near(centre_of(*red), 0xff0000, 24));
+  session.control(op(7, abi::VideoOp::Pause), events);
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Paused), duration}}));
+  frame(500000);
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, 216, 0}));
+  session.control(op(7, abi::VideoOp::Pause), events);
+  CHECK(tuples(events).empty());
+  // A seek is no state change; playing on from it reaches the end: Ended, at the duration.
+  session.control(op(7, abi::VideoOp::Seek, static_cast<uint32_t>(duration - 100)), events);
+  CHECK(tuples(events).empty());
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, duration - 100, 0}));
+  const VideoFrame *white = session.picture();
+  CHECK(white != nullptr && near(centre_of(*white), 0xffffff, 24));
+  session.control(op(7, abi::VideoOp::Play), events);
+  CHECK(tuples(events).size() == 1);
+  frame(40000);  // 80 ms at 2x
+  CHECK(tuples(events).empty());
+  frame(40000);
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Ended), duration}}));
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, duration, 0}));
+  // Play after the end starts again from 0.
+  session.control(op(7, abi::VideoOp::Play), events);
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Playing), duration}}));
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, 0, 2000}));
+  // Seeking to (or past) the end ends it; back from there it is paused.
+  session.control(op(7, abi::VideoOp::Seek, 99999999), events);
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Ended), duration}}));
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 7, duration, 0}));
+  session.control(op(7, abi::VideoOp::Seek, 2500), events);
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Paused), duration}}));
+  const VideoFrame *blue = session.picture();
+  CHECK(blue != nullptr && near(centre_of(*blue), 0x0000ff, 24));
+  // Another OpenVideo closes this one first.
+  CHECK(!session.open(OpenVideo{9, "colors.webm"}, events).has_value());
+  CHECK((tuples(events) == Events{{kState, 7, st(S::Closed), duration}, {kState, 9, st(S::Ready), duration}}));
+  CHECK((position(session) == std::array<int64_t, 4>{kPosition, 9, 0, 0}));
+  session.control(op(7, abi::VideoOp::Play), events);  // the old id: ignored
+  CHECK(tuples(events).empty());
+  // One that fails: the open one is closed all the same.
+  auto failure = session.open(OpenVideo{10, "missing.webm"}, events);
+  CHECK(failure.has_value() && failure->error == abi::VideoError::NotFound);
+  CHECK((tuples(events) ==
+         Events{{kState, 9, st(S::Closed), duration}, {kFailed, 10, static_cast<int64_t>(abi::VideoError::NotFound), 0}}));
+  CHECK(!session.is_open() && !session.position_event() && session.picture() == nullptr);
+  CHECK(session.open(OpenVideo{11, "../colors.webm"}, events).has_value());
+  CHECK((tuples(events) == Events{{kFailed, 11, static_cast<int64_t>(abi::VideoError::BadUrl), 0}}));
+  // Close answers Closed; forget() closes without a word.
+  CHECK(!session.open(OpenVideo{12, "colors.webm"}, events).has_value());
+  tuples(events);
+  session.control(op(12, abi::VideoOp::Close), events);
+  CHECK((tuples(events) == Events{{kState, 12, st(S::Closed), duration}}));
+  CHECK(!session.open(OpenVideo{13, "colors.webm"}, events).has_value());
+  tuples(events);
+  session.forget();
+  CHECK(!session.is_open());
+  frame(16667);
+  CHECK(tuples(events).empty());
+  CHECK(session.opened() == 4 && session.failed() == 2 && session.frames_decoded() >= 3);
+  std::filesystem::remove_all(dir);
+}
+
 const std::map<std::string, std::function<void()>> &tests() {
   static const std::map<std::string, std::function<void()>> kTests = {
       {"reader_decodes_every_command", reader_decodes_every_command},
@@ -1893,6 +2309,13 @@ const std::map<std::string, std::function<void()>> &tests() {
       {"bundle_traps_restarts_and_limits", bundle_traps_restarts_and_limits},
       {"bundle_precompiled_modules", bundle_precompiled_modules},
       {"bundle_startup_snapshots", bundle_startup_snapshots},
+      {"requests_video_round_trip", requests_video_round_trip},
+      {"requests_reject_malformed_video", requests_reject_malformed_video},
+      {"render_video_frame_contained", render_video_frame_contained},
+      {"video_urls_resolve", video_urls_resolve},
+      {"video_player_decodes_and_seeks", video_player_decodes_and_seeks},
+      {"video_player_refuses_what_it_cannot_play", video_player_refuses_what_it_cannot_play},
+      {"video_session_events_and_clock", video_session_events_and_clock},
   };
   return kTests;
 }
