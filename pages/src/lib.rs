@@ -3,6 +3,8 @@
 //! Pages are components: `view!` markup over signals, reading the app theme. Nothing here
 //! names the ECS.
 
+pub mod data;
+pub mod home;
 pub mod profiles;
 pub mod theme;
 

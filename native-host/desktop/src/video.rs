@@ -284,7 +284,9 @@ struct OpenVideo {
     player: u32,
     decoder: Decoder,
     state: VideoState,
-    position_ms: f64,
+    /// Whole microseconds, advanced as the device host does, so both report the same
+    /// positions for the same frames.
+    position_us: u64,
     rate_milli: u32,
     /// The frame time the clock last advanced to (or the frame that asked for play/seek).
     clock_us: u64,
@@ -318,7 +320,7 @@ impl Video {
                     player,
                     decoder,
                     state: VideoState::Ready,
-                    position_ms: 0.0,
+                    position_us: 0,
                     rate_milli: 1000,
                     clock_us: time_us,
                 });
@@ -334,12 +336,12 @@ impl Video {
     /// A `ControlVideo` request in the frame at `time_us`; ignored unless `player` is open.
     pub fn control(&mut self, player: u32, op: VideoOp, value: u32, time_us: u64) {
         let Some(video) = self.open.as_mut().filter(|video| video.player == player) else { return };
-        let duration = video.decoder.duration_ms() as f64;
+        let duration_us = video.decoder.duration_ms() * 1000;
         let mut state = video.state;
         match op {
             VideoOp::Play => {
                 if video.state == VideoState::Ended {
-                    video.position_ms = 0.0;
+                    video.position_us = 0;
                 }
                 state = VideoState::Playing;
                 video.clock_us = time_us;
@@ -348,9 +350,9 @@ impl Video {
             VideoOp::Pause if video.state == VideoState::Playing => state = VideoState::Paused,
             VideoOp::Pause => {}
             VideoOp::Seek => {
-                video.position_ms = f64::from(value).min(duration);
+                video.position_us = (u64::from(value) * 1000).min(duration_us);
                 video.clock_us = time_us;
-                if video.position_ms >= duration {
+                if video.position_us >= duration_us {
                     state = VideoState::Ended;
                 } else if video.state == VideoState::Ended {
                     state = VideoState::Paused;
@@ -364,7 +366,7 @@ impl Video {
         }
         if state != video.state {
             video.state = state;
-            self.events.push(Event::video_state(player, state, duration as u32));
+            self.events.push(Event::video_state(player, state, (duration_us / 1000) as u32));
         }
     }
 
@@ -376,12 +378,16 @@ impl Video {
         if video.state != VideoState::Playing {
             return;
         }
-        let duration = video.decoder.duration_ms() as f64;
-        video.position_ms += elapsed_us as f64 / 1000.0 * f64::from(video.rate_milli) / 1000.0;
-        if video.position_ms >= duration {
-            video.position_ms = duration;
+        let duration_us = video.decoder.duration_ms() * 1000;
+        video.position_us += elapsed_us * u64::from(video.rate_milli) / 1000;
+        if video.position_us >= duration_us {
+            video.position_us = duration_us;
             video.state = VideoState::Ended;
-            self.events.push(Event::video_state(video.player, VideoState::Ended, duration as u32));
+            self.events.push(Event::video_state(
+                video.player,
+                VideoState::Ended,
+                (duration_us / 1000) as u32,
+            ));
         }
     }
 
@@ -394,14 +400,14 @@ impl Video {
     pub fn position_event(&self) -> Option<Event> {
         let video = self.open.as_ref()?;
         let rate = if video.state == VideoState::Playing { video.rate_milli } else { 0 };
-        Some(Event::video_position(video.player, video.position_ms as u32, rate))
+        Some(Event::video_position(video.player, (video.position_us / 1000) as u32, rate))
     }
 
     /// The picture at the open video's position, and whether it changed. A decoder that fails
     /// closes its video with a `VideoFailed`.
     pub fn picture(&mut self) -> Option<(&Pixmap, bool)> {
         let video = self.open.as_mut()?;
-        match video.decoder.advance_to(video.position_ms as u64) {
+        match video.decoder.advance_to(video.position_us / 1000) {
             Ok(changed) => {
                 let video = self.open.as_ref()?;
                 video.decoder.current().map(|pixmap| (pixmap, changed))

@@ -9,6 +9,7 @@ use touchline_catalog::{
 };
 
 use crate::DataError;
+use crate::picture::{Painter, write_png};
 use crate::source::{MatchSource, TeamSource};
 
 /// A save this soon after a shot is that shot's save: one highlight, "Saved by …".
@@ -243,6 +244,30 @@ pub fn write(site: &Site, sources: &[MatchSource], out: &Path) -> Result<Vec<Pat
         }
     }
     Ok(written)
+}
+
+/// Paints every picture the catalog refers to, `width × height`, as PNG under `out`.
+pub fn write_pictures(
+    site: &Site,
+    sources: &[MatchSource],
+    out: &Path,
+    painter: &mut Painter,
+    (width, height): (u32, u32),
+) -> Result<(), DataError> {
+    for job in &site.pictures {
+        let path = out.join(&job.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| DataError::io(parent, source))?;
+        }
+        let source = sources
+            .get(job.source)
+            .ok_or_else(|| DataError::invalid(&path, format!("no match {} for this picture", job.source)))?;
+        let picture = painter
+            .picture(source, job.video_s, width, height)
+            .ok_or_else(|| DataError::invalid(&path, format!("cannot paint a {width}x{height} picture")))?;
+        write_png(&picture, &path)?;
+    }
+    Ok(())
 }
 
 /// Pretty JSON for the catalog's types, behind one object-safe trait so [`write`] can take

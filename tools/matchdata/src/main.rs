@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use touchline_matchdata::picture::{Fonts, Painter, write_png};
+use touchline_matchdata::picture::{Fonts, Painter};
 use touchline_matchdata::source::MatchSource;
 use touchline_matchdata::video::{self, VideoSettings};
 use touchline_matchdata::{DataError, catalog, source};
@@ -107,20 +107,7 @@ fn build(args: &BuildArgs) -> Result<(), DataError> {
     let started = Instant::now();
     let mut painter = Painter::new(Fonts::load(&fonts_dir)?);
     let (width, height) = args.picture_size;
-    for job in &site.pictures {
-        let source = &sources[job.source];
-        let path = args.out.join(&job.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| DataError::Io { path: parent.into(), source: error })?;
-        }
-        let picture =
-            painter.picture(source, job.video_s, width, height).ok_or_else(|| DataError::Invalid {
-                path: path.clone(),
-                message: format!("cannot paint a {width}x{height} picture"),
-            })?;
-        write_png(&picture, &path)?;
-    }
+    catalog::write_pictures(&site, &sources, &args.out, &mut painter, args.picture_size)?;
     println!("pictures: {} at {width}x{height} ({} ms)", site.pictures.len(), started.elapsed().as_millis());
 
     if args.video == VideoChoice::Full {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use touchline_catalog::{Catalog, EventKind, MatchDetails, Score};
+use touchline_matchdata::picture::{Fonts, Painter};
 use touchline_matchdata::{DataError, catalog, source};
 
 fn data_dir() -> PathBuf {
@@ -168,4 +169,42 @@ fn tracking_covers_both_halves_in_video_time() {
     let ball = at_goal.ball.expect("the camera saw the ball");
     assert!(ball.at.x < -50.0, "{ball:?}");
     assert!(at_goal.people.iter().any(|person| person.number == Some(9)), "Lewandowski (9) is tracked");
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).expect("readable dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).expect("under dir").to_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The examples and page tests run over `assets/examples/catalog`, a copy of the catalog. It
+/// must be what the tool writes today: regenerate it with
+/// `cargo run -p touchline-matchdata -- build --out assets/examples/catalog`.
+#[test]
+fn the_example_catalog_is_what_the_tool_writes() {
+    let sources = source::load_all(&data_dir(), true).expect("loads");
+    let site = catalog::build(&sources);
+    let out = tempfile::tempdir().expect("temp dir");
+    catalog::write(&site, &sources, out.path()).expect("writes");
+    let mut painter = Painter::new(Fonts::load(&Fonts::default_dir()).expect("fonts"));
+    catalog::write_pictures(&site, &sources, out.path(), &mut painter, (480, 270)).expect("pictures");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples/catalog");
+    let written = files(out.path());
+    assert_eq!(files(&fixture), written, "the same files");
+    for file in &written {
+        let same = std::fs::read(fixture.join(file)).ok() == std::fs::read(out.path().join(file)).ok();
+        assert!(same, "{} differs from what the tool writes", file.display());
+    }
 }

@@ -1,0 +1,223 @@
+//! Home: what to watch, from the match catalog. Three rails: the latest matches, the top
+//! moments (every goal, across matches) and the teams; down and up keep the position across
+//! rails. The catalog is fetched when the page opens: a spinner meanwhile, an error with Retry
+//! when it fails.
+
+use std::rc::Rc;
+
+use touchline_catalog::{Catalog, TeamSummary};
+use touchline_ui::components::{Deferred, DeferredProps, Image, ImageProps, Rail, RailProps};
+use touchline_ui::prelude::*;
+use touchline_ui::{Route, Router, use_theme};
+
+use crate::data::{CatalogSource, kit_color, use_catalog};
+
+/// A match tile's picture (16:9) and the tile.
+const MATCH_PICTURE: (f32, f32) = (528.0, 297.0);
+const MATCH_TILE: (f32, f32) = (528.0, 419.0);
+/// A moment tile's picture and the tile.
+const MOMENT_PICTURE: (f32, f32) = (384.0, 216.0);
+const MOMENT_TILE: (f32, f32) = (384.0, 338.0);
+/// A team tile.
+const TEAM_TILE: (f32, f32) = (320.0, 120.0);
+
+/// The page: the header, then the rails once the catalog is in.
+pub fn home_page() -> View {
+    let t = use_theme().get_untracked();
+    let source = use_catalog();
+    let router = use_context::<Router>();
+    let content = source.clone();
+    view! {
+        <column width={Length::Percent(1.0)} height={Length::Percent(1.0)} padding_x={t.spacing.xl}
+                padding_y={t.spacing.lg} gap={t.spacing.lg} background={t.colors.background}
+                overflow=Overflow::Scroll reveal_padding={t.spacing.xl}>
+            <row gap={t.spacing.md} align=Align::End>
+                <text size={t.type_scale.title} bold color={t.colors.text}>"Touchline"</text>
+                <text size={t.type_scale.body} color={t.colors.text_muted}>"Football, replayed"</text>
+            </row>
+            <Deferred load={move || source.clone().catalog()}
+                      view={move |catalog: Catalog| home_rails(Rc::new(catalog), content.clone(), router.clone())} />
+        </column>
+    }
+}
+
+/// A team and how many matches of it the catalog has.
+#[derive(Clone, Debug, PartialEq)]
+struct TeamEntry {
+    team: TeamSummary,
+    matches: usize,
+}
+
+/// Every team of the catalog, in the order their first match appears (latest first).
+fn teams_of(catalog: &Catalog) -> Vec<TeamEntry> {
+    let mut teams: Vec<TeamEntry> = Vec::new();
+    for team in catalog.matches.iter().flat_map(|summary| [&summary.home, &summary.away]) {
+        match teams.iter_mut().find(|entry| entry.team.code == team.code) {
+            Some(entry) => entry.matches += 1,
+            None => teams.push(TeamEntry { team: team.clone(), matches: 1 }),
+        }
+    }
+    teams
+}
+
+/// The rails of a loaded catalog.
+fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, router: Option<Router>) -> View {
+    let t = use_theme().get_untracked();
+    let navigate: Rc<dyn Fn(Route)> = Rc::new(move |route: Route| {
+        if let Some(router) = &router {
+            // A page the app does not have is the router's to report; focus stays.
+            let _ = router.push(route);
+        }
+    });
+    let latest = {
+        let (tiles, picked, source, navigate) =
+            (catalog.clone(), catalog.clone(), source.clone(), navigate.clone());
+        view! {
+            <Rail count={catalog.matches.len()} item_width={MATCH_TILE.0} item_height={MATCH_TILE.1}
+                  label="Latest matches"
+                  on_select={move |i: usize| navigate(Route::with("match", picked.matches[i].id.clone()))}
+                  view={move |item: Memo<usize>| match_tile(tiles.clone(), item, source.clone())} />
+        }
+    };
+    let moments = {
+        let (tiles, picked, navigate) = (catalog.clone(), catalog.clone(), navigate.clone());
+        view! {
+            <Rail count={catalog.top_moments.len()} item_width={MOMENT_TILE.0} item_height={MOMENT_TILE.1}
+                  label="Top moments"
+                  on_select={move |i: usize| {
+                      let moment = &picked.top_moments[i];
+                      navigate(Route::with("moment", format!("{}/{}", moment.match_id, moment.highlight_id)));
+                  }}
+                  view={move |item: Memo<usize>| moment_tile(tiles.clone(), item, source.clone())} />
+        }
+    };
+    let teams = Rc::new(teams_of(&catalog));
+    let by_team = {
+        let (tiles, picked) = (teams.clone(), teams.clone());
+        view! {
+            <Rail count={teams.len()} item_width={TEAM_TILE.0} item_height={TEAM_TILE.1} label="By team"
+                  on_select={move |i: usize| navigate(Route::with("team", picked[i].team.code.clone()))}
+                  view={move |item: Memo<usize>| team_tile(tiles.clone(), item)} />
+        }
+    };
+    view! {
+        <column gap={t.spacing.md}>
+            {section("Latest matches", latest)}
+            {section("Top moments", moments)}
+            {section("By team", by_team)}
+        </column>
+    }
+}
+
+/// A rail under its heading.
+fn section(title: &'static str, rail: View) -> View {
+    let t = use_theme().get_untracked();
+    view! {
+        <column gap={t.spacing.xs}>
+            <text size={t.type_scale.heading} bold color={t.colors.text}>{title}</text>
+            {rail}
+        </column>
+    }
+}
+
+/// A match: its picture, the teams and score, the competition and date.
+fn match_tile(catalog: Rc<Catalog>, item: Memo<usize>, source: CatalogSource) -> View {
+    let t = use_theme().get_untracked();
+    let summary = move || catalog.matches[item.get()].clone();
+    let picture = summary.clone();
+    let (score, when) = (summary.clone(), summary);
+    view! {
+        <column width={Length::Percent(1.0)} height={Length::Percent(1.0)}>
+            {move || {
+                let summary = picture();
+                view! { <Image src={source.url(&summary.thumbnail)} width={MATCH_PICTURE.0} height={MATCH_PICTURE.1} radius=0.0 /> }
+            }}
+            <column padding_x={t.spacing.sm} padding_y={t.spacing.sm} gap={t.spacing.xs}>
+                <text size={t.type_scale.body} bold color={t.colors.text} max_lines=1>{move || {
+                    let s = score();
+                    format!("{} {} {}", s.home.short_name, s.score, s.away.short_name)
+                }}</text>
+                <text size={t.type_scale.caption} color={t.colors.text_muted} max_lines=1>{move || {
+                    let s = when();
+                    format!("{} · {}", s.date, s.competition)
+                }}</text>
+            </column>
+        </column>
+    }
+}
+
+/// A goal: its picture, the scorer and minute, the score after it.
+fn moment_tile(catalog: Rc<Catalog>, item: Memo<usize>, source: CatalogSource) -> View {
+    let t = use_theme().get_untracked();
+    let moment = move || catalog.top_moments[item.get()].clone();
+    let (picture, title, subtitle) = (moment.clone(), moment.clone(), moment);
+    view! {
+        <column width={Length::Percent(1.0)} height={Length::Percent(1.0)}>
+            {move || {
+                let moment = picture();
+                view! { <Image src={source.url(&moment.thumbnail)} width={MOMENT_PICTURE.0} height={MOMENT_PICTURE.1} radius=0.0 /> }
+            }}
+            <column padding_x={t.spacing.sm} padding_y={t.spacing.sm} gap={t.spacing.xs}>
+                <text size={t.type_scale.body} bold color={t.colors.text} max_lines=1>{move || title().title}</text>
+                <text size={t.type_scale.caption} color={t.colors.text_muted} max_lines=1>{move || subtitle().subtitle}</text>
+            </column>
+        </column>
+    }
+}
+
+/// A team: its colour, name and how many matches.
+fn team_tile(teams: Rc<Vec<TeamEntry>>, item: Memo<usize>) -> View {
+    let t = use_theme().get_untracked();
+    let entry = move || teams[item.get()].clone();
+    let (colour, name, count) = (entry.clone(), entry.clone(), entry);
+    view! {
+        <row width={Length::Percent(1.0)} height={Length::Percent(1.0)} gap={t.spacing.md} align=Align::Center
+             padding_x={t.spacing.md}>
+            <r#box width=12 height=72 radius=6
+                   background={move || kit_color(&colour().team.color).unwrap_or(t.colors.accent)} />
+            <column gap={t.spacing.xs}>
+                <text size={t.type_scale.heading} bold color={t.colors.text} max_lines=1>{move || name().team.short_name}</text>
+                <text size={t.type_scale.caption} color={t.colors.text_muted}>{move || match count().matches {
+                    1 => String::from("1 match"),
+                    n => format!("{n} matches"),
+                }}</text>
+            </column>
+        </row>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teams_are_listed_once_with_their_match_count() {
+        let team = |code: &str| TeamSummary {
+            name: code.into(),
+            short_name: code.into(),
+            code: code.into(),
+            color: "#ffffff".into(),
+        };
+        let summary = |home: &str, away: &str| touchline_catalog::MatchSummary {
+            id: format!("{home}-{away}"),
+            competition: String::new(),
+            date: String::new(),
+            venue: String::new(),
+            home: team(home),
+            away: team(away),
+            score: Default::default(),
+            duration_s: 0.0,
+            details: String::new(),
+            video: String::new(),
+            thumbnail: String::new(),
+        };
+        let catalog = Catalog {
+            version: 1,
+            matches: vec![summary("FRA", "HRV"), summary("BEL", "FRA")],
+            top_moments: Vec::new(),
+            credits: Vec::new(),
+        };
+        let teams: Vec<_> = teams_of(&catalog).into_iter().map(|e| (e.team.code, e.matches)).collect();
+        assert_eq!(teams, [("FRA".into(), 2), ("HRV".into(), 1), ("BEL".into(), 1)]);
+    }
+}

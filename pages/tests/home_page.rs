@@ -1,0 +1,167 @@
+//! The Home page, run natively over the fixture catalog (`assets/examples/catalog`), with this
+//! test as the host: it answers the page's fetches from the files and its image loads. The
+//! rails show the real matches and goals, focus moves across them, OK opens a match, and a
+//! catalog that cannot be fetched shows an error with Retry that works.
+
+use std::path::{Path, PathBuf};
+
+use touchline_abi::{Event, HostInput, Key, Request, read_requests};
+use touchline_pages::{data, home, theme};
+use touchline_ui::prelude::*;
+use touchline_ui::{App, Route, Router, provide_theme};
+
+const FRAME: u64 = 16_667;
+
+fn assets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets")
+}
+
+/// The app: the Home page (over the catalog at `base`) and a stand-in match page.
+fn app(base: &'static str) -> App {
+    App::new(1920, 1080, move || {
+        provide_theme(theme::app_theme());
+        data::provide_catalog(base);
+        let router =
+            Router::new(Route::new("home")).page("home", |_| home::home_page()).page("match", |route| {
+                let id = route.param().to_owned();
+                view! { <text focusable>{format!("match {id}")}</text> }
+            });
+        router.view()
+    })
+    .expect("app starts")
+}
+
+/// The host's side: answers each frame's requests in the next frame.
+struct Host {
+    app: App,
+    frame: u64,
+    answers: HostInput,
+    /// URLs the page fetched, in order.
+    fetched: Vec<String>,
+    /// Image URLs it asked for.
+    images: Vec<String>,
+    /// Whether fetches fail (the network is down).
+    offline: bool,
+}
+
+impl Host {
+    fn new(base: &'static str) -> Self {
+        Host {
+            app: app(base),
+            frame: 0,
+            answers: HostInput::new(),
+            fetched: Vec::new(),
+            images: Vec::new(),
+            offline: false,
+        }
+    }
+
+    fn step(&mut self, events: &[Event]) {
+        // Input first, then the answers to the last frame's requests, as hosts order them.
+        let answers = std::mem::take(&mut self.answers);
+        let mut all = events.to_vec();
+        all.extend_from_slice(&answers.events);
+        self.app.frame(self.frame * FRAME, &all, &answers.payload);
+        self.frame += 1;
+        let requests: Vec<_> = read_requests(self.app.engine().requests())
+            .map(|r| match r.expect("valid requests") {
+                Request::Fetch { id, url, .. } => (Some(id), url.to_owned()),
+                Request::LoadImage { handle, url } => (None, format!("{handle} {url}")),
+                _ => (None, String::new()),
+            })
+            .collect();
+        for (id, url) in requests {
+            match id {
+                Some(id) if self.offline => {
+                    self.fetched.push(url);
+                    self.answers.push_fetch_failed(id, touchline_abi::FetchError::Network);
+                }
+                Some(id) => {
+                    let body = std::fs::read(assets().join(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
+                    self.fetched.push(url);
+                    self.answers.push_fetch_done(id, 200, &body);
+                }
+                None if !url.is_empty() => {
+                    let (handle, url) = url.split_once(' ').expect("handle and url");
+                    assert!(assets().join(url).is_file(), "the page asks for a picture that exists: {url}");
+                    self.images.push(url.to_owned());
+                    self.answers.push(Event::image_loaded(handle.parse().expect("handle"), 480, 270));
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn press(&mut self, key: Key) {
+        self.step(&[Event::key_down(key), Event::key_up(key)]);
+    }
+
+    fn settle(&mut self) {
+        for _ in 0..6 {
+            self.step(&[]);
+        }
+    }
+
+    fn texts(&self) -> Vec<String> {
+        self.app.engine().texts()
+    }
+
+    fn focused(&self) -> String {
+        self.app.engine().focused_text().unwrap_or_default()
+    }
+}
+
+#[test]
+fn rails_show_the_catalog_and_focus_moves_across_them() {
+    let mut host = Host::new("examples/catalog");
+    host.settle();
+    assert_eq!(host.fetched, ["examples/catalog/catalog.json"], "one fetch, at run time");
+    let texts = host.texts();
+    for expected in ["Latest matches", "Top moments", "By team", "France 4–2 Croatia", "Lewandowski 16:33"]
+    {
+        assert!(texts.iter().any(|t| t == expected), "{expected:?} in {texts:?}");
+    }
+    assert!(
+        host.images.iter().any(|url| url == "examples/catalog/matches/france-croatia-2018/thumbnail.png")
+    );
+    assert!(
+        host.focused().starts_with("Bayern Munchen 4–0 Dortmund"),
+        "the latest match: {}",
+        host.focused()
+    );
+
+    host.press(Key::Right);
+    assert!(host.focused().starts_with("France 4–2 Croatia"), "{}", host.focused());
+    host.press(Key::Down);
+    assert!(
+        host.focused().starts_with("Gnabry 46:06"),
+        "index-aligned: the second moment: {}",
+        host.focused()
+    );
+    host.press(Key::Down);
+    assert!(host.focused().starts_with("Dortmund"), "the second team: {}", host.focused());
+    host.press(Key::Up);
+    host.press(Key::Up);
+    assert!(host.focused().starts_with("France 4–2 Croatia"), "back up to the match: {}", host.focused());
+
+    host.press(Key::Select);
+    host.settle();
+    assert!(host.texts().contains(&"match france-croatia-2018".to_owned()), "{:?}", host.texts());
+    host.press(Key::Back);
+    host.settle();
+    assert!(host.focused().starts_with("France 4–2 Croatia"), "Back returns to the tile: {}", host.focused());
+}
+
+#[test]
+fn a_failed_fetch_shows_retry_which_loads_the_catalog() {
+    let mut host = Host::new("examples/catalog");
+    host.offline = true;
+    host.settle();
+    assert!(!host.texts().iter().any(|t| t == "Latest matches"));
+    assert!(host.focused().contains("Retry"), "Retry takes focus: {} in {:?}", host.focused(), host.texts());
+    host.offline = false;
+    host.press(Key::Select);
+    host.settle();
+    assert!(host.texts().iter().any(|t| t == "Latest matches"), "{:?}", host.texts());
+    assert_eq!(host.fetched.len(), 2);
+}
