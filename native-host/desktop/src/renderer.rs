@@ -223,7 +223,8 @@ impl Renderer {
         let mut back =
             std::mem::replace(&mut self.back, Pixmap::new(1, 1).ok_or(RenderError::BadViewport(1, 1))?);
         let mut replayed = false;
-        let mut result = self.draw(&reader, &mut back, unchanged, DrawMode::Full, picture);
+        let mode = if unchanged { DrawMode::AtlasOnly } else { DrawMode::Full };
+        let mut result = self.draw(&reader, &mut back, mode, picture);
         if result.is_ok()
             && unchanged
             && video.is_some_and(|video| video.changed)
@@ -231,7 +232,7 @@ impl Renderer {
         {
             result = DisplayListReader::new(&kept)
                 .map_err(RenderError::from)
-                .and_then(|replay| self.draw(&replay, &mut back, false, DrawMode::SkipAtlas, picture));
+                .and_then(|replay| self.draw(&replay, &mut back, DrawMode::Replay, picture));
             replayed = result.is_ok();
             self.video_list = Some(kept);
         }
@@ -260,11 +261,10 @@ impl Renderer {
         &mut self,
         reader: &DisplayListReader<'_>,
         target: &mut Pixmap,
-        atlas_only: bool,
         mode: DrawMode,
         video: Option<&Pixmap>,
     ) -> Result<DrawOutcome, RenderError> {
-        if !atlas_only {
+        if mode != DrawMode::AtlasOnly {
             target.fill(Color::BLACK);
         }
         let mut state = DrawState {
@@ -273,8 +273,7 @@ impl Renderer {
             transforms: Vec::new(),
             transform: Transform::identity(),
             hidden: 0,
-            atlas_only,
-            skip_atlas: mode == DrawMode::SkipAtlas,
+            mode,
             video,
             video_surface: false,
         };
@@ -307,9 +306,7 @@ impl Renderer {
         st: &mut DrawState,
     ) -> Result<(), RenderError> {
         match command {
-            // A replayed list's atlas commands were applied when it was first drawn; a page
-            // command again would clear glyphs uploaded since.
-            Command::AtlasPage(_) | Command::AtlasUpload(..) if st.skip_atlas => Ok(()),
+            Command::AtlasPage(_) | Command::AtlasUpload(..) if st.mode == DrawMode::Replay => Ok(()),
             Command::AtlasPage(cmd) => self.atlas_page(index, &cmd),
             Command::AtlasUpload(cmd, pixels) => self.atlas_upload(index, &cmd, pixels),
             Command::Rect(cmd) => {
@@ -492,7 +489,7 @@ impl Renderer {
     }
 
     fn clip_mask(&self, cmd: &ClipCmd, st: &DrawState) -> Option<Mask> {
-        if st.atlas_only {
+        if st.mode == DrawMode::AtlasOnly {
             return None;
         }
         let path = rounded_rect(&cmd.rect, cmd.corner_radius);
@@ -540,22 +537,23 @@ struct DrawState<'v> {
     transforms: Vec<Transform>,
     transform: Transform,
     hidden: u32,
-    atlas_only: bool,
-    /// Replaying a list: its atlas commands were applied already.
-    skip_atlas: bool,
+    mode: DrawMode,
     /// The picture `VideoSurface` commands paint.
     video: Option<&'v Pixmap>,
     /// The list has a `VideoSurface`.
     video_surface: bool,
 }
 
-/// How [`Renderer::draw`] treats atlas commands.
+/// What [`Renderer::draw`] does with a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DrawMode {
-    /// Apply them: a list drawn for the first time.
+    /// Draw it and apply its atlas commands: a list seen for the first time.
     Full,
-    /// Skip them: a list drawn again.
-    SkipAtlas,
+    /// Apply only its atlas commands: a list flagged unchanged, whose pixels stay.
+    AtlasOnly,
+    /// Draw it without its atlas commands: a list drawn again (they were applied already; a
+    /// page command again would clear glyphs uploaded since).
+    Replay,
 }
 
 /// What drawing a list found out.
@@ -566,7 +564,7 @@ struct DrawOutcome {
 
 impl DrawState<'_> {
     fn drawing(&self) -> bool {
-        !self.atlas_only && self.hidden == 0
+        self.mode != DrawMode::AtlasOnly && self.hidden == 0
     }
 
     fn clip(&self) -> Option<&Mask> {
