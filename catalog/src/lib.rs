@@ -317,10 +317,7 @@ impl MatchDetails {
 
     /// The broadcast clock at `video_s`.
     pub fn clock_at(&self, video_s: f64) -> String {
-        let period =
-            self.periods.iter().rev().find(|period| video_s >= period.start_s).or(self.periods.first());
-        let clock_s = period.map_or(video_s, |period| period.clock_start_s + (video_s - period.start_s));
-        format_clock(clock_s)
+        format_clock(clock_s_at(&self.periods, video_s))
     }
 
     /// The first highlight whose event is after `video_s` (by more than `margin_s`, so a jump
@@ -333,6 +330,14 @@ impl MatchDetails {
     pub fn previous_highlight(&self, video_s: f64, margin_s: f64) -> Option<&Highlight> {
         self.highlights.iter().rev().find(|highlight| highlight.video_s < video_s - margin_s)
     }
+}
+
+/// The broadcast clock at `video_s`, in seconds (2700 at the second half's kick-off), for
+/// `periods` in order: the half playing then (the first before it starts, the last after the
+/// end).
+pub fn clock_s_at(periods: &[Period], video_s: f64) -> f64 {
+    let period = periods.iter().rev().find(|period| video_s >= period.start_s).or(periods.first());
+    period.map_or(video_s, |period| period.clock_start_s + (video_s - period.start_s))
 }
 
 /// Rounds to the millisecond: catalog times are kept at that precision, so they read cleanly

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use touchline_catalog::{
-    Catalog, Clip, EventKind, Highlight, MatchDetails, MatchEvent, MatchSummary, Moment, Period,
-    SCHEMA_VERSION, Score, Side, TeamSummary, format_clock,
+    Catalog, Clip, EventKind, Highlight, MatchDetails, MatchEvent, MatchSummary, Moment, SCHEMA_VERSION,
+    Score, Side, TeamSummary, format_clock,
 };
 
 use crate::DataError;
@@ -200,16 +200,7 @@ fn match_details(index: usize, source: &MatchSource) -> (MatchDetails, Vec<Pictu
     let squad = |side: Side| source.team(side).squad.clone();
     let details = MatchDetails {
         summary,
-        periods: source
-            .periods
-            .iter()
-            .map(|period| Period {
-                number: period.number,
-                start_s: period.start_s,
-                duration_s: period.duration_s,
-                clock_start_s: period.clock_start_s,
-            })
-            .collect(),
+        periods: source.periods.clone(),
         home_squad: squad(Side::Home),
         away_squad: squad(Side::Away),
         events,

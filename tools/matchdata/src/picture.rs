@@ -759,7 +759,7 @@ mod tests {
             venue: String::new(),
             home: team("HOM", "#1f3f9f"),
             away: team("AWY", "#c01020"),
-            periods: vec![crate::source::PeriodSource {
+            periods: vec![crate::source::Period {
                 number: 1,
                 start_s: 0.0,
                 duration_s: 60.0,

@@ -8,7 +8,7 @@ use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 use touchline_matchdata::picture::{Fonts, Painter, PitchLayout};
 use touchline_matchdata::source::{
-    BallPosition, EventKind, MatchSource, PeriodSource, PitchPoint, Score, Side, SourceEvent, TeamSource,
+    BallPosition, EventKind, MatchSource, Period, PitchPoint, Score, Side, SourceEvent, TeamSource,
     TrackedPerson, Tracking, TrackingFrame,
 };
 use touchline_matchdata::video::{VideoSettings, render};
@@ -78,7 +78,7 @@ fn synthetic_match() -> MatchSource {
         venue: "Nowhere".into(),
         home: team("Reds", "RED", "#d0021b", "#ffffff"),
         away: team("Blues", "BLU", "#1f4fd1", "#ffffff"),
-        periods: vec![PeriodSource { number: 1, start_s: 0.0, duration_s: 4.0, clock_start_s: 0.0 }],
+        periods: vec![Period { number: 1, start_s: 0.0, duration_s: 4.0, clock_start_s: 0.0 }],
         events: vec![goal],
         tracking: Some(Tracking { hz: 10.0, frames }),
         credits: Vec::new(),

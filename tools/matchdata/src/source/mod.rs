@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::DataError;
 
-pub use touchline_catalog::{Credit, EventKind, Player, Score, Side};
+pub use touchline_catalog::{Credit, EventKind, Period, Player, Score, Side};
 
 /// Half the pitch's length in metres.
 pub const HALF_LENGTH_M: f32 = 52.5;
@@ -37,7 +37,7 @@ pub struct MatchSource {
     /// Away team.
     pub away: TeamSource,
     /// The halves in order, back to back in the video.
-    pub periods: Vec<PeriodSource>,
+    pub periods: Vec<Period>,
     /// Every event the data has, in time order: the notable ones carry a `kind`, the rest
     /// (passes, duels, …) only move the ball.
     pub events: Vec<SourceEvent>,
@@ -64,19 +64,6 @@ pub struct TeamSource {
     pub number_color: String,
     /// Starters first, then substitutes.
     pub squad: Vec<Player>,
-}
-
-/// One half.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PeriodSource {
-    /// 1 or 2.
-    pub number: u8,
-    /// Where it starts in the video.
-    pub start_s: f64,
-    /// How long it lasted.
-    pub duration_s: f64,
-    /// What the clock shows at its kick-off (0 or 2700).
-    pub clock_start_s: f64,
 }
 
 /// A point on the pitch (see the module docs for the axes).
@@ -210,15 +197,26 @@ impl MatchSource {
             .map_or(Score::default(), |event| event.score)
     }
 
-    /// The half playing at `video_s` (the last one after the end).
-    pub fn period_at(&self, video_s: f64) -> Option<&PeriodSource> {
-        self.periods.iter().rev().find(|period| video_s >= period.start_s).or(self.periods.first())
-    }
-
     /// The broadcast clock at `video_s`, in seconds (2700 at the second half's kick-off).
     pub fn clock_s_at(&self, video_s: f64) -> f64 {
-        self.period_at(video_s).map_or(video_s, |period| period.clock_start_s + (video_s - period.start_s))
+        touchline_catalog::clock_s_at(&self.periods, video_s)
     }
+}
+
+/// Parses a dataset's JSON file, naming the file in the error.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, DataError> {
+    serde_json::from_slice(bytes).map_err(|source| DataError::Json { path: path.to_owned(), source })
+}
+
+/// Reads and parses a dataset's JSON file.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
+    let bytes = std::fs::read(path).map_err(|source| DataError::io(path, source))?;
+    parse_json(path, &bytes)
+}
+
+/// A match folder's name: the match's id.
+pub(crate) fn dir_name(dir: &Path) -> String {
+    dir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Adds up the score along events in time order: each event's `score` becomes the score once

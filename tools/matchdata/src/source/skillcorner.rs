@@ -12,10 +12,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::wyscout::dir_name;
 use super::{
-    BallPosition, MatchSource, PeriodSource, PitchPoint, SourceEvent, TeamSource, TrackedPerson, Tracking,
-    TrackingFrame, accumulate_score,
+    BallPosition, MatchSource, Period, PitchPoint, SourceEvent, TeamSource, TrackedPerson, Tracking,
+    TrackingFrame, accumulate_score, dir_name, parse_json, read_json,
 };
 use crate::DataError;
 use touchline_catalog::{Credit, EventKind, Player, Score, Side, round_ms};
@@ -139,10 +138,6 @@ enum Object {
     Person { side: Option<Side>, number: Option<u8> },
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, DataError> {
-    serde_json::from_slice(bytes).map_err(|source| DataError::Json { path: path.to_owned(), source })
-}
-
 /// Reads a SkillCorner match folder, tracking included.
 pub fn load(dir: &Path) -> Result<MatchSource, DataError> {
     load_with(dir, true)
@@ -152,8 +147,7 @@ pub fn load(dir: &Path) -> Result<MatchSource, DataError> {
 /// does not need it, and it is the slow part).
 pub fn load_with(dir: &Path, with_tracking: bool) -> Result<MatchSource, DataError> {
     let match_path = dir.join("match_data.json");
-    let bytes = std::fs::read(&match_path).map_err(|source| DataError::io(&match_path, source))?;
-    let data: MatchData = read_json(&match_path, &bytes)?;
+    let data: MatchData = read_json(&match_path)?;
 
     let side_of_team = |team_id: u64| {
         if team_id == data.home_team.id {
@@ -209,8 +203,8 @@ pub fn load_with(dir: &Path, with_tracking: bool) -> Result<MatchSource, DataErr
                 .ok_or_else(|| DataError::invalid(&events_path, format!("half {number} has no {name} frame")))
         };
         let (start, end) = (frame_of("period_start")?, frame_of("period_end")?);
-        let start_s = periods.last().map_or(0.0, |p: &PeriodSource| p.start_s + p.duration_s);
-        periods.push(PeriodSource {
+        let start_s = periods.last().map_or(0.0, |p: &Period| p.start_s + p.duration_s);
+        periods.push(Period {
             number,
             start_s,
             duration_s: (end - start) as f64 / TRACKING_HZ,
@@ -329,7 +323,7 @@ pub fn load_with(dir: &Path, with_tracking: bool) -> Result<MatchSource, DataErr
 fn read_tracking(
     path: &Path,
     objects: &HashMap<i64, Object>,
-    periods: &[PeriodSource],
+    periods: &[Period],
     start_frames: &[i64],
 ) -> Result<Tracking, DataError> {
     let file = std::fs::File::open(path).map_err(|source| DataError::io(path, source))?;
@@ -337,7 +331,7 @@ fn read_tracking(
     flate2::read::GzDecoder::new(file)
         .read_to_end(&mut json)
         .map_err(|source| DataError::io(path, source))?;
-    let raw: Vec<RawFrame> = read_json(path, &json)?;
+    let raw: Vec<RawFrame> = parse_json(path, &json)?;
 
     let mut frames = Vec::with_capacity(raw.len());
     for sample in raw {

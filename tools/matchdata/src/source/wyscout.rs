@@ -13,8 +13,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{
-    HALF_LENGTH_M, HALF_WIDTH_M, MatchSource, PeriodSource, PitchPoint, SourceEvent, TeamSource,
-    accumulate_score,
+    HALF_LENGTH_M, HALF_WIDTH_M, MatchSource, Period, PitchPoint, SourceEvent, TeamSource, accumulate_score,
+    dir_name, read_json,
 };
 use crate::DataError;
 use touchline_catalog::{Credit, EventKind, Player, Score, Side, round_ms};
@@ -154,11 +154,6 @@ fn competition_name(id: u32) -> String {
     }
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DataError> {
-    let bytes = std::fs::read(path).map_err(|source| DataError::io(path, source))?;
-    serde_json::from_slice(&bytes).map_err(|source| DataError::Json { path: path.to_owned(), source })
-}
-
 /// Reads a Wyscout match folder (`events.json`, `match.json`, licence files).
 pub fn load(dir: &Path) -> Result<MatchSource, DataError> {
     let events_path = dir.join("events.json");
@@ -232,8 +227,8 @@ pub fn load(dir: &Path) -> Result<MatchSource, DataError> {
     let second =
         half_length("2H").ok_or_else(|| DataError::invalid(&events_path, "no second-half events"))?;
     let periods = vec![
-        PeriodSource { number: 1, start_s: 0.0, duration_s: first, clock_start_s: 0.0 },
-        PeriodSource { number: 2, start_s: first, duration_s: second, clock_start_s: 2700.0 },
+        Period { number: 1, start_s: 0.0, duration_s: first, clock_start_s: 0.0 },
+        Period { number: 2, start_s: first, duration_s: second, clock_start_s: 2700.0 },
     ];
 
     let mut events = Vec::with_capacity(events_file.events.len());
@@ -323,11 +318,6 @@ pub fn load(dir: &Path) -> Result<MatchSource, DataError> {
         }],
         licence_files: vec![dir.join("ATTRIBUTION.md"), dir.join("LICENSE_CC-BY-4.0.txt")],
     })
-}
-
-/// The folder's name, the match's id.
-pub(crate) fn dir_name(dir: &Path) -> String {
-    dir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn has_tag(event: &RawEvent, id: u32) -> bool {
