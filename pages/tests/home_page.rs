@@ -31,6 +31,14 @@ fn app(base: &'static str) -> App {
     .expect("app starts")
 }
 
+/// A request the page made that this host answers.
+enum Asked {
+    /// A fetch: its id and URL.
+    Fetch(u32, String),
+    /// An image load: its handle and URL.
+    Image(u32, String),
+}
+
 /// The host's side: answers each frame's requests in the next frame.
 struct Host {
     app: App,
@@ -63,31 +71,30 @@ impl Host {
         all.extend_from_slice(&answers.events);
         self.app.frame(self.frame * FRAME, &all, &answers.payload);
         self.frame += 1;
-        let requests: Vec<_> = read_requests(self.app.engine().requests())
-            .map(|r| match r.expect("valid requests") {
-                Request::Fetch { id, url, .. } => (Some(id), url.to_owned()),
-                Request::LoadImage { handle, url } => (None, format!("{handle} {url}")),
-                _ => (None, String::new()),
+        // Owned, so the answers can be queued while the app's request buffer is not borrowed.
+        let asked: Vec<Asked> = read_requests(self.app.engine().requests())
+            .filter_map(|r| match r.expect("valid requests") {
+                Request::Fetch { id, url, .. } => Some(Asked::Fetch(id, url.to_owned())),
+                Request::LoadImage { handle, url } => Some(Asked::Image(handle, url.to_owned())),
+                _ => None,
             })
             .collect();
-        for (id, url) in requests {
-            match id {
-                Some(id) if self.offline => {
+        for request in asked {
+            match request {
+                Asked::Fetch(id, url) if self.offline => {
                     self.fetched.push(url);
                     self.answers.push_fetch_failed(id, touchline_abi::FetchError::Network);
                 }
-                Some(id) => {
+                Asked::Fetch(id, url) => {
                     let body = std::fs::read(assets().join(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
                     self.fetched.push(url);
                     self.answers.push_fetch_done(id, 200, &body);
                 }
-                None if !url.is_empty() => {
-                    let (handle, url) = url.split_once(' ').expect("handle and url");
-                    assert!(assets().join(url).is_file(), "the page asks for a picture that exists: {url}");
-                    self.images.push(url.to_owned());
-                    self.answers.push(Event::image_loaded(handle.parse().expect("handle"), 480, 270));
+                Asked::Image(handle, url) => {
+                    assert!(assets().join(&url).is_file(), "the page asks for a picture that exists: {url}");
+                    self.images.push(url);
+                    self.answers.push(Event::image_loaded(handle, 480, 270));
                 }
-                None => {}
             }
         }
     }
