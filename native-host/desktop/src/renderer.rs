@@ -207,6 +207,16 @@ impl Renderer {
         self.render_with_video(list, None)
     }
 
+    /// Whether rendering `list` would paint a video picture: it has a `VideoSurface`, or it is
+    /// flagged unchanged and the last list kept for replay has one. A malformed list does not.
+    pub fn shows_video(&self, list: &[u8]) -> bool {
+        let Ok(reader) = DisplayListReader::new(list) else { return false };
+        if self.has_frame && u32::from(reader.header().flags) & FRAME_FLAG_UNCHANGED != 0 {
+            return self.video_list.is_some();
+        }
+        reader.commands().any(|command| matches!(command, Ok(Command::VideoSurface(_))))
+    }
+
     /// Renders one display list with `video` in its `VideoSurface`s. A list flagged unchanged
     /// is drawn again from the last list that had a video surface when the picture changed, so
     /// a still UI over a playing video shows every new picture.
@@ -1307,6 +1317,7 @@ mod tests {
         assert_eq!(px(&r, 32, 20), [0, 0, 200, 255]);
         assert_eq!(px(&r, 1, 1), [255, 0, 0, 255], "with the UI over it");
 
+        assert!(r.shows_video(&bytes) && r.shows_video(&unchanged), "a surface, and one to replay");
         // A list without a surface is not kept: nothing to replay for it.
         r.render_with_video(&list(|w| w.rect(&rect(0.0, 0.0, 4.0, 4.0, 0x00ff_00ff))), None)
             .expect("renders");
@@ -1314,6 +1325,7 @@ mod tests {
             .render_with_video(&unchanged, Some(VideoPicture { pixmap: &green, changed: true }))
             .expect("renders");
         assert!(stats.unchanged);
+        assert!(!r.shows_video(&unchanged), "nothing kept to replay");
     }
 
     #[test]

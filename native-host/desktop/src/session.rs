@@ -635,7 +635,12 @@ impl Session {
             std::fs::write(&path, list).map_err(|e| HostError::Output { path, message: e.to_string() })?;
         }
         let started = Instant::now();
-        let picture = self.video.picture().map(|(pixmap, changed)| VideoPicture { pixmap, changed });
+        // Decode only for a list that shows the video: a hidden surface costs nothing.
+        let shown = self.video.is_open() && self.renderer.shows_video(list);
+        let picture = shown
+            .then(|| self.video.picture())
+            .flatten()
+            .map(|(pixmap, changed)| VideoPicture { pixmap, changed });
         let stats = self.renderer.render_with_video(list, picture)?;
         let render_us = started.elapsed().as_micros() as u64;
         let bytes = list.len();
