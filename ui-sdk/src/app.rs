@@ -294,16 +294,18 @@ impl App {
     fn send_requests(&mut self) {
         let videos = std::mem::take(&mut self.context.videos.borrow_mut().outbox);
         let mut refused = Vec::new();
-        for command in videos {
+        if !videos.is_empty() {
             let mut writer = self.engine.request_writer();
-            match command {
-                crate::video::VideoCommand::Open { player, url } => {
-                    if writer.open_video(player, &url).is_err() {
-                        refused.push(player);
+            for command in videos {
+                match command {
+                    crate::video::VideoCommand::Open { player, url } => {
+                        if writer.open_video(player, &url).is_err() {
+                            refused.push(player);
+                        }
                     }
-                }
-                crate::video::VideoCommand::Control { player, op, value } => {
-                    writer.control_video(player, op, value);
+                    crate::video::VideoCommand::Control { player, op, value } => {
+                        writer.control_video(player, op, value);
+                    }
                 }
             }
         }
