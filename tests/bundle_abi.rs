@@ -9,8 +9,11 @@ use wasmparser::{ExternalKind, Parser, Payload, TypeRef};
 
 /// Size budget of the bundle: raw and gzip-compressed (what a device downloads). ABI 1.4
 /// (the bus, saving and restoring state) took the gzip size from 603 to 647 KiB; the budget
-/// moved from 640 to 672 KiB with it, and what those 44 KiB are is an open question.
-const RAW_BUDGET_BYTES: usize = 2 * 1024 * 1024;
+/// moved from 640 to 672 KiB with it, and what those 44 KiB are is an open question. The match
+/// app's five pages and the catalog's JSON types took it to 2.43 MB raw and 788 KiB gzip at
+/// `opt-level = 3`; the bundle profile now optimizes for size (`"s"`: 2.14 MB, 662 KiB), and
+/// the raw budget moved to 2.25 MiB (gzip, what devices download, stays).
+const RAW_BUDGET_BYTES: usize = 2304 * 1024;
 const GZIP_BUDGET_BYTES: usize = 672 * 1024;
 
 struct Module {

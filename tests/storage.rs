@@ -11,8 +11,8 @@ use touchline_abi::Key;
 use touchline_desktop::session::virtual_time_us;
 use touchline_desktop::{Bundle, BundleOptions, RunOptions, Session};
 
-/// Runs the app for `keys` (one every 10 frames) with its storage area in `storage`; returns
-/// the last frame's pixels.
+/// Runs the app for `keys` (one every 10 frames) with its storage area in `storage`, 80 frames
+/// (page transitions end); returns the last frame's pixels.
 fn run(storage: Option<&Path>, keys: &[Key]) -> Vec<u8> {
     let options = BundleOptions { width: 1280, height: 720, ..BundleOptions::default() };
     let bundle =
@@ -23,6 +23,7 @@ fn run(storage: Option<&Path>, keys: &[Key]) -> Vec<u8> {
         size: (1280, 720),
         keys: keys.to_vec(),
         key_interval: 10,
+        frames: Some(80),
         storage: storage.map(Path::to_owned),
         ..RunOptions::default()
     };
@@ -39,7 +40,8 @@ fn run(storage: Option<&Path>, keys: &[Key]) -> Vec<u8> {
 fn the_chosen_profile_is_kept_between_runs() {
     let dir = support::scratch("storage_kept");
     let file = dir.join("app.json");
-    let chosen = run(Some(&file), &[Key::Right, Key::Select]);
+    // OK chooses Sam and opens Home; Back returns to the profiles.
+    let chosen = run(Some(&file), &[Key::Right, Key::Select, Key::Back]);
     assert_eq!(std::fs::read_to_string(&file).expect("the area was written"), r#"{"profile":"Sam"}"#);
     // The next run only moves to Sam: Sam is chosen already, from the kept area.
     let again = run(Some(&file), &[Key::Right]);

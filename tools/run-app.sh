@@ -12,21 +12,43 @@ bundle=$(touchline_build_bundle)
 cargo build -q -p touchline-desktop
 desktop=target/debug/touchline-desktop
 touchline_build_device_host
-# The match catalog and its pictures from the real data (docs/match-data.md).
-cargo run -q -p touchline-matchdata -- build --out target/site/catalog
+# The match catalog, its pictures and the full-length match videos from the real data
+# (docs/match-data.md): the first run renders the videos (about 14 minutes on 2 cores),
+# later runs find them up to date.
+cargo run -q --release -p touchline-matchdata -- build --out target/site/catalog \
+    --video full --video-size 960x540
+# The app fetches catalog/… relative to its asset root.
+site=target/site
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    echo "run-app: opening the app in a window (arrows move, Enter selects, Esc quits)"
-    exec "$desktop" run "$bundle"
+    echo "run-app: opening the app in a window (arrows move, Enter selects, Esc goes back)"
+    exec "$desktop" run "$bundle" --assets "$site"
 fi
 
 echo "run-app: no display, running headless; screenshots go to out/"
 mkdir -p out
-echo "== desktop host (Rust, wasmtime crate): launch, then right, right, enter"
-"$desktop" run "$bundle" --headless --frames 1 --quiet --screenshot out/profiles-launch.png
-"$desktop" run "$bundle" --headless --keys right,right,enter \
-    --screenshot out/profiles-chosen-desktop.png
-echo "== device host (C++, wasmtime C API, cairo): the same script"
-target/device-host/touchline-host "$bundle" --headless --keys right,right,enter \
-    --screenshot out/profiles-chosen-device.png
-echo "run-app: wrote out/profiles-launch.png, out/profiles-chosen-desktop.png, out/profiles-chosen-device.png"
+# shot HOST NAME KEYS FRAMES: runs the app with a key script (a key every half second) and
+# writes out/NAME.png from the last frame.
+shot() {
+    local host=$1 name=$2 keys=$3 frames=$4
+    local args=("$bundle" --headless --quiet --assets "$site" --key-interval 30 --frames "$frames"
+        --screenshot "out/$name.png")
+    [ -n "$keys" ] && args+=(--keys "$keys")
+    if [ "$host" = desktop ]; then
+        "$desktop" run "${args[@]}" | sed -n 's/^summary: /  summary: /p'
+    else
+        target/device-host/touchline-host "${args[@]}" | sed -n 's/^summary: /  summary: /p'
+    fi
+    echo "  wrote out/$name.png"
+}
+echo "== desktop host (Rust, wasmtime crate, tiny-skia)"
+shot desktop profiles "" 2
+shot desktop home enter 90
+shot desktop match enter,right,enter 150
+shot desktop playback enter,right,enter,enter 300
+shot desktop reel enter,right,enter,right,enter 230
+shot desktop settings enter,down,down,down,enter 220
+echo "== device host (C++, wasmtime C API, cairo, GStreamer): the same scripts"
+shot device home-device enter 90
+shot device playback-device enter,right,enter,enter 300
+echo "run-app: the pages are in out/ (profiles, home, match, playback, reel, settings; *-device from the C++ host)"

@@ -260,6 +260,32 @@ fn every_focus_change_is_announced_with_label_role_and_position() {
 }
 
 #[test]
+fn hidden_texts_are_not_announced() {
+    use touchline_engine::{Display, TextContent};
+
+    let mut rig = Rig::new();
+    let root = rig.engine.root();
+    let (_, tiles) = rig.row(root, 2, 300.0, Overflow::Visible);
+    let text = |rig: &mut Rig, parent: Entity, words: &str, display: Display| {
+        rig.engine.spawn(
+            parent,
+            NodeBundle {
+                style: Style { display, ..Style::default() },
+                text: Some(TextContent { text: words.into(), ..TextContent::default() }),
+                ..NodeBundle::default()
+            },
+        )
+    };
+    let badge = rig.container(tiles[0], Style { display: Display::None, ..Style::default() });
+    text(&mut rig, badge, "Resume", Display::default());
+    text(&mut rig, tiles[0], "France 4–2 Croatia", Display::default());
+    text(&mut rig, tiles[0], "Spoiler", Display::None);
+    rig.frame(&[]);
+    let said: Vec<String> = rig.engine.announcements().iter().map(|a| a.text()).collect();
+    assert_eq!(said, ["France 4–2 Croatia, button, 1 of 2"], "what is hidden is not read out");
+}
+
+#[test]
 fn focus_and_memory_follow_items_when_a_virtualized_rail_recycles_its_tiles() {
     let mut rig = Rig::new();
     let page = rig.column();

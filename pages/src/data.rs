@@ -5,10 +5,13 @@
 use touchline_catalog::{Catalog, MatchDetails};
 use touchline_ui::{Color, FetchError, fetch_json, provide_context, use_context};
 
-/// Where the catalog is: the URL its relative paths are joined to.
+/// Where the catalog is: the URL its relative paths are joined to, and the one its videos'
+/// paths are joined to (the same unless they come from elsewhere: a video CDN, or videos
+/// rendered for the examples).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CatalogSource {
     base: String,
+    videos: String,
 }
 
 impl Default for CatalogSource {
@@ -20,16 +23,23 @@ impl Default for CatalogSource {
 impl CatalogSource {
     /// The catalog under `base` (ending in `/`, or one is added).
     pub fn new(base: impl Into<String>) -> Self {
-        let mut base = base.into();
-        if !base.is_empty() && !base.ends_with('/') {
-            base.push('/');
-        }
-        Self { base }
+        let base = directory(base.into());
+        Self { videos: base.clone(), base }
+    }
+
+    /// The same catalog, its videos under `base`.
+    pub fn with_videos(self, base: impl Into<String>) -> Self {
+        Self { videos: directory(base.into()), ..self }
     }
 
     /// A catalog path (`matches/x/thumbnail.png`) as a URL the host can load.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A video's catalog path (`matches/x/video.webm`) as a URL the host can play.
+    pub fn video_url(&self, path: &str) -> String {
+        format!("{}{path}", self.videos)
     }
 
     /// Fetches `catalog.json`.
@@ -41,11 +51,42 @@ impl CatalogSource {
     pub async fn details(self, path: String) -> Result<MatchDetails, FetchError> {
         fetch_json(self.url(&path)).await
     }
+
+    /// Fetches the details of the match `match_id` (where the tool writes them).
+    pub async fn match_details(self, match_id: String) -> Result<MatchDetails, FetchError> {
+        self.details(details_path(&match_id)).await
+    }
+}
+
+/// Where the tool writes a match's details, under the catalog.
+pub fn details_path(match_id: &str) -> String {
+    format!("matches/{match_id}/match.json")
+}
+
+/// `path` ending in `/` (unless empty, which means the asset root).
+fn directory(mut path: String) -> String {
+    if !path.is_empty() && !path.ends_with('/') {
+        path.push('/');
+    }
+    path
 }
 
 /// Makes pages under this scope read the catalog at `base`.
 pub fn provide_catalog(base: impl Into<String>) {
     provide_context(CatalogSource::new(base));
+}
+
+/// Makes pages under this scope read `source`.
+pub fn provide_catalog_source(source: CatalogSource) {
+    provide_context(source);
+}
+
+/// Where the examples find their data: the fixture catalog (`assets/examples/catalog`, the
+/// tool's output, in git) and the match videos rendered for them into
+/// `assets/examples/videos` (not in git: `tools/example-videos.sh` renders them in about a
+/// minute; without them the pages say the video is not available).
+pub fn provide_example_catalog() {
+    provide_catalog_source(CatalogSource::new("examples/catalog").with_videos("examples/videos"));
 }
 
 /// The catalog pages under this scope read (`catalog/` unless provided).
@@ -68,6 +109,9 @@ mod tests {
         assert_eq!(CatalogSource::default().url("catalog.json"), "catalog/catalog.json");
         assert_eq!(CatalogSource::new("examples/catalog").url("m/t.png"), "examples/catalog/m/t.png");
         assert_eq!(CatalogSource::new("").url("catalog.json"), "catalog.json");
+        let split = CatalogSource::new("catalog").with_videos("https://cdn.example/v");
+        assert_eq!(split.url("m/t.png"), "catalog/m/t.png");
+        assert_eq!(split.video_url("m/video.webm"), "https://cdn.example/v/m/video.webm");
     }
 
     #[test]

@@ -5,16 +5,21 @@
 
 use std::rc::Rc;
 
-use touchline_catalog::{Catalog, TeamSummary};
-use touchline_ui::components::{Deferred, DeferredProps, Image, ImageProps, Rail, RailProps};
+use touchline_catalog::{Catalog, MatchSummary, TeamSummary};
+use touchline_ui::components::{
+    Button, ButtonProps, ButtonVariant, Deferred, DeferredProps, Image, ImageProps, ProgressBar,
+    ProgressBarProps, Rail, RailProps,
+};
 use touchline_ui::prelude::*;
-use touchline_ui::{Route, Router, use_theme};
+use touchline_ui::use_theme;
 
 use crate::data::{CatalogSource, kit_color, use_catalog};
+use crate::navigation::{self, Navigator, StartAt};
+use crate::preferences::{Resume, Spoilers};
 
 /// A match tile's picture (16:9) and the tile.
 const MATCH_PICTURE: (f32, f32) = (528.0, 297.0);
-const MATCH_TILE: (f32, f32) = (528.0, 419.0);
+pub(crate) const MATCH_TILE: (f32, f32) = (528.0, 419.0);
 /// A moment tile's picture and the tile.
 const MOMENT_PICTURE: (f32, f32) = (384.0, 216.0);
 const MOMENT_TILE: (f32, f32) = (384.0, 338.0);
@@ -25,7 +30,7 @@ const TEAM_TILE: (f32, f32) = (320.0, 120.0);
 pub fn home_page() -> View {
     let t = use_theme().get_untracked();
     let source = use_catalog();
-    let router = use_context::<Router>();
+    let navigator = Navigator::here();
     let content = source.clone();
     view! {
         <column width={Length::Percent(1.0)} height={Length::Percent(1.0)} padding_x={t.spacing.xl}
@@ -36,7 +41,7 @@ pub fn home_page() -> View {
                 <text size={t.type_scale.body} color={t.colors.text_muted}>"Football, replayed"</text>
             </row>
             <Deferred load={move || source.clone().catalog()}
-                      view={move |catalog: Catalog| home_rails(Rc::new(catalog), content.clone(), router.clone())} />
+                      view={move |catalog: Catalog| home_rails(Rc::new(catalog), content.clone(), navigator.clone())} />
         </column>
     }
 }
@@ -61,21 +66,17 @@ fn teams_of(catalog: &Catalog) -> Vec<TeamEntry> {
 }
 
 /// The rails of a loaded catalog.
-fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, router: Option<Router>) -> View {
+fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, navigator: Navigator) -> View {
     let t = use_theme().get_untracked();
-    let navigate: Rc<dyn Fn(Route)> = Rc::new(move |route: Route| {
-        if let Some(router) = &router {
-            // A page the app does not have is the router's to report; focus stays.
-            let _ = router.push(route);
-        }
-    });
+    let settings = navigator.clone();
+    let navigate = Rc::new(move |route| navigator.open(route));
     let latest = {
-        let (tiles, picked, source, navigate) =
-            (catalog.clone(), catalog.clone(), source.clone(), navigate.clone());
+        let tiles = Rc::new(catalog.matches.clone());
+        let (picked, source, navigate) = (catalog.clone(), source.clone(), navigate.clone());
         view! {
             <Rail count={catalog.matches.len()} item_width={MATCH_TILE.0} item_height={MATCH_TILE.1}
                   label="Latest matches"
-                  on_select={move |i: usize| navigate(Route::with("match", picked.matches[i].id.clone()))}
+                  on_select={move |i: usize| navigate(navigation::match_details(&picked.matches[i].id))}
                   view={move |item: Memo<usize>| match_tile(tiles.clone(), item, source.clone())} />
         }
     };
@@ -86,7 +87,7 @@ fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, router: Option<Router
                   label="Top moments"
                   on_select={move |i: usize| {
                       let moment = &picked.top_moments[i];
-                      navigate(Route::with("moment", format!("{}/{}", moment.match_id, moment.highlight_id)));
+                      navigate(navigation::watch(&moment.match_id, &StartAt::Highlight(moment.highlight_id.clone())));
                   }}
                   view={move |item: Memo<usize>| moment_tile(tiles.clone(), item, source.clone())} />
         }
@@ -96,7 +97,7 @@ fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, router: Option<Router
         let (tiles, picked) = (teams.clone(), teams.clone());
         view! {
             <Rail count={teams.len()} item_width={TEAM_TILE.0} item_height={TEAM_TILE.1} label="By team"
-                  on_select={move |i: usize| navigate(Route::with("team", picked[i].team.code.clone()))}
+                  on_select={move |i: usize| navigate(navigation::team(&picked[i].team.code))}
                   view={move |item: Memo<usize>| team_tile(tiles.clone(), item)} />
         }
     };
@@ -105,6 +106,10 @@ fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, router: Option<Router
             {section("Latest matches", latest)}
             {section("Top moments", moments)}
             {section("By team", by_team)}
+            <row gap={t.spacing.md} padding_y={t.spacing.md}>
+                <Button label="Settings" variant=ButtonVariant::Secondary
+                        on_select={move |()| settings.open(navigation::settings())} />
+            </row>
         </column>
     }
 }
@@ -120,22 +125,36 @@ fn section(title: &'static str, rail: View) -> View {
     }
 }
 
-/// A match: its picture, the teams and score, the competition and date.
-fn match_tile(catalog: Rc<Catalog>, item: Memo<usize>, source: CatalogSource) -> View {
+/// A match: its picture (with how much was watched, when it can be resumed), the teams and
+/// score (unless spoilers are hidden), the competition and date.
+pub(crate) fn match_tile(matches: Rc<Vec<MatchSummary>>, item: Memo<usize>, source: CatalogSource) -> View {
     let t = use_theme().get_untracked();
-    let summary = move || catalog.matches[item.get()].clone();
+    let summary = move || matches[item.get()].clone();
     let picture = summary.clone();
-    let (score, when) = (summary.clone(), summary);
+    let (score, when, resume) = (summary.clone(), summary.clone(), summary);
+    let resume = memo(move || {
+        let summary = resume();
+        Resume::get(&summary.id).map(|at| (at / summary.duration_s.max(1.0)) as f32)
+    });
     view! {
         <column width={Length::Percent(1.0)} height={Length::Percent(1.0)}>
             {move || {
                 let summary = picture();
                 view! { <Image src={source.url(&summary.thumbnail)} width={MATCH_PICTURE.0} height={MATCH_PICTURE.1} radius=0.0 /> }
             }}
+            <row absolute left=0 top={MATCH_PICTURE.1 - 56.0} width={MATCH_PICTURE.0} height=56 padding_x={t.spacing.sm}
+                 gap={t.spacing.sm} align=Align::Center visible={move || resume.get().is_some()}
+                 background={Color::rgba(0, 0, 0, 170)}>
+                <text size={t.type_scale.caption} bold color={t.colors.text}>"Resume"</text>
+                <ProgressBar value={move || resume.get().unwrap_or(0.0)} width=400.0 height=6.0 />
+            </row>
             <column padding_x={t.spacing.sm} padding_y={t.spacing.sm} gap={t.spacing.xs}>
                 <text size={t.type_scale.body} bold color={t.colors.text} max_lines=1>{move || {
                     let s = score();
-                    format!("{} {} {}", s.home.short_name, s.score, s.away.short_name)
+                    match Spoilers::get() {
+                        Spoilers::Shown => format!("{} {} {}", s.home.short_name, s.score, s.away.short_name),
+                        Spoilers::Hidden => format!("{} v {}", s.home.short_name, s.away.short_name),
+                    }
                 }}</text>
                 <text size={t.type_scale.caption} color={t.colors.text_muted} max_lines=1>{move || {
                     let s = when();
@@ -159,7 +178,10 @@ fn moment_tile(catalog: Rc<Catalog>, item: Memo<usize>, source: CatalogSource) -
             }}
             <column padding_x={t.spacing.sm} padding_y={t.spacing.sm} gap={t.spacing.xs}>
                 <text size={t.type_scale.body} bold color={t.colors.text} max_lines=1>{move || title().title}</text>
-                <text size={t.type_scale.caption} color={t.colors.text_muted} max_lines=1>{move || subtitle().subtitle}</text>
+                <text size={t.type_scale.caption} color={t.colors.text_muted} max_lines=1>{move || match Spoilers::get() {
+                    Spoilers::Shown => subtitle().subtitle,
+                    Spoilers::Hidden => String::new(),
+                }}</text>
             </column>
         </column>
     }

@@ -3,6 +3,8 @@
 use touchline_ui::prelude::*;
 use touchline_ui::{storage, use_theme};
 
+use crate::navigation::{self, Navigator};
+
 /// A viewer profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Profile {
@@ -32,6 +34,9 @@ pub const PROFILES: [Profile; 4] = [
 pub fn ProfilesPage(
     /// The profile chosen (`None` until OK is pressed on a tile).
     chosen: Signal<Option<Profile>>,
+    /// Called when the viewer chooses a profile with OK (not when the kept one is restored).
+    #[prop(optional)]
+    on_choose: Callback<Profile>,
 ) -> View {
     let t = use_theme().get_untracked();
     let status = move || match chosen.get() {
@@ -44,7 +49,10 @@ pub fn ProfilesPage(
             <text size={t.type_scale.display} bold color={t.colors.text}>"Who's watching?"</text>
             <row gap=56>
                 <For each={|| PROFILES.to_vec()} key={|p: &Profile| p.name}
-                     view={move |profile: Profile| view! { <ProfileTile profile={profile} chosen={chosen} /> }} />
+                     view={move |profile: Profile| {
+                         let on_choose = on_choose.clone();
+                         view! { <ProfileTile profile={profile} chosen={chosen} on_choose={move |p| on_choose.call(p)} /> }
+                     }} />
             </row>
             <text size={t.type_scale.heading} color={t.colors.text_muted}>{status}</text>
         </column>
@@ -59,12 +67,18 @@ pub fn ProfileTile(
     profile: Profile,
     /// The page's choice.
     chosen: Signal<Option<Profile>>,
+    /// Called on OK.
+    #[prop(optional)]
+    on_choose: Callback<Profile>,
 ) -> View {
     let theme = use_theme();
     let t = theme.get_untracked();
     let is_chosen = move || chosen.get() == Some(profile);
     view! {
-        <column focusable role=Role::Tile on_select={move || chosen.set(Some(profile))} align=Align::Center
+        <column focusable role=Role::Tile on_select={move || {
+                    chosen.set(Some(profile));
+                    on_choose.call(profile);
+                }} align=Align::Center
                 gap=24 padding=20 radius=36 border_width=6
                 border_color={move || if is_chosen() { theme.with(|t| t.colors.success) } else { Color::TRANSPARENT }}
                 background={move || if is_chosen() { theme.with(|t| t.colors.surface) } else { Color::TRANSPARENT }}>
@@ -81,9 +95,12 @@ pub fn ProfileTile(
 pub const LAST_PROFILE_KEY: &str = "profile";
 
 /// The page with its own state (for the app and the examples): the profile chosen last time
-/// is chosen again when the app starts (it is kept in the app's storage area).
+/// is chosen again when the app starts (it is kept in the app's storage area), and OK on a
+/// profile opens Home.
 pub fn profiles_page() -> View {
     let chosen = signal(None);
+    let navigator = Navigator::here();
+
     // The storage area arrives with the first frame: choose the kept profile then, unless the
     // viewer chose one already.
     effect(move || {
@@ -98,5 +115,5 @@ pub fn profiles_page() -> View {
             storage::set(LAST_PROFILE_KEY, profile.name);
         }
     });
-    view! { <ProfilesPage chosen={chosen} /> }
+    view! { <ProfilesPage chosen={chosen} on_choose={move |_| navigator.open(navigation::home())} /> }
 }

@@ -1,7 +1,15 @@
-//! The Profiles page, run natively: focus moves between tiles and OK chooses a profile.
+//! The Profiles page, run natively: focus moves between tiles and OK chooses a profile; in the
+//! app, OK then opens Home.
 
 use touchline_abi::{DisplayListReader, Event, Key, command_summary};
-use touchline_ui::App;
+use touchline_pages::{profiles, theme};
+use touchline_ui::{App, View, provide_theme};
+
+/// The page alone, as the example shows it.
+fn page() -> View {
+    provide_theme(theme::app_theme());
+    profiles::profiles_page()
+}
 
 fn press(app: &mut App, frame: &mut u64, key: Key) {
     *frame += 1;
@@ -10,7 +18,7 @@ fn press(app: &mut App, frame: &mut u64, key: Key) {
 
 #[test]
 fn choosing_a_tile_updates_the_status_line() {
-    let mut app = App::new(1920, 1080, touchline_pages::app).expect("app starts");
+    let mut app = App::new(1920, 1080, page).expect("app starts");
     let mut frame = 0;
     let first = app.frame(0, &[], &[]).to_vec();
     let list = DisplayListReader::new(&first).expect("a valid display list");
@@ -33,6 +41,17 @@ fn choosing_a_tile_updates_the_status_line() {
         press(&mut app, &mut frame, Key::Right);
     }
     assert_eq!(app.engine().focused_text().as_deref(), Some("K Kids"));
+}
+
+#[test]
+fn in_the_app_ok_opens_home() {
+    let mut app = App::new(1920, 1080, touchline_pages::app).expect("app starts");
+    let mut frame = 0;
+    app.frame(0, &[], &[]);
+    press(&mut app, &mut frame, Key::Select);
+    let texts = app.engine().texts();
+    assert!(texts.contains(&"Touchline".to_owned()), "Home's header: {texts:?}");
+    assert!(!texts.contains(&"Who's watching?".to_owned()), "the profiles are below, hidden: {texts:?}");
 }
 
 #[test]

@@ -252,3 +252,24 @@ pub fn compiled(path: &Path) -> touchline_desktop::bundle::Compiled {
         })
         .clone()
 }
+
+/// The app's data as `touchline-matchdata` writes it (catalog, pictures and full-length match
+/// videos, small: 160×90 at 2 fps, about half a minute to render, the real timeline) under
+/// `target/test-media/catalog`; the directory is the asset root hosts are given. Rendered once
+/// and kept while the tool's stamps match; a file lock stops test processes running at the same
+/// time from rendering it twice.
+pub fn match_media() -> &'static Path {
+    static MEDIA: OnceLock<PathBuf> = OnceLock::new();
+    MEDIA.get_or_init(|| {
+        build_workspace_targets();
+        let dir = target_dir().join("test-media");
+        std::fs::create_dir_all(&dir).expect("test media dir");
+        let lock = std::fs::File::create(dir.join(".lock")).expect("test media lock");
+        lock.lock().expect("lock the test media");
+        let mut tool = Command::new(target_dir().join("debug/touchline-matchdata"));
+        tool.current_dir(root()).arg("build").arg("--out").arg(dir.join("catalog"));
+        tool.args(["--video", "full", "--video-size", "160x90", "--fps", "2"]);
+        run_checked(tool, "rendering the test media (touchline-matchdata build)");
+        dir
+    })
+}

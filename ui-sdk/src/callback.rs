@@ -23,6 +23,13 @@ impl<A: 'static> Callback<A> {
     }
 }
 
+/// A handler that does nothing: what an optional callback prop holds when not given.
+impl<A: 'static> Default for Callback<A> {
+    fn default() -> Self {
+        Self::new(|_| {})
+    }
+}
+
 impl<A: 'static, F: Fn(A) + 'static> From<F> for Callback<A> {
     fn from(f: F) -> Self {
         Self::new(f)

@@ -46,3 +46,10 @@ impl std::fmt::Debug for NodeRef {
         write!(f, "NodeRef({:?})", self.0.get())
     }
 }
+
+/// Two refs are equal when they are the same handle (clones of one ref).
+impl PartialEq for NodeRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}

@@ -124,6 +124,11 @@ impl<T: 'static> Memo<T> {
     {
         self.0.get_untracked()
     }
+
+    /// Reads the value by reference without tracking it.
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        self.0.with_untracked(f)
+    }
 }
 
 /// Runs `f` now and again whenever a signal it read changes, until its scope is disposed.

@@ -242,6 +242,11 @@ impl VideoPlayer {
         self.status.get()
     }
 
+    /// The state without subscribing (for handlers).
+    pub fn status_untracked(&self) -> VideoStatus {
+        self.status.get_untracked()
+    }
+
     /// The position in seconds (reactive): the host's, every frame.
     pub fn position_s(&self) -> f64 {
         self.position_s.get()
@@ -255,6 +260,11 @@ impl VideoPlayer {
     /// The length in seconds, once ready (reactive).
     pub fn duration_s(&self) -> f64 {
         self.duration_s.get()
+    }
+
+    /// The length without subscribing (for handlers).
+    pub fn duration_s_untracked(&self) -> f64 {
+        self.duration_s.get_untracked()
     }
 
     /// The rate asked for (reactive).

@@ -4,7 +4,8 @@
 use bevy_ecs::prelude::*;
 
 use super::{FocusGraph, FocusKey, FocusScene, FocusScope, FocusState};
-use crate::scene::TextContent;
+use crate::scene::{NodeStyle, TextContent};
+use crate::style::Display;
 
 /// What kind of control a node is, as a screen reader names it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -121,11 +122,20 @@ impl Announcements {
     }
 }
 
-/// The texts under a node, in tree order, joined by spaces.
-fn texts_under(node: Entity, children: &Query<&Children>, texts: &Query<&TextContent>) -> String {
+/// The texts under a node that are shown, in tree order, joined by spaces: a hidden badge
+/// ("Resume" on a tile with nothing to resume) is not read out.
+fn texts_under(
+    node: Entity,
+    children: &Query<&Children>,
+    texts: &Query<&TextContent>,
+    styles: &Query<&NodeStyle>,
+) -> String {
     let mut out: Vec<&str> = Vec::new();
     let mut stack = vec![node];
     while let Some(entity) = stack.pop() {
+        if styles.get(entity).is_ok_and(|s| s.display == Display::None) {
+            continue;
+        }
         if let Ok(text) = texts.get(entity) {
             out.push(text.text.trim());
         }
@@ -171,6 +181,7 @@ pub fn announce_focus(
     scene: FocusScene,
     labels: Query<&AccessibleLabel>,
     texts: Query<&TextContent>,
+    styles: Query<&NodeStyle>,
     items_shown: Query<&FocusKey>,
     scopes: Query<&FocusScope>,
 ) {
@@ -185,7 +196,7 @@ pub fn announce_focus(
     let label = given
         .map(|l| l.label.clone())
         .filter(|l| !l.is_empty())
-        .unwrap_or_else(|| texts_under(node, &scene.children, &texts));
+        .unwrap_or_else(|| texts_under(node, &scene.children, &texts, &styles));
     let role = given.map(|l| l.role).unwrap_or_default();
     announcements.pending.push(Announcement { node, label, role, position });
 }

@@ -498,6 +498,11 @@ impl Session {
         self.recovery.saved = Some(state);
     }
 
+    /// The open video (ABI 1.6): its position and state, for scripted tests.
+    pub fn video(&self) -> &crate::video::Video {
+        &self.video
+    }
+
     /// Takes the messages the bundle posted for the legacy JS VM, oldest first.
     pub fn messages_to_js(&mut self) -> Vec<String> {
         self.bus.to_js.drain(..).collect()

@@ -432,6 +432,16 @@ impl Video {
         self.open.is_some()
     }
 
+    /// The open video's position in milliseconds, as the bundle is told it.
+    pub fn position_ms(&self) -> Option<u64> {
+        self.open.as_ref().map(|video| video.position_us / 1000)
+    }
+
+    /// The open video's state.
+    pub fn state(&self) -> Option<VideoState> {
+        self.open.as_ref().map(|video| video.state)
+    }
+
     /// Closes the open video without telling anyone (the instance that opened it is gone),
     /// and forgets the events owed to it.
     pub fn reset(&mut self) {

@@ -6,11 +6,14 @@
 set(STORAGE_RUN @FAULT_BUNDLE@ --headless --size 1280x720 --key-interval 10 --quiet
     --module-cache "@WORK_ROOT@/recovery.clean_run/modules")
 
-# Run 1 chooses Sam (right, OK): the area is written once. Run 2 only moves to Sam: Sam is
-# chosen already, from the kept area, and the screen equals run 1's; nothing is written.
+# Run 1 chooses Sam (right, OK: Home opens) and comes back (Back): the area is written once.
+# Run 2 only moves to Sam: Sam is chosen already, from the kept area, and the screen equals
+# run 1's; nothing is written.
 host_test(kept_between_runs PREFIX storage REQUIRES touchline_fault_bundle touchline_fault_reference
-  BEFORE ${STORAGE_RUN} --keys right,enter --storage @WORK@/app.json --screenshot @WORK@/chosen.png
-  ARGS ${STORAGE_RUN} --keys right --storage @WORK@/app.json --screenshot @WORK@/out.png
+  BEFORE ${STORAGE_RUN} --keys right,enter,back --frames 80 --storage @WORK@/app.json
+         --screenshot @WORK@/chosen.png
+  ARGS ${STORAGE_RUN} --keys right --frames 80 --storage @WORK@/app.json
+       --screenshot @WORK@/out.png
   EXPECT " storage_writes=0"
   REJECT "warning" "error"
   FILES @WORK@/app.json

@@ -80,12 +80,20 @@ pub struct TimelineMarker {
     pub label: String,
     /// What kind of event it is.
     pub kind: MarkerKind,
+    /// A handle on the marker, so a page can move focus to it (to the moment it jumped to).
+    pub node_ref: Option<NodeRef>,
 }
 
 impl TimelineMarker {
     /// A marker at `at_ms`.
     pub fn new(at_ms: f64, kind: MarkerKind, label: impl Into<String>) -> Self {
-        Self { at_ms, label: label.into(), kind }
+        Self { at_ms, label: label.into(), kind, node_ref: None }
+    }
+
+    /// The marker with `node_ref` attached to it.
+    pub fn with_ref(mut self, node_ref: NodeRef) -> Self {
+        self.node_ref = Some(node_ref);
+        self
     }
 }
 
@@ -157,7 +165,8 @@ pub fn Timeline(
     let markers: Vec<View> = markers
         .into_iter()
         .map(|marker| {
-            let TimelineMarker { at_ms, label, kind } = marker;
+            let TimelineMarker { at_ms, label, kind, node_ref } = marker;
+            let node_ref = node_ref.unwrap_or_default();
             let [w, h] = kind.size();
             let focused = signal(false);
             let duration = duration_ms.clone();
@@ -174,7 +183,7 @@ pub fn Timeline(
             view! {
                 <row absolute left=0 top=0 height=HEIGHT width_px=reach justify=Align::End
                      align=Align::Center>
-                    <r#box width=w height=h shrink=0 radius=radius focusable role=Role::Button
+                    <r#box ref={&node_ref} width=w height=h shrink=0 radius=radius focusable role=Role::Button
                            label={label.as_str()} focus_color={Color::TRANSPARENT}
                            on_focus={move || focused.set(true)} on_blur={move || focused.set(false)}
                            on_select={move || on_seek.call(clamp_time(at_ms, seek_duration.get()))}
