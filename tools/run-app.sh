@@ -45,10 +45,10 @@ echo "== desktop host (Rust, wasmtime crate, tiny-skia)"
 shot desktop profiles "" 2
 shot desktop home enter 90
 shot desktop match enter,right,enter 150
-shot desktop playback enter,right,enter,enter 300
+shot desktop playback enter,right,enter,enter,down,down,down,down,down 340
 shot desktop reel enter,right,enter,right,enter 230
 shot desktop settings enter,down,down,down,enter 220
 echo "== device host (C++, wasmtime C API, cairo, GStreamer): the same scripts"
 shot device home-device enter 90
-shot device playback-device enter,right,enter,enter 300
+shot device playback-device enter,right,enter,enter,down,down,down,down,down 340
 echo "run-app: the pages are in out/ (profiles, home, match, playback, reel, settings; *-device from the C++ host)"

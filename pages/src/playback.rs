@@ -215,9 +215,17 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
             }
         }
     };
+    // Any key shows the overlay (handlers that consume a key call this themselves, as the
+    // page's handler does not see it then).
+    let wake = move |press: KeyPress| {
+        if matches!(press.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
+            overlay.poke(player.status_untracked() != VideoStatus::Playing);
+        }
+    };
     let on_playhead_key = {
         let jump = jump.clone();
         move |press: KeyPress| -> bool {
+            wake(press);
             let direction = match press.key {
                 Key::Left => -1.0,
                 Key::Right => 1.0,
@@ -252,11 +260,10 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
     let on_page_key = {
         let keep_position = keep_position.clone();
         move |press: KeyPress| -> bool {
+            wake(press);
             if press.phase != KeyPhase::Down {
                 return false;
             }
-            let paused = player.status_untracked() != VideoStatus::Playing;
-            overlay.poke(paused);
             match press.key {
                 Key::PlayPause => {
                     player.toggle();
@@ -273,6 +280,7 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
     let on_markers_key = {
         let playhead = playhead.clone();
         move |press: KeyPress| -> bool {
+            wake(press);
             match press.key {
                 Key::Up | Key::Down => {
                     if matches!(press.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
@@ -378,6 +386,8 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
                                 <text size={t.type_scale.heading} color={t.colors.accent}>{move || clock.get()}</text>
                             </row>
                         </row>
+                        // Room for a focused marker's label above the timeline.
+                        <r#box height=32 />
                         <r#box on_key=on_markers_key>
                             <Timeline duration_ms={move || player.duration_s() * 1000.0}
                                       position_ms={move || shown_at() * 1000.0} markers=markers
