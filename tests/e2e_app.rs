@@ -166,6 +166,11 @@ impl Tv {
         );
     }
 
+    /// Runs frames until the host plays the video.
+    fn wait_for_playback(&mut self) {
+        self.wait_until("playback", 10.0, |tv| tv.session.video().state() == Some(VideoState::Playing));
+    }
+
     /// From launch to France–Croatia's page: choose the first profile, move to the second
     /// match on Home, open it.
     fn open_france_croatia(&mut self) {
@@ -242,7 +247,7 @@ fn playback_jumps_between_highlights_resumes_and_stops_at_the_end() {
     tv.open_france_croatia();
     tv.press(Key::Select);
     assert_eq!(tv.route(), ("watch".to_owned(), format!("{MATCH}/start")));
-    tv.wait_until("playback", 10.0, |tv| tv.session.video().state() == Some(VideoState::Playing));
+    tv.wait_for_playback();
 
     for _ in 0..3 {
         tv.press(Key::Down);
@@ -270,7 +275,7 @@ fn playback_jumps_between_highlights_resumes_and_stops_at_the_end() {
     assert!(tv.focused().starts_with("Resume"), "the watch button offers to resume: {}", tv.focused());
     tv.press(Key::Select);
     assert_eq!(tv.route(), ("watch".to_owned(), MATCH.to_owned()));
-    tv.wait_until("playback", 10.0, |tv| tv.session.video().state() == Some(VideoState::Playing));
+    tv.wait_for_playback();
     let resumed = tv.position_ms();
     assert!(resumed.abs_diff(left_at) <= 2_000, "resumed at {resumed} ms, left at {left_at} ms");
 

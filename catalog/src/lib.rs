@@ -340,6 +340,17 @@ pub fn clock_s_at(periods: &[Period], video_s: f64) -> f64 {
     period.map_or(video_s, |period| period.clock_start_s + (video_s - period.start_s))
 }
 
+/// Where a match's files are, relative to the catalog's root.
+pub fn match_dir(match_id: &str) -> String {
+    format!("matches/{match_id}")
+}
+
+/// Where a match's details are, relative to the catalog's root: the tool writes them there, and
+/// pages that know only a match's id (from a route) fetch them from there.
+pub fn details_path(match_id: &str) -> String {
+    format!("{}/match.json", match_dir(match_id))
+}
+
 /// Rounds to the millisecond: catalog times are kept at that precision, so they read cleanly
 /// and survive a trip through JSON unchanged.
 pub fn round_ms(seconds: f64) -> f64 {

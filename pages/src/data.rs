@@ -2,7 +2,7 @@
 //! host's asset root (or its origin), written by `touchline-matchdata` (docs/match-data.md).
 //! Examples and tests point pages at a fixture copy with [`provide_catalog`].
 
-use touchline_catalog::{Catalog, MatchDetails};
+use touchline_catalog::{Catalog, MatchDetails, details_path};
 use touchline_ui::{Color, FetchError, fetch_json, provide_context, use_context};
 
 /// Where the catalog is: the URL its relative paths are joined to, and the one its videos'
@@ -56,11 +56,6 @@ impl CatalogSource {
     pub async fn match_details(self, match_id: String) -> Result<MatchDetails, FetchError> {
         self.details(details_path(&match_id)).await
     }
-}
-
-/// Where the tool writes a match's details, under the catalog.
-pub fn details_path(match_id: &str) -> String {
-    format!("matches/{match_id}/match.json")
 }
 
 /// `path` ending in `/` (unless empty, which means the asset root).

@@ -69,25 +69,24 @@ fn teams_of(catalog: &Catalog) -> Vec<TeamEntry> {
 fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, navigator: Navigator) -> View {
     let t = use_theme().get_untracked();
     let settings = navigator.clone();
-    let navigate = Rc::new(move |route| navigator.open(route));
     let latest = {
         let tiles = Rc::new(catalog.matches.clone());
-        let (picked, source, navigate) = (catalog.clone(), source.clone(), navigate.clone());
+        let (picked, source, navigator) = (catalog.clone(), source.clone(), navigator.clone());
         view! {
             <Rail count={catalog.matches.len()} item_width={MATCH_TILE.0} item_height={MATCH_TILE.1}
                   label="Latest matches"
-                  on_select={move |i: usize| navigate(navigation::match_details(&picked.matches[i].id))}
+                  on_select={move |i: usize| navigator.open(navigation::match_details(&picked.matches[i].id))}
                   view={move |item: Memo<usize>| match_tile(tiles.clone(), item, source.clone())} />
         }
     };
     let moments = {
-        let (tiles, picked, navigate) = (catalog.clone(), catalog.clone(), navigate.clone());
+        let (tiles, picked, navigator) = (catalog.clone(), catalog.clone(), navigator.clone());
         view! {
             <Rail count={catalog.top_moments.len()} item_width={MOMENT_TILE.0} item_height={MOMENT_TILE.1}
                   label="Top moments"
                   on_select={move |i: usize| {
                       let moment = &picked.top_moments[i];
-                      navigate(navigation::watch(&moment.match_id, &StartAt::Highlight(moment.highlight_id.clone())));
+                      navigator.open(navigation::watch(&moment.match_id, &StartAt::Highlight(moment.highlight_id.clone())));
                   }}
                   view={move |item: Memo<usize>| moment_tile(tiles.clone(), item, source.clone())} />
         }
@@ -97,7 +96,7 @@ fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, navigator: Navigator)
         let (tiles, picked) = (teams.clone(), teams.clone());
         view! {
             <Rail count={teams.len()} item_width={TEAM_TILE.0} item_height={TEAM_TILE.1} label="By team"
-                  on_select={move |i: usize| navigate(navigation::team(&picked[i].team.code))}
+                  on_select={move |i: usize| navigator.open(navigation::team(&picked[i].team.code))}
                   view={move |item: Memo<usize>| team_tile(tiles.clone(), item)} />
         }
     };
@@ -132,10 +131,7 @@ pub(crate) fn match_tile(matches: Rc<Vec<MatchSummary>>, item: Memo<usize>, sour
     let summary = move || matches[item.get()].clone();
     let picture = summary.clone();
     let (score, when, resume) = (summary.clone(), summary.clone(), summary);
-    let resume = memo(move || {
-        let summary = resume();
-        Resume::get(&summary.id).map(|at| (at / summary.duration_s.max(1.0)) as f32)
-    });
+    let resume = memo(move || Resume::progress(&resume()));
     view! {
         <column width={Length::Percent(1.0)} height={Length::Percent(1.0)}>
             {move || {
@@ -150,11 +146,7 @@ pub(crate) fn match_tile(matches: Rc<Vec<MatchSummary>>, item: Memo<usize>, sour
             </row>
             <column padding_x={t.spacing.sm} padding_y={t.spacing.sm} gap={t.spacing.xs}>
                 <text size={t.type_scale.body} bold color={t.colors.text} max_lines=1>{move || {
-                    let s = score();
-                    match Spoilers::get() {
-                        Spoilers::Shown => format!("{} {} {}", s.home.short_name, s.score, s.away.short_name),
-                        Spoilers::Hidden => format!("{} v {}", s.home.short_name, s.away.short_name),
-                    }
+                    Spoilers::get().headline(&score())
                 }}</text>
                 <text size={t.type_scale.caption} color={t.colors.text_muted} max_lines=1>{move || {
                     let s = when();

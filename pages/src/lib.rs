@@ -4,6 +4,7 @@
 //! names the ECS.
 
 pub mod data;
+mod deadline;
 pub mod home;
 pub mod match_details;
 pub mod navigation;

@@ -35,17 +35,6 @@ pub fn match_details_page(match_id: String) -> View {
     }
 }
 
-/// "France 4–2 Croatia", or "France v Croatia" with spoilers hidden.
-pub fn headline(details: &MatchDetails, spoilers: Spoilers) -> String {
-    let summary = &details.summary;
-    match spoilers {
-        Spoilers::Shown => {
-            format!("{} {} {}", summary.home.short_name, summary.score, summary.away.short_name)
-        }
-        Spoilers::Hidden => format!("{} v {}", summary.home.short_name, summary.away.short_name),
-    }
-}
-
 fn details_view(details: Rc<MatchDetails>, source: CatalogSource) -> View {
     let t = use_theme().get_untracked();
     let navigator = Navigator::here();
@@ -54,7 +43,6 @@ fn details_view(details: Rc<MatchDetails>, source: CatalogSource) -> View {
         let id = id.clone();
         move || Resume::get(&id)
     };
-    let duration = details.summary.duration_s;
     let watch = {
         let (id, navigator, resume) = (id.clone(), navigator.clone(), resume.clone());
         move || {
@@ -77,9 +65,12 @@ fn details_view(details: Rc<MatchDetails>, source: CatalogSource) -> View {
         let (id, navigator) = (id.clone(), navigator.clone());
         move || navigator.open(navigation::reel(&id))
     };
-    let (resumable, progress) = (resume.clone(), resume);
-    let headline_of = details.clone();
     let summary = details.summary.clone();
+    let headline_of = summary.clone();
+    let progress = {
+        let summary = summary.clone();
+        memo(move || Resume::progress(&summary))
+    };
     let moments: Vec<View> = details
         .highlights
         .iter()
@@ -95,22 +86,21 @@ fn details_view(details: Rc<MatchDetails>, source: CatalogSource) -> View {
                     <row gap={t.spacing.md} align=Align::Center>
                         {kit_bar(&summary.home)}
                         <text size={t.type_scale.display} bold color={t.colors.text} max_lines=1>
-                            {move || headline(&headline_of, Spoilers::get())}
+                            {move || Spoilers::get().headline(&headline_of)}
                         </text>
                         {kit_bar(&summary.away)}
                     </row>
                     <text size={t.type_scale.body} color={t.colors.text_muted}>{summary.venue.clone()}</text>
                     <row gap={t.spacing.md} padding_y={t.spacing.md} align=Align::Center>
                         <Button label={watch_label} on_select={move |()| watch()} autofocus=true />
-                        <row visible={move || resumable().is_some()}>
+                        <row visible={move || resume().is_some()}>
                             <Button label="From the start" variant=ButtonVariant::Secondary
                                     on_select={move |()| from_start()} />
                         </row>
                         <Button label="Highlight reel" variant=ButtonVariant::Secondary on_select={move |()| reel()} />
                     </row>
-                    <row visible={move || progress().is_some()} gap={t.spacing.sm} align=Align::Center>
-                        <ProgressBar value={move || Resume::get(&id).map_or(0.0, |at| (at / duration) as f32)}
-                                     width=480.0 />
+                    <row visible={move || progress.get().is_some()} gap={t.spacing.sm} align=Align::Center>
+                        <ProgressBar value={move || progress.get().unwrap_or(0.0)} width=480.0 />
                     </row>
                 </column>
                 <Image src={source.url(&summary.thumbnail)} width={PICTURE.0} height={PICTURE.1} />

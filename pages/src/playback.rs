@@ -18,9 +18,10 @@ use touchline_ui::components::{
     TimelineMarker, TimelineProps, VideoSurface, VideoSurfaceProps,
 };
 use touchline_ui::prelude::*;
-use touchline_ui::{VideoPlayer, VideoStatus, now_us, sleep_until, use_theme, video_player};
+use touchline_ui::{VideoPlayer, VideoStatus, now_us, use_theme, video_player};
 
 use crate::data::{CatalogSource, use_catalog};
+use crate::deadline::when_due;
 use crate::navigation::{Navigator, StartAt, parse_watch};
 use crate::preferences::{ClipLength, Resume};
 use crate::reel::HighlightView;
@@ -116,15 +117,7 @@ struct Overlay {
 impl Overlay {
     fn new() -> Self {
         let overlay = Overlay { shown: signal(true), hide_at: signal(None) };
-        // One timer at a time: a new deadline reruns the effect, which cancels the last one.
-        effect(move || {
-            if let Some(deadline) = overlay.hide_at.get() {
-                spawn_local(async move {
-                    sleep_until(deadline).await;
-                    overlay.shown.set(false);
-                });
-            }
-        });
+        when_due(overlay.hide_at, move || overlay.shown.set(false));
         overlay
     }
 
@@ -201,18 +194,26 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
     let current = signal(None::<usize>);
     let playhead = NodeRef::new();
     let marker_refs: Vec<NodeRef> = jumps.iter().map(|_| NodeRef::new()).collect();
-    let highlight_ids: Vec<String> = details.highlights.iter().map(|h| h.id.clone()).collect();
-    let jump = {
-        let (jumps, marker_refs, match_id) = (jumps.clone(), marker_refs.clone(), match_id.clone());
-        move |forward: bool| {
-            let position = player.position_s_untracked();
+    // Up/down: the previous/next highlight (again on each repeat while held); consumed in
+    // every phase, so focus does not move.
+    let on_jump_key = {
+        let (jumps, marker_refs, details) = (jumps.clone(), marker_refs.clone(), details.clone());
+        move |press: KeyPress| -> bool {
+            if !matches!(press.key, Key::Up | Key::Down) {
+                return false;
+            }
+            if !matches!(press.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
+                return true;
+            }
+            let (forward, position) = (press.key == Key::Down, player.position_s_untracked());
             if let Some(i) = jump_target(&jumps, position, current.get_untracked(), forward) {
-                HighlightView::post(&match_id, &highlight_ids[i], "jump", i, jumps.len());
+                HighlightView::post(&details.summary.id, &details.highlights[i].id, "jump", i, jumps.len());
                 current.set(Some(i));
                 scrub.set(None);
                 player.seek(jumps[i].clip.start_s);
                 marker_refs[i].focus();
             }
+            true
         }
     };
     // Any key shows the overlay (handlers that consume a key call this themselves, as the
@@ -223,18 +224,15 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
         }
     };
     let on_playhead_key = {
-        let jump = jump.clone();
+        let on_jump_key = on_jump_key.clone();
         move |press: KeyPress| -> bool {
             wake(press);
+            if on_jump_key(press) {
+                return true;
+            }
             let direction = match press.key {
                 Key::Left => -1.0,
                 Key::Right => 1.0,
-                Key::Up | Key::Down => {
-                    if matches!(press.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
-                        jump(press.key == Key::Down);
-                    }
-                    return true;
-                }
                 _ => return false,
             };
             match press.phase {
@@ -281,13 +279,10 @@ fn player_view(details: Rc<MatchDetails>, from: StartAt, source: CatalogSource) 
         let playhead = playhead.clone();
         move |press: KeyPress| -> bool {
             wake(press);
+            if on_jump_key(press) {
+                return true;
+            }
             match press.key {
-                Key::Up | Key::Down => {
-                    if matches!(press.phase, KeyPhase::Down | KeyPhase::Repeat(_)) {
-                        jump(press.key == Key::Down);
-                    }
-                    true
-                }
                 Key::Back => {
                     if press.phase == KeyPhase::Down {
                         playhead.focus();

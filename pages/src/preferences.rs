@@ -5,7 +5,7 @@
 //! (Settings on top of Home changes the tiles under it) and as the stored area arrives with the
 //! first frame. A stored value the app does not know reads as the default.
 
-use touchline_catalog::{Clip, Highlight};
+use touchline_catalog::{Clip, Highlight, MatchSummary};
 use touchline_ui::{storage, untrack};
 
 /// Which highlights the reel plays.
@@ -182,6 +182,16 @@ impl Spoilers {
             Self::Hidden => Self::Shown,
         }
     }
+
+    /// A match as tiles and headlines name it: "France 4–2 Croatia", or "France v Croatia"
+    /// with scores hidden.
+    pub fn headline(self, summary: &MatchSummary) -> String {
+        let (home, away) = (&summary.home.short_name, &summary.away.short_name);
+        match self {
+            Self::Shown => format!("{home} {} {away}", summary.score),
+            Self::Hidden => format!("{home} v {away}"),
+        }
+    }
 }
 
 /// Positions closer than this to the start or the end are not worth resuming.
@@ -200,6 +210,12 @@ impl Resume {
         storage::get(&Self::key(match_id))
             .and_then(|text| text.parse::<f64>().ok())
             .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+    }
+
+    /// How far into `summary`'s video the viewer left it, 0–1 (tracked); `None` when there is
+    /// nothing to resume.
+    pub fn progress(summary: &MatchSummary) -> Option<f32> {
+        Self::get(&summary.id).map(|at| (at / summary.duration_s.max(1.0)) as f32)
     }
 
     /// Keeps where `match_id` was left, `position_s` into a video `duration_s` long: near the

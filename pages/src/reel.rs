@@ -12,9 +12,10 @@ use touchline_ui::components::{
     Button, ButtonProps, ButtonVariant, ProgressBar, ProgressBarProps, VideoSurface, VideoSurfaceProps,
 };
 use touchline_ui::prelude::*;
-use touchline_ui::{VideoStatus, bus, now_us, sleep_until, use_theme, video_player};
+use touchline_ui::{VideoStatus, bus, now_us, use_theme, video_player};
 
 use crate::data::CatalogSource;
+use crate::deadline::when_due;
 use crate::match_details::moment_color;
 use crate::navigation::Navigator;
 use crate::playback::{full_screen_match, video_unavailable};
@@ -119,22 +120,21 @@ fn reel_view(details: Rc<MatchDetails>, source: CatalogSource) -> View {
     let stage = signal(Stage::Waiting);
     let card_until = signal(None::<u64>);
 
-    // Goes to clip `i`: its card over the paused video at the clip's start, or the end.
     // In a signal, so the closures that go to a clip stay `Copy`.
     let match_id = signal(details.summary.id.clone());
+    // Goes to clip `i`: its card over the paused video at the clip's start, or the end.
     let go_to = move |i: usize| {
         let (clip, count) = clips.with_untracked(|clips| (clips.get(i).cloned(), clips.len()));
         index.set(i);
+        player.pause();
         match clip {
             Some(clip) => {
-                player.pause();
                 player.seek(clip.clip.start_s);
                 match_id.with_untracked(|id| HighlightView::post(id, &clip.id, "reel", i, count));
                 stage.set(Stage::Card);
                 card_until.set(Some(now_us() + TITLE_CARD.as_micros() as u64));
             }
             None => {
-                player.pause();
                 stage.set(Stage::Finished);
                 card_until.set(None);
             }
@@ -146,14 +146,9 @@ fn reel_view(details: Rc<MatchDetails>, source: CatalogSource) -> View {
         player.play();
     };
     // The card's time: one timer, replaced when another card shows.
-    effect(move || {
-        if let Some(deadline) = card_until.get() {
-            spawn_local(async move {
-                sleep_until(deadline).await;
-                if stage.get_untracked() == Stage::Card {
-                    play_clip();
-                }
-            });
+    when_due(card_until, move || {
+        if stage.get_untracked() == Stage::Card {
+            play_clip();
         }
     });
     // The video is ready: the first card.

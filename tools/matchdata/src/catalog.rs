@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use touchline_catalog::{
     Catalog, Clip, EventKind, Highlight, MatchDetails, MatchEvent, MatchSummary, Moment, SCHEMA_VERSION,
-    Score, Side, TeamSummary, format_clock,
+    Score, Side, TeamSummary, details_path, format_clock, match_dir,
 };
 
 use crate::DataError;
@@ -35,11 +35,6 @@ pub struct Site {
     pub matches: Vec<MatchDetails>,
     /// The pictures the catalog refers to.
     pub pictures: Vec<PictureJob>,
-}
-
-/// Where a match's files go, relative to the catalog's root.
-pub fn match_dir(id: &str) -> String {
-    format!("matches/{id}")
 }
 
 /// The match video's path, relative to the catalog's root.
@@ -131,7 +126,7 @@ fn match_details(index: usize, source: &MatchSource) -> (MatchDetails, Vec<Pictu
         away: team_summary(&source.away),
         score: source.events.last().map_or(Score::default(), |event| event.score),
         duration_s,
-        details: format!("{dir}/match.json"),
+        details: details_path(&source.id),
         video: video_path(&source.id),
         thumbnail: format!("{dir}/thumbnail.png"),
     };
