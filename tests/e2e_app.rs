@@ -261,6 +261,10 @@ fn playback_jumps_between_highlights_resumes_and_stops_at_the_end() {
     let jumps: Vec<&str> =
         tv.highlight_views("jump").iter().filter_map(|m| m["highlight"].as_str()).collect();
     assert_eq!(jumps, [&highlights[0].id, &highlights[1].id, &highlights[2].id]);
+    // The focused marker's label animates in; 0.65 s after the key it has settled, and the
+    // device host's session (native-host/device/tests/app_session.cc) takes this golden's
+    // screenshot as long after its key.
+    tv.wait(0.25);
     tv.check_screen("playback_overlay");
 
     // A jump focuses the highlight's marker; Back returns to the playhead, and Back again

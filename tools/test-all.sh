@@ -14,6 +14,7 @@ step() { printf '\n== %s (at %d s)\n' "$*" $((SECONDS - started)); }
 step "wasmtime's C API for the device host (background, log in target/wasmtime-capi.log)"
 mkdir -p target
 device_host_options=(-DTOUCHLINE_CLI="$PWD/target/debug/touchline"
+    -DTOUCHLINE_BUNDLE="$PWD/target/wasm32-wasip1/bundle/touchline_pages.wasm"
     -DTOUCHLINE_FAULT_BUNDLE="$PWD/target/wasm32-wasip1/bundle-faults/touchline_pages.wasm")
 (
     cmake -S native-host/device -B target/device-host -DCMAKE_BUILD_TYPE=Release \

@@ -22,10 +22,11 @@ const char kUsage[] =
     "  --headless                no window (the default when there is no display)\n"
     "  --size WxH                viewport, default 1920x1080\n"
     "  --keys right,right,enter  key script: up down left right enter|select|ok back|escape\n"
-    "                            play|playpause inspector|f12\n"
+    "                            play|playpause inspector|f12, and wait (no key in that slot)\n"
     "  --key-interval N          frames between scripted keys, default 1\n"
     "  --frames N                frames to run; headless default: 2 + keys x interval\n"
     "  --screenshot out.png      PNG of the last frame (window mode: read back from the window)\n"
+    "  --screenshot-at N=out.png PNG of frame N (repeatable), e.g. each page of a scripted session\n"
     "  --dump-display-list DIR   DIR/frame-NNNN.tldl, the exact bytes of each frame's list\n"
     "  --quiet                   no per-frame lines\n"
     "  --assets DIR              where relative image and fetch URLs resolve, default ./assets\n"
@@ -164,11 +165,14 @@ Parsed parse(int argc, char **argv) {
         const auto comma = v.find(',', start);
         const auto name = v.substr(start, comma == std::string_view::npos ? v.npos : comma - start);
         abi::Key key;
-        if (!key_from_name(name, key)) {
+        if (name == "wait") {
+          o.keys.emplace_back(std::nullopt);
+        } else if (key_from_name(name, key)) {
+          o.keys.emplace_back(key);
+        } else {
           return fail("unknown key `" + std::string(name) +
-                      "` in --keys (up, down, left, right, enter, back, play, inspector)");
+                      "` in --keys (up, down, left, right, enter, back, play, inspector, wait)");
         }
-        o.keys.push_back(key);
         if (comma == std::string_view::npos) break;
         start = comma + 1;
       }
@@ -185,6 +189,15 @@ Parsed parse(int argc, char **argv) {
     } else if (arg == "--screenshot") {
       if (!take(v) || v.empty()) return fail("--screenshot wants a file name");
       o.screenshot = std::string(v);
+    } else if (arg == "--screenshot-at") {
+      const char *wants = "--screenshot-at wants FRAME=FILE, e.g. 120=home.png";
+      if (!take(v)) return fail(wants);
+      const auto eq = v.find('=');
+      uint64_t frame = 0;
+      if (eq == std::string_view::npos || eq + 1 == v.size() || !parse_u64(v.substr(0, eq), frame)) {
+        return fail(wants);
+      }
+      o.screenshots_at.emplace_back(frame, std::string(v.substr(eq + 1)));
     } else if (arg == "--dump-display-list") {
       if (!take(v) || v.empty()) return fail("--dump-display-list wants a directory");
       o.dump_dir = std::string(v);

@@ -717,9 +717,9 @@ int run(const Options &options, Clock::time_point launched) {
     // Scripted key j goes out at frame 1 + j * interval, as a KeyDown and a KeyUp.
     if (i >= 1 && (i - 1) % options.key_interval == 0) {
       const uint64_t j = (i - 1) / options.key_interval;
-      if (j < options.keys.size()) {
+      if (j < options.keys.size() && options.keys[j]) {
         abi::Event down{static_cast<uint32_t>(abi::EventKind::KeyDown),
-                        static_cast<uint32_t>(options.keys[j]), 0, 0};
+                        static_cast<uint32_t>(*options.keys[j]), 0, 0};
         abi::Event up = down;
         up.kind = static_cast<uint32_t>(abi::EventKind::KeyUp);
         input.push(down);
@@ -852,10 +852,25 @@ int run(const Options &options, Clock::time_point launched) {
     if (launch_to_first_frame_ms < 0) launch_to_first_frame_ms = ms_between(launched, Clock::now());
 
     if (!options.quiet) {
-      std::printf("frame %04" PRIu64 " t=%.3fms events=%zu commands=%u bytes=%zu engine_us=%.0f\n",
+      // The open video's position and state, so that a scripted session can be checked against
+      // the match clock (the app e2e cases).
+      std::string video_fields;
+      if (const auto at = request_handler.video.position_ms()) {
+        video_fields = " video_ms=" + std::to_string(*at) + " video=" +
+                       video_state_name(request_handler.video.state().value_or(abi::VideoState::Ready));
+      }
+      std::printf("frame %04" PRIu64 " t=%.3fms events=%zu commands=%u bytes=%zu%s engine_us=%.0f\n",
                   i, static_cast<double>(time_us) / 1000.0, input.events.size(),
-                  reader.value().header().command_count, view.len, engine_us.back());
+                  reader.value().header().command_count, view.len, video_fields.c_str(), engine_us.back());
       std::fflush(stdout);
+    }
+    for (const auto &[frame, file] : options.screenshots_at) {
+      if (frame != i) continue;
+      Status written = window ? window->screenshot(file) : write_png(renderer.surface(), file);
+      if (!written) {
+        std::fprintf(stderr, "error: %s\n", written.error().message.c_str());
+        if (exit_code == kExitOk) exit_code = kExitUsage;
+      }
     }
 
     if (live && !window->vsync()) {

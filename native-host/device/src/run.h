@@ -53,10 +53,11 @@ struct Options {
   bool headless = false;
   uint32_t width = 1920;
   uint32_t height = 1080;
-  std::vector<abi::Key> keys;
+  std::vector<std::optional<abi::Key>> keys;  // --keys; nullopt: `wait`, no key in that slot
   uint32_t key_interval = 1;
   std::optional<uint64_t> frames;
   std::string screenshot;
+  std::vector<std::pair<uint64_t, std::string>> screenshots_at;  // --screenshot-at FRAME=FILE
   std::string dump_dir;
   bool quiet = false;
   EngineKind engine = EngineKind::Cranelift;

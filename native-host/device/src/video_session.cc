@@ -109,6 +109,32 @@ std::optional<abi::Event> VideoSession::position_event() const {
   return event(abi::EventKind::VideoPosition, open_->player, open_->position_us / 1000, rate);
 }
 
+std::optional<int64_t> VideoSession::position_ms() const {
+  if (!open_) return std::nullopt;
+  return open_->position_us / 1000;
+}
+
+std::optional<abi::VideoState> VideoSession::state() const {
+  if (!open_) return std::nullopt;
+  return open_->state;
+}
+
+const char *video_state_name(abi::VideoState state) {
+  switch (state) {
+    case abi::VideoState::Ready:
+      return "ready";
+    case abi::VideoState::Playing:
+      return "playing";
+    case abi::VideoState::Paused:
+      return "paused";
+    case abi::VideoState::Ended:
+      return "ended";
+    case abi::VideoState::Closed:
+      return "closed";
+  }
+  return "unknown";
+}
+
 const VideoFrame *VideoSession::picture() {
   return open_ ? open_->video.frame_at(open_->position_us / 1000) : nullptr;
 }

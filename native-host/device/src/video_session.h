@@ -16,6 +16,9 @@
 
 namespace touchline::host {
 
+// `ready`, `playing`, `paused`, `ended` or `closed`, as the per-frame lines print it.
+const char *video_state_name(abi::VideoState state);
+
 class VideoSession {
  public:
   explicit VideoSession(std::string assets) : assets_(std::move(assets)) {}
@@ -42,6 +45,9 @@ class VideoSession {
 
   // The open video's VideoPosition (position in ms; the rate while playing, else 0).
   std::optional<abi::Event> position_event() const;
+  // The open video's position and state; nullopt with none open.
+  std::optional<int64_t> position_ms() const;
+  std::optional<abi::VideoState> state() const;
 
   // The frame to paint at the position (decoded on demand); null with no open video or no
   // frame yet.
