@@ -8,6 +8,7 @@
 //! - Watch match → next highlight three times: the player is inside the third highlight's
 //!   window; Back keeps the position, and Home and the match page offer to resume it;
 //! - seeking past the end stops at the end;
+//! - a team's page and Settings open from Home;
 //! - Back from each page returns to the tile or button that was focused.
 //!
 //! Screenshots of each page are compared with reviewed goldens (`tests/goldens/app/`; written
@@ -303,4 +304,36 @@ fn playback_jumps_between_highlights_resumes_and_stops_at_the_end() {
     tv.press(Key::Back);
     assert_eq!(tv.route().0, "home");
     assert!(tv.focused().starts_with("France 4–2 Croatia"), "the France tile again: {}", tv.focused());
+}
+
+#[test]
+fn a_team_page_and_settings_open_from_home_and_back_returns_to_their_buttons() {
+    let mut tv = Tv::new("e2e_pages");
+    tv.wait_until("the profiles", 5.0, |tv| tv.focused().contains("Alex"));
+    tv.press(Key::Select);
+    tv.wait_until("the catalog", 5.0, |tv| tv.focused().starts_with("Bayern Munchen 4–0 Dortmund"));
+
+    // Down twice: the first team of "By team"; OK opens its page.
+    tv.press(Key::Down);
+    tv.press(Key::Down);
+    let team_tile = tv.focused();
+    assert!(team_tile.contains("tile"), "a team tile: {team_tile}");
+    tv.press(Key::Select);
+    assert_eq!(tv.route().0, "team");
+    tv.wait(1.0);
+    tv.check_screen("team");
+    tv.press(Key::Back);
+    assert_eq!(tv.route().0, "home");
+    assert_eq!(tv.focused(), team_tile, "Back returns to the team tile");
+
+    // Down once more: the Settings button under the rails.
+    tv.press(Key::Down);
+    assert!(tv.focused().starts_with("Settings"), "{}", tv.focused());
+    tv.press(Key::Select);
+    assert_eq!(tv.route().0, "settings");
+    tv.wait(1.0);
+    tv.check_screen("settings");
+    tv.press(Key::Back);
+    assert_eq!(tv.route().0, "home");
+    assert!(tv.focused().starts_with("Settings"), "Back returns to the Settings button: {}", tv.focused());
 }

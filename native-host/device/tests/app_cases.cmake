@@ -32,7 +32,7 @@ add_test(NAME app.media
   WORKING_DIRECTORY "${TOUCHLINE_ROOT}")
 set_tests_properties(app.media PROPERTIES LABELS app TIMEOUT 1800 FIXTURES_SETUP touchline_app_media)
 
-foreach(scenario IN ITEMS reel playback)
+foreach(scenario IN ITEMS reel playback pages)
   add_test(NAME app.${scenario}
     COMMAND "${CMAKE_COMMAND}"
       "-DSCENARIO=${scenario}"

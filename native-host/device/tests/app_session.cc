@@ -14,7 +14,8 @@
 // card; Back returns to the reel button) and `playback` (Watch match -> next highlight three
 // times: inside the third window; Back keeps the position and the match page offers to resume
 // it; to the last highlight and on past the end: stopped at the end; Back, Back: Home, on the
-// tile that was focused). Key and frame numbers come from the script, not from the host's
+// tile that was focused) and `pages` (Home -> a team's page -> Back -> Settings -> Back, each
+// Back to the tile or button that opened it). Key and frame numbers come from the script, not from the host's
 // output; windows come from the catalog, not from the app.
 
 #include <nlohmann/json.hpp>
@@ -110,6 +111,8 @@ struct Slots {
   size_t choose_profile, right_to_match, open_match;
   // reel
   size_t right_to_reel = 0, open_reel = 0;
+  // pages
+  size_t open_team = 0, back_from_team = 0, open_settings = 0, back_from_settings = 0;
   // playback
   size_t watch = 0, first_jump = 0, back_to_playhead = 0, leave = 0, resume = 0, jumps_to_last = 0,
          back_after_last = 0, seeks = 0, back_to_match = 0, back_to_home = 0;
@@ -123,6 +126,17 @@ std::optional<std::pair<Script, Slots>> script_of(const std::string &scenario, c
   s.shots[s.keys.size()] = "profiles";
   at.choose_profile = s.add("enter");
   s.shots[s.keys.size()] = "home";
+  if (scenario == "pages") {
+    s.add("down", 2);  // the first team of "By team"
+    at.open_team = s.add("enter");
+    s.shots[s.keys.size()] = "team";
+    at.back_from_team = s.add("back");
+    s.add("down");  // the Settings button under the rails
+    at.open_settings = s.add("enter");
+    s.shots[s.keys.size()] = "settings";
+    at.back_from_settings = s.add("back");
+    return std::make_pair(s, at);
+  }
   at.right_to_match = s.add("right");
   at.open_match = s.add("enter");
   if (scenario == "reel") {
@@ -156,7 +170,7 @@ std::optional<std::pair<Script, Slots>> script_of(const std::string &scenario, c
     at.back_to_home = s.add("back");
     return std::make_pair(s, at);
   }
-  std::cerr << "app-session: unknown scenario `" << scenario << "` (reel, playback)\n";
+  std::cerr << "app-session: unknown scenario `" << scenario << "` (reel, playback, pages)\n";
   return std::nullopt;
 }
 
@@ -273,11 +287,16 @@ struct Checks {
   }
 };
 
-void check_navigation(Checks &c, const Session &s, const Slots &at) {
+// From launch to Home, its first tile focused, before slot `next`.
+void check_home(Checks &c, const Session &s, const Slots &at, size_t next) {
   const std::string profile = s.focused(Script::before(at.choose_profile));
   c.that(profile.find("Alex") != std::string::npos, "the profiles page, Alex focused: `" + profile + "`");
-  c.route(s, Script::before(at.right_to_match), "home ");
-  c.starts(s.focused(Script::before(at.right_to_match)), "Bayern Munchen 4–0 Dortmund", "Home, the latest match");
+  c.route(s, Script::before(next), "home ");
+  c.starts(s.focused(Script::before(next)), "Bayern Munchen 4–0 Dortmund", "Home, the latest match");
+}
+
+void check_navigation(Checks &c, const Session &s, const Slots &at) {
+  check_home(c, s, at, at.right_to_match);
   c.starts(s.focused(Script::before(at.open_match)), "France 4–2 Croatia", "right: the France tile");
   c.route(s, Script::before(at.open_match + 1), std::string("match ") + kMatch);
   c.starts(s.focused(Script::before(at.open_match + 1)), "Watch match", "the match page");
@@ -352,11 +371,25 @@ void check_playback(Checks &c, const Session &s, const Match &match, const Slots
   c.starts(s.focused(Script::before(at.back_to_home + 1)), "France 4–2 Croatia", "Back, Back: the France tile again");
 }
 
+void check_pages(Checks &c, const Session &s, const Slots &at) {
+  check_home(c, s, at, at.choose_profile + 1);
+  const std::string team_tile = s.focused(Script::before(at.open_team));
+  c.that(team_tile.find("tile") != std::string::npos, "down, down: a team tile: `" + team_tile + "`");
+  const std::string team = s.route(Script::before(at.back_from_team));
+  c.starts(team, "team ", "OK opens the team's page");
+  c.route(s, Script::before(at.back_from_team + 1), "home ");
+  c.that(s.focused(Script::before(at.back_from_team + 1)) == team_tile, "Back: the team tile again");
+  c.starts(s.focused(Script::before(at.open_settings)), "Settings", "down: the Settings button");
+  c.route(s, Script::before(at.back_from_settings), "settings ");
+  c.route(s, Script::before(at.back_from_settings + 1), "home ");
+  c.starts(s.focused(Script::before(at.back_from_settings + 1)), "Settings", "Back: the Settings button again");
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: touchline-app-session args SCENARIO MATCH.json WORK\n"
                "       touchline-app-session check SCENARIO MATCH.json WORK\n"
-               "SCENARIO: reel or playback\n");
+               "SCENARIO: reel, playback or pages\n");
   return 2;
 }
 
@@ -397,6 +430,7 @@ int main(int argc, char **argv) {
                   " frames");
   if (scenario == "reel") check_reel(checks, *session, *match, at);
   if (scenario == "playback") check_playback(checks, *session, *match, at);
+  if (scenario == "pages") check_pages(checks, *session, at);
   std::printf("%s: %d check(s) failed\n", scenario.c_str(), checks.failed);
   return checks.failed == 0 ? 0 : 1;
 }
