@@ -222,6 +222,14 @@ impl Element {
         self
     }
 
+    /// Outer spacing left and right; negative reaches into the parent's padding.
+    pub fn margin_x(mut self, px: impl Px) -> Self {
+        let v = Length::Px(px.px());
+        self.style.margin.left = v;
+        self.style.margin.right = v;
+        self
+    }
+
     /// Space between children.
     pub fn gap(mut self, px: impl Px) -> Self {
         self.style.set_gap(px.px());

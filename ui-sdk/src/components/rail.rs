@@ -42,7 +42,9 @@ where
     _types: PhantomData<fn() -> C>,
 }
 
-/// A virtualized horizontal list: `count` items, `pool` tiles mounted. Down and up from a
+/// A virtualized horizontal list: `count` items, `pool` tiles mounted. It stretches across its
+/// parent (put it in a column), reaching into the parent's padding by as much as a focused tile
+/// grows, so that the first tile is not clipped when it has the focus. Down and up from a
 /// rail land on the tile at the same place in the next (index alignment); a rail remembers
 /// its item when focus comes back; it scrolls (animated) to keep focus in view.
 #[allow(non_snake_case)]
@@ -59,6 +61,10 @@ where
     let gap = gap.unwrap_or(t.spacing.md);
     let pool = pool.clamp(1, count.max(1)).min(count);
     let step = item_width + gap;
+    // Focus scales a tile about its centre, so the first tile grows past the rail's left edge:
+    // the rail reaches that far into its parent's margin on both sides and pads it back, and
+    // the grown tile is not clipped (its siblings stay where they were).
+    let bleed = (item_width * (t.focus.scale - 1.0) / 2.0).max(0.0).ceil();
     // The first item the pool shows: the focused item stays a few tiles from the left edge.
     let lead = pool.saturating_sub(1) / 2;
     let first = signal(0usize);
@@ -93,7 +99,7 @@ where
         .collect();
     view! {
         <row index_align remember item_count={count} label={&label} overflow=Overflow::Scroll
-             reveal_padding={t.spacing.xl} width={Length::Percent(1.0)} padding_y={t.spacing.sm} gap={gap}>
+             reveal_padding={t.spacing.xl} margin_x={-bleed} padding_x={bleed} padding_y={t.spacing.sm} gap={gap}>
             <r#box shrink=0 width_px={move || first.get() as f32 * step - gap} visible={move || first.get() > 0} />
             {tiles}
             <r#box shrink=0 width_px={move || (count - pool - first.get()) as f32 * step - gap}
