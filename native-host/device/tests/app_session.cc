@@ -42,6 +42,10 @@ constexpr const char *kMatch = "france-croatia-2018";
 constexpr uint64_t kKeyInterval = 40;
 constexpr double kFramesPerMs = 60.0 / 1000.0;
 
+// The reel's title card screenshot: the fourth, a second after it shows.
+constexpr size_t kCardShot = 3;
+constexpr uint64_t card_shot_frame(uint64_t card_frame) { return card_frame + 60; }
+
 struct Highlight {
   std::string id;
   std::string kind;
@@ -91,6 +95,7 @@ std::optional<Match> read_match(const std::string &path) {
 struct Script {
   std::vector<std::string> keys;
   std::map<size_t, std::string> shots;  // slot -> golden name
+  std::map<uint64_t, std::string> shots_at;  // frame -> golden name
   uint64_t tail_frames = 2 * kKeyInterval;
 
   // Appends a key (or `wait`), `times` times; returns the first slot's index.
@@ -143,10 +148,19 @@ std::optional<std::pair<Script, Slots>> script_of(const std::string &scenario, c
     s.shots[s.keys.size()] = "match_details";
     at.right_to_reel = s.add("right");
     at.open_reel = s.add("enter");
-    at.back_to_match = 0;
     // The reel: a 2.5 s card and the clip per goal, then the end card; then Back.
     double reel_ms = 0;
-    for (const Highlight &goal : match.goals()) reel_ms += 2500.0 + static_cast<double>(goal.end_ms - goal.start_ms);
+    const std::vector<Highlight> goals = match.goals();
+    for (size_t i = 0; i < goals.size(); ++i) {
+      // The fourth card, a second in, as tests/e2e_app.rs shoots it (the first card shows two
+      // frames after the key: the match's details are fetched first). check_reel() makes sure
+      // the card was up.
+      if (i == kCardShot) {
+        s.shots_at[card_shot_frame(Script::key_frame(at.open_reel) + 2 + static_cast<uint64_t>(std::llround(reel_ms * kFramesPerMs)))] =
+            "reel_title_card";
+      }
+      reel_ms += 2500.0 + static_cast<double>(goals[i].end_ms - goals[i].start_ms);
+    }
     const auto reel_slots = static_cast<size_t>(std::ceil((reel_ms + 8000.0) * kFramesPerMs / kKeyInterval));
     s.add("wait", reel_slots);
     s.shots[s.keys.size()] = "reel_end";
@@ -302,7 +316,7 @@ void check_navigation(Checks &c, const Session &s, const Slots &at) {
   c.starts(s.focused(Script::before(at.open_match + 1)), "Watch match", "the match page");
 }
 
-void check_reel(Checks &c, const Session &s, const Match &match, const Slots &at) {
+void check_reel(Checks &c, const Session &s, const Match &match, const Script &script, const Slots &at) {
   check_navigation(c, s, at);
   c.starts(s.focused(Script::before(at.open_reel)), "Highlight reel", "right: the reel button");
   c.route(s, Script::before(at.open_reel + 1), std::string("reel ") + kMatch);
@@ -319,6 +333,12 @@ void check_reel(Checks &c, const Session &s, const Match &match, const Slots &at
            name + " says " + std::to_string(i) + " of " + std::to_string(goals.size()));
     // The card shows for 2.5 s over the paused video at the clip's start: a second in.
     c.inside(s.video_ms(cards[i].frame + 60), goals[i], name + ", a second after it showed");
+  }
+  if (cards.size() > kCardShot) {
+    const uint64_t shot = script.shots_at.begin()->first;
+    c.that(shot == card_shot_frame(cards[kCardShot].frame),
+           "the title card screenshot (frame " + std::to_string(shot) + ") is a second into card " +
+               std::to_string(kCardShot + 1) + " (shown in frame " + std::to_string(cards[kCardShot].frame) + ")");
   }
   c.starts(s.focused(Script::before(at.back_to_match)), "Play again", "the end card");
   c.route(s, Script::before(at.back_to_match + 1), std::string("match ") + kMatch);
@@ -415,9 +435,11 @@ int main(int argc, char **argv) {
     for (const std::string &key : script.keys) keys += (keys.empty() ? "" : ",") + key;
     std::printf("--keys\n%s\n--key-interval\n%llu\n--frames\n%llu\n", keys.c_str(),
                 static_cast<unsigned long long>(kKeyInterval), static_cast<unsigned long long>(script.frames()));
-    for (const auto &[slot, name] : script.shots) {
-      std::printf("--screenshot-at\n%llu=%s/%s.png\n", static_cast<unsigned long long>(Script::before(slot)),
-                  work.c_str(), name.c_str());
+    std::map<uint64_t, std::string> shots = script.shots_at;
+    for (const auto &[slot, name] : script.shots) shots[Script::before(slot)] = name;
+    for (const auto &[frame, name] : shots) {
+      std::printf("--screenshot-at\n%llu=%s/%s.png\n", static_cast<unsigned long long>(frame), work.c_str(),
+                  name.c_str());
     }
     return 0;
   }
@@ -428,7 +450,7 @@ int main(int argc, char **argv) {
   checks.that(session->frames.size() == script.frames(),
               "the host ran " + std::to_string(session->frames.size()) + " of " + std::to_string(script.frames()) +
                   " frames");
-  if (scenario == "reel") check_reel(checks, *session, *match, at);
+  if (scenario == "reel") check_reel(checks, *session, *match, script, at);
   if (scenario == "playback") check_playback(checks, *session, *match, at);
   if (scenario == "pages") check_pages(checks, *session, at);
   std::printf("%s: %d check(s) failed\n", scenario.c_str(), checks.failed);
