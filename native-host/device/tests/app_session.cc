@@ -156,8 +156,8 @@ std::optional<std::pair<Script, Slots>> script_of(const std::string &scenario, c
       // frames after the key: the match's details are fetched first). check_reel() makes sure
       // the card was up.
       if (i == kCardShot) {
-        s.shots_at[card_shot_frame(Script::key_frame(at.open_reel) + 2 + static_cast<uint64_t>(std::llround(reel_ms * kFramesPerMs)))] =
-            "reel_title_card";
+        const auto card = Script::key_frame(at.open_reel) + 2 + static_cast<uint64_t>(std::llround(reel_ms * kFramesPerMs));
+        s.shots_at[card_shot_frame(card)] = "reel_title_card";
       }
       reel_ms += 2500.0 + static_cast<double>(goals[i].end_ms - goals[i].start_ms);
     }
