@@ -211,11 +211,13 @@ impl App {
         }
         let downs = events.iter().filter(|e| e.kind == touchline_abi::EventKind::KeyDown as u32).count();
         self.context.key_presses.set(self.context.key_presses.get() + downs as u64);
+        // The host's video events say where its player was when this frame began: applied
+        // before the keys, so a seek a key makes in this frame is what the frame shows.
+        crate::video::Videos::deliver(events);
         let mut ui_events = std::mem::take(&mut self.pending);
         ui_events.extend(self.engine.begin_frame(time_us, events));
         self.context.focused.set(self.engine.focused());
         self.settle_fetches(events, payload);
-        crate::video::Videos::deliver(events);
         for (source, bytes) in messages {
             self.deliver_message(source, bytes);
         }

@@ -131,3 +131,44 @@ fn the_video_closes_with_its_component() {
     // A late event for the closed player reaches nobody.
     assert!(rig.step(&[Event::video_position(1, 5_000, 1000)]).is_empty());
 }
+
+/// A seek a key makes shows in the frame of the key, although the host's position report in
+/// that frame (where its player was when the frame began) predates it.
+#[test]
+fn a_seek_by_key_shows_in_the_key_frame() {
+    let slot = Rc::new(Cell::new(None));
+    let page_slot = slot.clone();
+    let mut app = App::new(640, 360, move || {
+        let player = video_player();
+        page_slot.set(Some(player));
+        player.open("matches/m/video.webm");
+        let seek = move |press: KeyPress| {
+            let forward = press.key == Key::Right && press.phase == KeyPhase::Down;
+            if forward {
+                player.seek(player.position_s_untracked() + 10.0);
+            }
+            forward
+        };
+        view! {
+            <text focusable on_key=seek>{move || format!("{:.1}", player.position_s())}</text>
+        }
+    })
+    .expect("app starts");
+    let mut frame = 0;
+    let mut step = |events: &[Event]| {
+        frame += 1;
+        app.frame(frame * FRAME, events, &[]);
+        app.engine().texts()
+    };
+    step(&[]);
+    step(&[Event::video_state(1, VideoState::Playing, 60_000), Event::video_position(1, 5_000, 1000)]);
+    // As hosts order a frame's events: the key first, the player's position last.
+    let texts = step(&[
+        Event::key_down(Key::Right),
+        Event::key_up(Key::Right),
+        Event::video_position(1, 5_016, 1000),
+    ]);
+    assert_eq!(texts, ["15.0"], "the key frame shows the seek, not the host's earlier position");
+    let player: VideoPlayer = slot.get().expect("the player");
+    assert_eq!(player.position_s_untracked(), 15.016);
+}
