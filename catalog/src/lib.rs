@@ -18,6 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod league;
+
 /// The version of this schema; a catalog with another major version is not read.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -39,7 +41,8 @@ pub struct Catalog {
 pub struct MatchSummary {
     /// Stable id, also the folder name (`france-croatia-2018`).
     pub id: String,
-    /// Competition and stage ("FIFA World Cup · Final").
+    /// Competition and stage, joined by " · " ("FIFA World Cup 2018 · Final"); see
+    /// [`MatchSummary::competition_name`].
     pub competition: String,
     /// Kick-off date, `YYYY-MM-DD`.
     pub date: String,
@@ -59,6 +62,14 @@ pub struct MatchSummary {
     pub video: String,
     /// URL of the tile's picture.
     pub thumbnail: String,
+}
+
+impl MatchSummary {
+    /// The competition without its stage: "FIFA World Cup 2018" of "FIFA World Cup 2018 ·
+    /// Final". Matches of one competition share it whatever their round.
+    pub fn competition_name(&self) -> &str {
+        self.competition.split(" · ").next().unwrap_or_default().trim()
+    }
 }
 
 /// A team as a tile shows it.

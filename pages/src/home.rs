@@ -1,7 +1,7 @@
-//! Home: what to watch, from the match catalog. Three rails: the latest matches, the top
-//! moments (every goal, across matches) and the teams; down and up keep the position across
-//! rails. The catalog is fetched when the page opens: a spinner meanwhile, an error with Retry
-//! when it fails.
+//! Home: what to watch, from the match catalog. Rails: the latest matches, the top moments
+//! (every goal, across matches), one per competition with at least two matches, and the
+//! teams; down and up keep the position across rails. The catalog is fetched when the page
+//! opens: a spinner meanwhile, an error with Retry when it fails.
 
 use std::rc::Rc;
 
@@ -65,20 +65,69 @@ fn teams_of(catalog: &Catalog) -> Vec<TeamEntry> {
     teams
 }
 
+/// A competition with a rail of its own: its name and its matches, latest first.
+#[derive(Clone, Debug, PartialEq)]
+struct CompetitionEntry {
+    name: String,
+    matches: Vec<MatchSummary>,
+}
+
+/// The competitions of the catalog that have at least two matches (one match is no rail: the
+/// Latest matches rail shows it), the one with the latest match first, each with its matches
+/// latest first.
+fn competitions_of(catalog: &Catalog) -> Vec<CompetitionEntry> {
+    let mut competitions: Vec<CompetitionEntry> = Vec::new();
+    for summary in &catalog.matches {
+        let name = summary.competition_name();
+        match competitions.iter_mut().find(|entry| entry.name == name) {
+            Some(entry) => entry.matches.push(summary.clone()),
+            None => {
+                competitions.push(CompetitionEntry { name: name.to_owned(), matches: vec![summary.clone()] })
+            }
+        }
+    }
+    competitions.retain(|entry| entry.matches.len() >= 2);
+    for entry in &mut competitions {
+        // `YYYY-MM-DD` sorts as text; stable, so a day's matches keep the catalog's order.
+        entry.matches.sort_by(|a, b| b.date.cmp(&a.date));
+    }
+    competitions.sort_by(|a, b| b.matches[0].date.cmp(&a.matches[0].date));
+    competitions
+}
+
+/// A rail of match tiles: OK opens the match.
+fn matches_rail(
+    label: String,
+    matches: Rc<Vec<MatchSummary>>,
+    source: CatalogSource,
+    navigator: Navigator,
+) -> View {
+    let (tiles, picked) = (matches.clone(), matches.clone());
+    view! {
+        <Rail count={matches.len()} item_width={MATCH_TILE.0} item_height={MATCH_TILE.1} label={label}
+              on_select={move |i: usize| navigator.open(navigation::match_details(&picked[i].id))}
+              view={move |item: Memo<usize>| match_tile(tiles.clone(), item, source.clone())} />
+    }
+}
+
 /// The rails of a loaded catalog.
 fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, navigator: Navigator) -> View {
     let t = use_theme().get_untracked();
     let settings = navigator.clone();
-    let latest = {
-        let tiles = Rc::new(catalog.matches.clone());
-        let (picked, source, navigator) = (catalog.clone(), source.clone(), navigator.clone());
-        view! {
-            <Rail count={catalog.matches.len()} item_width={MATCH_TILE.0} item_height={MATCH_TILE.1}
-                  label="Latest matches"
-                  on_select={move |i: usize| navigator.open(navigation::match_details(&picked.matches[i].id))}
-                  view={move |item: Memo<usize>| match_tile(tiles.clone(), item, source.clone())} />
-        }
-    };
+    let latest = matches_rail(
+        "Latest matches".into(),
+        Rc::new(catalog.matches.clone()),
+        source.clone(),
+        navigator.clone(),
+    );
+    let competitions: Vec<View> = competitions_of(&catalog)
+        .into_iter()
+        .map(|entry| {
+            let rail =
+                matches_rail(entry.name.clone(), Rc::new(entry.matches), source.clone(), navigator.clone());
+            section(entry.name, rail)
+        })
+        .collect();
     let moments = {
         let (tiles, picked, navigator) = (catalog.clone(), catalog.clone(), navigator.clone());
         view! {
@@ -104,6 +153,7 @@ fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, navigator: Navigator)
         <column gap={t.spacing.md}>
             {section("Latest matches", latest)}
             {section("Top moments", moments)}
+            {competitions}
             {section("By team", by_team)}
             <row gap={t.spacing.md} padding_y={t.spacing.md}>
                 <Button label="Settings" variant=ButtonVariant::Secondary
@@ -114,7 +164,8 @@ fn home_rails(catalog: Rc<Catalog>, source: CatalogSource, navigator: Navigator)
 }
 
 /// A rail under its heading.
-fn section(title: &'static str, rail: View) -> View {
+fn section(title: impl Into<String>, rail: View) -> View {
+    let title = title.into();
     let t = use_theme().get_untracked();
     view! {
         <column gap={t.spacing.xs}>
@@ -204,15 +255,12 @@ fn team_tile(teams: Rc<Vec<TeamEntry>>, item: Memo<usize>) -> View {
 mod tests {
     use super::*;
 
-    #[test]
-    fn teams_are_listed_once_with_their_match_count() {
-        let team = |code: &str| TeamSummary {
-            name: code.into(),
-            short_name: code.into(),
-            code: code.into(),
-            color: "#ffffff".into(),
-        };
-        let summary = |home: &str, away: &str| touchline_catalog::MatchSummary {
+    fn team(code: &str) -> TeamSummary {
+        TeamSummary { name: code.into(), short_name: code.into(), code: code.into(), color: "#ffffff".into() }
+    }
+
+    fn summary(home: &str, away: &str) -> MatchSummary {
+        MatchSummary {
             id: format!("{home}-{away}"),
             competition: String::new(),
             date: String::new(),
@@ -224,14 +272,54 @@ mod tests {
             details: String::new(),
             video: String::new(),
             thumbnail: String::new(),
-        };
-        let catalog = Catalog {
-            version: 1,
-            matches: vec![summary("FRA", "HRV"), summary("BEL", "FRA")],
-            top_moments: Vec::new(),
-            credits: Vec::new(),
-        };
+        }
+    }
+
+    fn catalog_of(matches: Vec<MatchSummary>) -> Catalog {
+        Catalog { version: 1, matches, top_moments: Vec::new(), credits: Vec::new() }
+    }
+
+    #[test]
+    fn teams_are_listed_once_with_their_match_count() {
+        let catalog = catalog_of(vec![summary("FRA", "HRV"), summary("BEL", "FRA")]);
         let teams: Vec<_> = teams_of(&catalog).into_iter().map(|e| (e.team.code, e.matches)).collect();
         assert_eq!(teams, [("FRA".into(), 2), ("HRV".into(), 1), ("BEL".into(), 1)]);
+    }
+
+    #[test]
+    fn competitions_with_two_matches_get_a_rail_latest_first() {
+        let played = |home: &str, away: &str, competition: &str, date: &str| MatchSummary {
+            competition: competition.into(),
+            date: date.into(),
+            ..summary(home, away)
+        };
+        let catalog = catalog_of(vec![
+            played("FRA", "HRV", "FIFA World Cup 2018 · Final", "2018-07-15"),
+            // Out of order in the catalog: the rails still show the latest first.
+            played("DOR", "BMU", "Bundesliga 2019/2020 · Round 30", "2020-05-26"),
+            played("BEL", "ENG", "FIFA World Cup 2018 · Third place", "2018-07-14"),
+            played("BMU", "DOR", "Bundesliga 2019/2020 · Round 11", "2019-11-09"),
+            played("BMU", "FCB", "Bundesliga 2019/2020 · Round 12", "2020-06-01"),
+            // One match of its competition: no rail.
+            played("ARG", "FRA", "FIFA World Cup 2018 Qualifier · Round 1", "2017-03-01"),
+        ]);
+        let rails: Vec<(String, Vec<String>)> = competitions_of(&catalog)
+            .into_iter()
+            .map(|entry| (entry.name, entry.matches.into_iter().map(|m| m.id).collect()))
+            .collect();
+        let ids = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rails,
+            [
+                ("Bundesliga 2019/2020".to_owned(), ids(&["BMU-FCB", "DOR-BMU", "BMU-DOR"])),
+                ("FIFA World Cup 2018".to_owned(), ids(&["FRA-HRV", "BEL-ENG"])),
+            ]
+        );
+        // The real catalog: two competitions of one match each, so Home keeps its three rails.
+        let real = catalog_of(vec![
+            played("BMU", "DOR", "Bundesliga 2019/2020 · Round 11", "2019-11-09"),
+            played("FRA", "HRV", "FIFA World Cup 2018 · Final", "2018-07-15"),
+        ]);
+        assert!(competitions_of(&real).is_empty());
     }
 }

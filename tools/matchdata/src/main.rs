@@ -1,5 +1,6 @@
 //! `touchline-matchdata build`: the match data in, the app's catalog out (JSON, pictures,
 //! videos), as static files for `touchline serve` or a CDN. See `docs/match-data.md`.
+//! `touchline-matchdata league`: a league-size catalog made from a built one, for benchmarks.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use touchline_matchdata::picture::{Fonts, Painter};
 use touchline_matchdata::source::MatchSource;
 use touchline_matchdata::video::{self, VideoSettings};
-use touchline_matchdata::{DataError, catalog, source};
+use touchline_matchdata::{DataError, catalog, league, source};
 
 #[derive(Parser)]
 #[command(version, about = "Turns the real match data into the app's catalog, pictures and videos")]
@@ -23,6 +24,9 @@ struct Cli {
 enum Command {
     /// Writes the catalog, its pictures and (with --video) the match videos into a folder.
     Build(BuildArgs),
+    /// For benchmarks and load tests: writes a league-size catalog made from a built one (its
+    /// matches repeated in made-up competitions, each under its own id and folder).
+    League(LeagueArgs),
 }
 
 /// Which videos to render.
@@ -63,6 +67,22 @@ struct BuildArgs {
     picture_size: (u32, u32),
 }
 
+#[derive(clap::Args)]
+struct LeagueArgs {
+    /// A catalog `build` wrote.
+    #[arg(long, default_value = "target/site/catalog")]
+    from: PathBuf,
+    /// Where the league catalog goes (not the same folder).
+    #[arg(long)]
+    out: PathBuf,
+    /// How many competitions.
+    #[arg(long, default_value_t = 8)]
+    competitions: usize,
+    /// Matches (rounds) per competition.
+    #[arg(long, default_value_t = 30)]
+    matches: usize,
+}
+
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
     let (w, h) = text.split_once('x').ok_or_else(|| format!("{text:?}: expected WxH"))?;
     let number = |part: &str| part.parse::<u32>().map_err(|_| format!("{text:?}: expected WxH"));
@@ -77,6 +97,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build(&args),
+        Command::League(args) => write_league(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -119,6 +140,22 @@ fn build(args: &BuildArgs) -> Result<(), DataError> {
         };
         render_videos(&sources, &settings, args.video_until, &args.out, &fonts_dir)?;
     }
+    Ok(())
+}
+
+fn write_league(args: &LeagueArgs) -> Result<(), DataError> {
+    let started = Instant::now();
+    let written = league::write(&args.from, &args.out, args.competitions, args.matches)?;
+    println!(
+        "league: {} matches in {} competitions, {} top moments, {} files linked, {} copied, in {} ({} ms)",
+        written.matches,
+        args.competitions,
+        written.moments,
+        written.linked,
+        written.copied,
+        args.out.display(),
+        started.elapsed().as_millis()
+    );
     Ok(())
 }
 
