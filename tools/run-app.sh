@@ -17,12 +17,24 @@ touchline_build_device_host
 # later runs find them up to date.
 cargo run -q --release -p touchline-matchdata -- build --out target/site/catalog \
     --video full --video-size 960x540
-# The app fetches catalog/… relative to its asset root.
-site=target/site
+# The release, as a CDN serves it (docs/delivery.md): the bundle and its legacy JS, and the
+# catalog with its pictures and videos as the release's assets (hard links), signed with the
+# development key. `touchline serve` serves it on loopback; the hosts are given only the
+# manifest's URL and fetch the app's catalog/… from the release.
+touchline=target/debug/touchline
+"$touchline" release --out target/cdn --bundle "$bundle" --assets target/site >/dev/null
+rm -f target/cdn.port
+"$touchline" serve target/cdn --addr 127.0.0.1:0 --port-file target/cdn.port >target/cdn.log 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s target/cdn.port ] && break; sleep 0.1; done
+manifest="http://127.0.0.1:$(cat target/cdn.port)/manifest.json"
+echo "run-app: the release is served at $manifest"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "run-app: opening the app in a window (arrows move, Enter selects, Esc goes back)"
-    exec "$desktop" run "$bundle" --assets "$site"
+    "$desktop" run --manifest "$manifest" --cache target/cdn-cache/desktop
+    exit
 fi
 
 echo "run-app: no display, running headless; screenshots go to out/"
@@ -31,8 +43,8 @@ mkdir -p out
 # writes out/NAME.png from the last frame.
 shot() {
     local host=$1 name=$2 keys=$3 frames=$4
-    local args=("$bundle" --headless --quiet --assets "$site" --key-interval 30 --frames "$frames"
-        --screenshot "out/$name.png")
+    local args=(--manifest "$manifest" --cache "target/cdn-cache/$host" --headless --quiet
+        --key-interval 30 --frames "$frames" --screenshot "out/$name.png")
     [ -n "$keys" ] && args+=(--keys "$keys")
     if [ "$host" = desktop ]; then
         "$desktop" run "${args[@]}" | sed -n 's/^summary: /  summary: /p'

@@ -3,7 +3,7 @@
 //! ```text
 //! touchline-desktop run BUNDLE.wasm [--headless] [--size WxH] [--keys right,right,enter]
 //!     [--key-interval N] [--frames N] [--screenshot out.png] [--dump-display-list DIR]
-//!     [--quiet] [--assets DIR] [--engine cranelift|pulley]
+//!     [--quiet] [--assets DIR|URL] [--engine cranelift|pulley]
 //! touchline-desktop bench BENCH.wasm [--engine cranelift|pulley] [--iterations N] [--quick]
 //! ```
 //!
@@ -50,9 +50,34 @@ pub struct CommonArgs {
     /// No per-frame lines.
     #[arg(long)]
     pub quiet: bool,
-    /// Where relative image and fetch URLs resolve (`images/crest.png` is DIR/images/crest.png).
-    #[arg(long, value_name = "DIR", default_value = "assets")]
-    pub assets: PathBuf,
+    /// Where relative image, fetch and video URLs resolve: a directory (`images/crest.png` is
+    /// DIR/images/crest.png) or an http(s) URL (URL/images/crest.png, fetched). Default:
+    /// `assets`; with --manifest, the release's assets when its manifest names them.
+    #[arg(long, value_name = "DIR|URL", value_parser = parse_assets)]
+    pub assets: Option<AssetsArg>,
+}
+
+/// `--assets`: a directory or an `http(s)://` URL (ending in `/`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssetsArg {
+    /// A directory.
+    Dir(PathBuf),
+    /// A URL, with its `/` appended.
+    Url(String),
+}
+
+/// Parses `--assets`: an `http://` or `https://` URL (checked as a fetch URL; a `/` appended
+/// when missing), else a directory.
+pub fn parse_assets(s: &str) -> Result<AssetsArg, String> {
+    if crate::fetch::is_http(s) {
+        return crate::fetch::asset_root_url(s)
+            .map(AssetsArg::Url)
+            .ok_or_else(|| format!("`{s}` is not a usable URL (printable ASCII, with a host)"));
+    }
+    if s.is_empty() {
+        return Err("the asset directory is empty".into());
+    }
+    Ok(AssetsArg::Dir(PathBuf::from(s)))
 }
 
 impl CommonArgs {
@@ -67,7 +92,14 @@ impl CommonArgs {
             screenshot: self.screenshot.clone(),
             dump_dir: self.dump_dir.clone(),
             quiet: self.quiet,
-            assets: self.assets.clone(),
+            assets: match &self.assets {
+                Some(AssetsArg::Dir(dir)) => dir.clone(),
+                _ => PathBuf::from("assets"),
+            },
+            assets_url: match &self.assets {
+                Some(AssetsArg::Url(url)) => Some(url.clone()),
+                _ => None,
+            },
             recover: false,
             faults: Vec::new(),
             storage: None,
@@ -234,6 +266,12 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
         },
         None => delivered_js,
     };
+    // A delivered run without --assets takes the release's assets (the manifest's `assets`).
+    if run.common.assets.is_none()
+        && let Some(url) = guard.as_ref().and_then(|g| g.current().assets_url.clone())
+    {
+        options.assets_url = Some(url);
+    }
     let version = guard.as_ref().map(|g| g.current().version.clone()).unwrap_or_else(|| "dev".into());
     let session = Session::new(source, options, launch).map(|mut session| {
         if let Some(guard) = guard {
@@ -400,6 +438,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::images::AssetRoot;
 
     #[test]
     fn parses_run_flags() {
@@ -441,6 +480,26 @@ mod tests {
         let default = Cli::try_parse_from(["t", "run", "b.wasm"]).expect("valid");
         let Cmd::Run(run) = default.command else { panic!("a run command") };
         assert_eq!(run.common.options().assets, PathBuf::from("assets"), "the default asset root");
+        assert_eq!(run.common.options().assets_url, None);
+    }
+
+    #[test]
+    fn assets_take_a_directory_or_a_url() {
+        let options = |value: &str| {
+            let cli = Cli::try_parse_from(["t", "run", "b.wasm", "--assets", value]).expect("valid");
+            let Cmd::Run(run) = cli.command else { panic!("a run command") };
+            run.common.options()
+        };
+        let o = options("http://127.0.0.1:8080/rel/assets");
+        assert_eq!(o.assets_url.as_deref(), Some("http://127.0.0.1:8080/rel/assets/"), "a `/` appended");
+        assert_eq!(o.asset_root(), AssetRoot::Url("http://127.0.0.1:8080/rel/assets/"));
+        assert_eq!(options("HTTPS://cdn.example/a/").assets_url.as_deref(), Some("HTTPS://cdn.example/a/"));
+        let o = options("art/pictures");
+        assert_eq!((o.assets, o.assets_url), (PathBuf::from("art/pictures"), None));
+        for bad in ["http://", "https:///x", "http://h/a b", ""] {
+            let e = Cli::try_parse_from(["t", "run", "b.wasm", "--assets", bad]).expect_err(bad);
+            assert!(e.use_stderr(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@
 //!   synchronously, whatever the method: a regular file answers 200 and its bytes, a missing
 //!   path or anything but a regular file 404 and no body, any other read error 500 and no
 //!   body; a file over [`MAX_FETCH_BODY_BYTES`] is [`FetchError::TooLarge`].
+//! * Under a URL asset root ([`AssetRoot::Url`], [`resolve_in`]) a relative path is that
+//!   root's URL and the path, fetched over the network like any `http(s)://` URL.
 //! * `timeout_ms` 0 means [`DEFAULT_FETCH_TIMEOUT_MS`]; longer timeouts are capped at
 //!   [`MAX_FETCH_TIMEOUT_MS`].
 
@@ -29,7 +31,7 @@ use std::time::Duration;
 
 use touchline_abi::{DEFAULT_FETCH_TIMEOUT_MS, FetchError, FetchMethod, ImageError, MAX_FETCH_BODY_BYTES};
 
-use crate::images;
+use crate::images::{self, AssetRoot, Located};
 
 /// The most network fetches running at once; more wait in a queue.
 pub const MAX_FETCHES_IN_FLIGHT: usize = 4;
@@ -57,25 +59,48 @@ pub fn timeout(timeout_ms: u32) -> Duration {
 }
 
 /// True when `url` starts with `http://` or `https://` (any case).
-fn is_http(url: &str) -> bool {
+pub fn is_http(url: &str) -> bool {
     let starts = |prefix: &str| url.get(..prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix));
     starts("http://") || starts("https://")
 }
 
 /// Where `url` points; relative paths resolve under `assets`.
 pub fn resolve(assets: &Path, url: &str) -> Result<Target, FetchError> {
+    resolve_in(AssetRoot::Dir(assets), url)
+}
+
+/// Where `url` points; relative paths resolve under `root` (under a URL root they are
+/// fetched over HTTP).
+pub fn resolve_in(root: AssetRoot<'_>, url: &str) -> Result<Target, FetchError> {
     if is_http(url) {
-        let rest = &url[url.find("//").map_or(0, |i| i + 2)..];
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        if authority.is_empty() || !url.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(FetchError::BadUrl);
-        }
-        return Ok(Target::Http(url.to_owned()));
+        return check_http(url).map(Target::Http);
     }
-    images::resolve_url(assets, url).map(Target::File).map_err(|e| match e {
-        ImageError::BadUrl => FetchError::BadUrl,
-        _ => FetchError::Other,
-    })
+    match images::locate(root, url) {
+        Ok(Located::File(path)) => Ok(Target::File(path)),
+        Ok(Located::Http(url)) => check_http(&url).map(Target::Http),
+        Err(ImageError::BadUrl) => Err(FetchError::BadUrl),
+        Err(_) => Err(FetchError::Other),
+    }
+}
+
+/// An `http(s)://` URL as the fetch rule takes it: printable ASCII, a non-empty authority.
+pub fn check_http(url: &str) -> Result<String, FetchError> {
+    let rest = &url[url.find("//").map_or(0, |i| i + 2)..];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if !is_http(url) || authority.is_empty() || !url.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(FetchError::BadUrl);
+    }
+    Ok(url.to_owned())
+}
+
+/// An asset root given as a URL (`--assets http://…`): checked as a fetch URL, with a `/`
+/// appended when it has none.
+pub fn asset_root_url(url: &str) -> Option<String> {
+    let mut url = check_http(url).ok()?;
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Some(url)
 }
 
 /// Reads a file as a fetch answers it: 200 and its bytes, 404 when there is no regular file
@@ -109,6 +134,17 @@ pub fn fetch_file(path: &Path) -> Outcome {
 
 /// Fetches an `http(s)://` URL, blocking: the status and body, or the error.
 pub fn fetch_http(method: FetchMethod, url: &str, body: &[u8], timeout: Duration) -> Outcome {
+    fetch_http_limited(method, url, body, timeout, u64::from(MAX_FETCH_BODY_BYTES))
+}
+
+/// [`fetch_http`] with another limit on the body (`limit` bytes; more is `TooLarge`).
+pub fn fetch_http_limited(
+    method: FetchMethod,
+    url: &str,
+    body: &[u8],
+    timeout: Duration,
+    limit: u64,
+) -> Outcome {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
@@ -122,15 +158,10 @@ pub fn fetch_http(method: FetchMethod, url: &str, body: &[u8], timeout: Duration
     };
     let mut response = response.map_err(|e| fetch_error(&e))?;
     let status = u32::from(response.status().as_u16());
-    if response.body().content_length().is_some_and(|len| len > u64::from(MAX_FETCH_BODY_BYTES)) {
+    if response.body().content_length().is_some_and(|len| len > limit) {
         return Err(FetchError::TooLarge);
     }
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(u64::from(MAX_FETCH_BODY_BYTES))
-        .read_to_vec()
-        .map_err(|e| fetch_error(&e))?;
+    let bytes = response.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| fetch_error(&e))?;
     Ok((status, bytes))
 }
 
@@ -179,6 +210,8 @@ struct Job {
     url: String,
     body: Vec<u8>,
     timeout: Duration,
+    /// The most body bytes taken.
+    limit: u64,
 }
 
 /// What a worker sends back.
@@ -228,12 +261,26 @@ impl std::fmt::Debug for Fetcher {
 impl Fetcher {
     /// Starts (or queues) a network fetch. A fetch already live under `id` is cancelled first.
     pub fn start(&mut self, id: u32, method: FetchMethod, timeout: Duration, url: &str, body: &[u8]) {
+        self.start_limited(id, method, timeout, url, body, u64::from(MAX_FETCH_BODY_BYTES));
+    }
+
+    /// [`Self::start`] with another limit on the body (images over HTTP take more than a
+    /// fetch's [`MAX_FETCH_BODY_BYTES`]).
+    pub fn start_limited(
+        &mut self,
+        id: u32,
+        method: FetchMethod,
+        timeout: Duration,
+        url: &str,
+        body: &[u8],
+        limit: u64,
+    ) {
         self.cancel(id);
         let generation = self.next_generation;
         self.next_generation += 1;
         self.live.insert(id, generation);
         let body = if method == FetchMethod::Post { body.to_vec() } else { Vec::new() };
-        self.queued.push_back(Job { id, generation, method, url: url.to_owned(), body, timeout });
+        self.queued.push_back(Job { id, generation, method, url: url.to_owned(), body, timeout, limit });
         self.spawn_queued();
     }
 
@@ -275,11 +322,11 @@ impl Fetcher {
         while self.running < MAX_FETCHES_IN_FLIGHT {
             let Some(job) = self.queued.pop_front() else { return };
             let tx = self.done_tx.clone();
-            let Job { id, generation, method, url, body, timeout } = job;
+            let Job { id, generation, method, url, body, timeout, limit } = job;
             let thread_url = url.clone();
             let spawned =
                 std::thread::Builder::new().name(format!("touchline-fetch-{id}")).spawn(move || {
-                    let outcome = fetch_http(method, &thread_url, &body, timeout);
+                    let outcome = fetch_http_limited(method, &thread_url, &body, timeout, limit);
                     // The receiver is gone when the host is: nobody is waiting for the answer.
                     let _ = tx.send(Done { generation, finished: Finished { id, url: thread_url, outcome } });
                 });

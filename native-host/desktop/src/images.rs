@@ -14,7 +14,9 @@
 //!   [`ImageError::TooLarge`]; anything but a PNG or JPEG that decodes is
 //!   [`ImageError::Decode`];
 //! * decoded images held at once may take [`MAX_IMAGE_BYTES`]; a load past that is
-//!   [`ImageError::TooLarge`].
+//!   [`ImageError::TooLarge`];
+//! * under a URL asset root ([`AssetRoot::Url`]) a relative path is fetched over HTTP instead
+//!   ([`locate`], [`from_http`]); an absolute `http://` URL stays [`ImageError::BadUrl`].
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -75,6 +77,57 @@ pub fn resolve_url(assets: &Path, url: &str) -> Result<PathBuf, ImageError> {
     Ok(assets.join(path))
 }
 
+/// Where relative URLs resolve: a directory (`--assets DIR`), or an `http(s)://` URL ending in
+/// `/` (`--assets URL`, or a delivered release's `assets`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssetRoot<'a> {
+    /// Relative URLs name files under this directory.
+    Dir(&'a Path),
+    /// Relative URLs are appended to this URL and fetched over HTTP.
+    Url(&'a str),
+}
+
+/// Where an image (or fetch, or video) URL points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Located {
+    /// A file: under a directory asset root, or a `file://` path.
+    File(PathBuf),
+    /// A relative URL under a URL asset root: the root's URL and the path.
+    Http(String),
+}
+
+/// Where `url` points under `root`. A relative URL is checked exactly as [`resolve_url`]
+/// checks it; under a URL root it becomes `root + url`, which must be printable ASCII (else
+/// [`ImageError::BadUrl`]). Other URLs mean what they mean under a directory root.
+pub fn locate(root: AssetRoot<'_>, url: &str) -> Result<Located, ImageError> {
+    match root {
+        AssetRoot::Dir(dir) => resolve_url(dir, url).map(Located::File),
+        AssetRoot::Url(base) => {
+            let path = resolve_url(Path::new(""), url)?;
+            if split_scheme(url).is_some() {
+                return Ok(Located::File(path));
+            }
+            if !url.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ImageError::BadUrl);
+            }
+            Ok(Located::Http(format!("{base}{url}")))
+        }
+    }
+}
+
+/// What an image fetched over HTTP comes to: a 2xx body decoded; 404 and 410
+/// [`ImageError::NotFound`]; a body over [`MAX_IMAGE_FILE_BYTES`] [`ImageError::TooLarge`];
+/// any other status, and a network failure or timeout, [`ImageError::Other`].
+pub fn from_http(outcome: Result<(u32, Vec<u8>), touchline_abi::FetchError>) -> Result<Pixmap, ImageError> {
+    match outcome {
+        Ok((200..=299, bytes)) => decode(&bytes),
+        Ok((404 | 410, _)) => Err(ImageError::NotFound),
+        Ok(_) => Err(ImageError::Other),
+        Err(touchline_abi::FetchError::TooLarge) => Err(ImageError::TooLarge),
+        Err(_) => Err(ImageError::Other),
+    }
+}
+
 /// `Some((scheme, rest))` when the URL starts with an RFC 3986 scheme and a colon.
 fn split_scheme(url: &str) -> Option<(&str, &str)> {
     let colon = url.find(':')?;
@@ -88,8 +141,12 @@ fn split_scheme(url: &str) -> Option<(&str, &str)> {
 
 /// Resolves, reads and decodes the image at `url`.
 pub fn load(assets: &Path, url: &str) -> Result<Pixmap, ImageError> {
-    let path = resolve_url(assets, url)?;
-    decode(&read_file(&path)?)
+    load_file(&resolve_url(assets, url)?)
+}
+
+/// Reads and decodes the image file at `path`.
+pub fn load_file(path: &Path) -> Result<Pixmap, ImageError> {
+    decode(&read_file(path)?)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, ImageError> {
@@ -273,6 +330,44 @@ mod tests {
         }
         // A colon after a slash is no scheme: a relative path.
         assert_eq!(resolve_url(root, "x/a:b.png"), Ok(PathBuf::from("/srv/assets/x/a:b.png")));
+    }
+
+    #[test]
+    fn relative_urls_under_a_url_root_are_http() {
+        let root = AssetRoot::Url("http://127.0.0.1:8080/rel/assets/");
+        let http = |url: &str| Ok(Located::Http(format!("http://127.0.0.1:8080/rel/assets/{url}")));
+        assert_eq!(locate(root, "images/crest.png"), http("images/crest.png"));
+        assert_eq!(locate(root, "./a.png"), http("./a.png"));
+        assert_eq!(locate(root, "file:///tmp/x.png"), Ok(Located::File(PathBuf::from("/tmp/x.png"))));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../a.png",
+            "images/../../a.png",
+            "http://example.com/a.png",
+            "a b.png",
+            "é.png",
+            "a\0b",
+        ] {
+            assert_eq!(locate(root, bad), Err(ImageError::BadUrl), "{bad:?}");
+        }
+        let dir = AssetRoot::Dir(Path::new("/srv/assets"));
+        assert_eq!(locate(dir, "a b.png"), Ok(Located::File(PathBuf::from("/srv/assets/a b.png"))));
+    }
+
+    #[test]
+    fn http_answers_become_image_errors() {
+        use touchline_abi::FetchError;
+        let crest = png(2, 2, &[7; 16]);
+        assert_eq!(from_http(Ok((200, crest))).map(|p| p.width()), Ok(2));
+        assert_eq!(from_http(Ok((404, Vec::new()))).err(), Some(ImageError::NotFound));
+        assert_eq!(from_http(Ok((410, Vec::new()))).err(), Some(ImageError::NotFound));
+        assert_eq!(from_http(Ok((500, Vec::new()))).err(), Some(ImageError::Other));
+        assert_eq!(from_http(Ok((304, Vec::new()))).err(), Some(ImageError::Other));
+        assert_eq!(from_http(Ok((200, b"nope".to_vec()))).err(), Some(ImageError::Decode));
+        assert_eq!(from_http(Err(FetchError::TooLarge)).err(), Some(ImageError::TooLarge));
+        assert_eq!(from_http(Err(FetchError::Timeout)).err(), Some(ImageError::Other));
+        assert_eq!(from_http(Err(FetchError::Network)).err(), Some(ImageError::Other));
     }
 
     #[test]

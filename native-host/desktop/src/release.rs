@@ -40,6 +40,15 @@ pub enum ReleaseError {
     /// The manifest would not be valid (a version too long, a file too large, …).
     #[error("the manifest would be invalid: {0}")]
     Manifest(#[from] ManifestError),
+    /// `--assets` holds something that is not a regular file or a directory (a symlink, a
+    /// FIFO, …), or is not a directory itself.
+    #[error("--assets: {path}: {problem}")]
+    Assets {
+        /// The offending path.
+        path: PathBuf,
+        /// What it is.
+        problem: &'static str,
+    },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ReleaseError + '_ {
@@ -83,6 +92,10 @@ pub struct ReleaseArgs {
     /// `touchline_abi_version` export. A real bundle's own export always wins when present.
     #[arg(long, value_name = "MAJOR.MINOR")]
     pub abi: Option<AbiVersion>,
+    /// The app's assets (catalog, pictures, videos): SRC's tree replaces DIR/assets/ and the
+    /// manifest says `"assets": "assets/"`. Files are hard-linked where possible, else copied.
+    #[arg(long, value_name = "SRC")]
+    pub assets: Option<PathBuf>,
 }
 
 /// What goes into a release.
@@ -96,7 +109,12 @@ pub struct ReleaseInput<'a> {
     pub version: &'a str,
     /// The ABI version the bundle exports.
     pub abi: AbiVersion,
+    /// The asset tree to put at `DIR/assets/` (the manifest then names it), if any.
+    pub assets: Option<&'a Path>,
 }
+
+/// Where a release's assets go, under the release directory; also the manifest's `assets`.
+pub const ASSETS_DIR: &str = "assets";
 
 /// Runs `touchline keygen`: prints where the keys went.
 pub fn keygen(args: &KeygenArgs) -> Result<String, ReleaseError> {
@@ -135,7 +153,13 @@ pub fn release(args: &ReleaseArgs) -> Result<Vec<String>, ReleaseError> {
     let key_path = args.key.clone().unwrap_or_else(|| root.join("tools/keys/dev.secret"));
     let key = SecretKey::read(&key_path)?;
     let version = args.version.clone().unwrap_or_else(|| default_version(root));
-    let input = ReleaseInput { bundle: &bundle, legacy_js: legacy_js.as_deref(), version: &version, abi };
+    let input = ReleaseInput {
+        bundle: &bundle,
+        legacy_js: legacy_js.as_deref(),
+        version: &version,
+        abi,
+        assets: args.assets.as_deref(),
+    };
     let manifest = write_release(&args.out, &input, &key)?;
     let mut lines = vec![format!(
         "released {} {version} (ABI {abi}) to {}",
@@ -146,12 +170,16 @@ pub fn release(args: &ReleaseArgs) -> Result<Vec<String>, ReleaseError> {
     if let Some(js) = &manifest.legacy_js {
         lines.push(format!("  legacy JS {} ({} bytes)", js.url, js.size));
     }
+    if let (Some(assets), Some(src)) = (&manifest.assets, &args.assets) {
+        lines.push(format!("  assets    {assets} (from {})", src.display()));
+    }
     lines.push(format!("  signed by {}", key.public().to_hex()));
     Ok(lines)
 }
 
-/// Lays out a release in `out`: the content-hashed files first, `manifest.json` last
-/// (atomically), so a reader never sees a manifest naming a file not yet there.
+/// Lays out a release in `out`: the content-hashed files and the asset tree first,
+/// `manifest.json` last (atomically), so a reader never sees a manifest naming a file not yet
+/// there.
 pub fn write_release(
     out: &Path,
     input: &ReleaseInput<'_>,
@@ -174,6 +202,7 @@ pub fn write_release(
         abi: input.abi,
         bundle,
         legacy_js,
+        assets: input.assets.map(|_| format!("{ASSETS_DIR}/")),
         signature: String::new(),
     };
     signing::sign_manifest(&mut manifest, key);
@@ -182,9 +211,83 @@ pub fn write_release(
     if let (Some(js), Some(bytes)) = (&manifest.legacy_js, input.legacy_js) {
         write_immutable(&out.join(&js.url), bytes)?;
     }
+    if let Some(src) = input.assets {
+        install_assets(src, out)?;
+    }
     let path = out.join("manifest.json");
     write_atomic(&path, &manifest.to_json()).map_err(|e| ReleaseError::Io { path, source: e.source })?;
     Ok(manifest)
+}
+
+/// Puts `src`'s tree at `out/assets/`, replacing the one there: built under a temporary name
+/// beside it, then swapped in with renames, so a half-copied tree is never in place. Files are
+/// hard-linked (videos are large), else copied; symlinks and anything else that is not a
+/// regular file or a directory are refused.
+pub fn install_assets(src: &Path, out: &Path) -> Result<(), ReleaseError> {
+    let meta = std::fs::metadata(src).map_err(io_error(src))?;
+    if !meta.is_dir() {
+        return Err(ReleaseError::Assets { path: src.to_owned(), problem: "is not a directory" });
+    }
+    std::fs::create_dir_all(out).map_err(io_error(out))?;
+    let pid = std::process::id();
+    let building = out.join(format!(".{ASSETS_DIR}.new-{pid}"));
+    let retired = out.join(format!(".{ASSETS_DIR}.old-{pid}"));
+    let target = out.join(ASSETS_DIR);
+    for leftover in [&building, &retired] {
+        remove_tree(leftover)?;
+    }
+    if let Err(e) = copy_tree(src, &building) {
+        let _ = std::fs::remove_dir_all(&building);
+        return Err(e);
+    }
+    // The old tree steps aside and the new one takes its name: between the two renames (and
+    // only then) there is no `assets/`.
+    let had_old = std::fs::symlink_metadata(&target).is_ok();
+    if had_old {
+        std::fs::rename(&target, &retired).map_err(io_error(&target))?;
+    }
+    std::fs::rename(&building, &target).map_err(io_error(&target))?;
+    if had_old {
+        remove_tree(&retired)?;
+    }
+    Ok(())
+}
+
+/// Removes a directory tree (or a file) if there is one.
+fn remove_tree(path: &Path) -> Result<(), ReleaseError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path).map_err(io_error(path)),
+        Ok(_) => std::fs::remove_file(path).map_err(io_error(path)),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Recreates `src` at `dst`: directories made, regular files hard-linked or copied.
+fn copy_tree(src: &Path, dst: &Path) -> Result<(), ReleaseError> {
+    std::fs::create_dir(dst).map_err(io_error(dst))?;
+    let entries = std::fs::read_dir(src).map_err(io_error(src))?;
+    for entry in entries {
+        let entry = entry.map_err(io_error(src))?;
+        let from = entry.path();
+        let to = dst.join(entry.file_name());
+        // `symlink_metadata`: a symlink is judged as itself, not as what it points at.
+        let kind = std::fs::symlink_metadata(&from).map_err(io_error(&from))?.file_type();
+        if kind.is_symlink() {
+            return Err(ReleaseError::Assets { path: from, problem: "is a symlink (not released)" });
+        } else if kind.is_dir() {
+            copy_tree(&from, &to)?;
+        } else if kind.is_file() {
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to).map_err(io_error(&from))?;
+            }
+        } else {
+            return Err(ReleaseError::Assets {
+                path: from,
+                problem: "is not a regular file or a directory (not released)",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes a content-hashed file unless it is already there (it cannot differ: its name is

@@ -717,8 +717,10 @@ fn file_response(root: &Path, relative: &str, request: &Request, corrupt: Option
     let etag = format!("\"{}\"", sha256_hex(&bytes));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let cache_control =
-        if name == "manifest.json" { "no-cache" } else { "public, max-age=31536000, immutable" };
+    // The manifest and the release's assets (replaced by each release) are revalidated;
+    // everything else is content-hashed.
+    let mutable = name == "manifest.json" || path.strip_prefix(root).is_ok_and(|p| p.starts_with("assets"));
+    let cache_control = if mutable { "no-cache" } else { "public, max-age=31536000, immutable" };
     let content_type = match ext.as_str() {
         "wasm" => "application/wasm",
         "json" => "application/json",

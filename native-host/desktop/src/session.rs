@@ -4,7 +4,9 @@
 //! Requests (ABI 1.1) are read after the frame is rendered, so an image loaded for a frame is
 //! drawn from the next one on, and answered synchronously: each `LoadImage` is resolved,
 //! decoded and answered with an `ImageLoaded` or `ImageFailed` event that goes out with the
-//! next frame's events, after that frame's input events, in request order. `Announce`
+//! next frame's events, after that frame's input events, in request order. Under a URL asset
+//! root ([`RunOptions::assets_url`]) a relative image URL is fetched on a worker thread instead
+//! and answered with the first frame that starts after it arrived. `Announce`
 //! requests (ABI 1.2) are "spoken": each prints one `announce: TEXT` line on stdout (control
 //! characters shown as `?`, whether or not the run is `--quiet`), is kept in
 //! [`Session::announcements`] and counted in the summary; none is answered.
@@ -34,12 +36,13 @@ use std::time::Instant;
 use touchline_abi::event::EVENT_SIZE;
 use touchline_abi::input::padded_len;
 use touchline_abi::{
-    Event, EventKind, FetchError, FetchMethod, HostInput, Key, MAX_EVENT_BATCH_BYTES, MAX_FETCH_BODY_BYTES,
-    MAX_INPUT_PAYLOAD_BYTES, Request, read_requests,
+    Event, EventKind, FetchError, FetchMethod, HostInput, ImageError, Key, MAX_EVENT_BATCH_BYTES,
+    MAX_FETCH_BODY_BYTES, MAX_INPUT_PAYLOAD_BYTES, Request, read_requests,
 };
 
 use crate::fetch::{self, Fetcher, Target};
 use crate::frame_source::FrameSource;
+use crate::images::{AssetRoot, Located};
 use crate::renderer::{Renderer, VideoPicture};
 use crate::{HostError, images, screenshot};
 
@@ -53,6 +56,9 @@ pub const STARTUP_FRAMES: u64 = 120;
 pub const MAX_STARTUP_TRAPS: u32 = 3;
 /// Messages each bus direction holds before it drops new ones (and counts them).
 pub const MAX_QUEUED_MESSAGES: usize = 256;
+
+/// How long an image under a URL asset root may take to arrive.
+pub const IMAGE_HTTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// How many of the run's latest announcements a [`Session`] keeps.
 pub const KEPT_ANNOUNCEMENTS: usize = 64;
@@ -87,6 +93,10 @@ pub struct RunOptions {
     pub quiet: bool,
     /// The asset root relative image URLs resolve under (`--assets`, default `assets`).
     pub assets: PathBuf,
+    /// An asset root URL (`--assets http://…/`, or a delivered release's `assets`), ending in
+    /// `/`; when set it takes precedence over [`Self::assets`]: relative image, fetch and video
+    /// URLs are fetched from under it.
+    pub assets_url: Option<String>,
     /// Restart the source after a trap and restore its saved state (`--recover`).
     pub recover: bool,
     /// Faults to make a `fault-injection` test bundle commit (`--inject-fault`).
@@ -148,6 +158,7 @@ impl Default for RunOptions {
             dump_dir: None,
             quiet: false,
             assets: PathBuf::from("assets"),
+            assets_url: None,
             recover: false,
             faults: Vec::new(),
             storage: None,
@@ -156,6 +167,14 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
+    /// Where relative URLs resolve: [`Self::assets_url`] when set, else [`Self::assets`].
+    pub fn asset_root(&self) -> AssetRoot<'_> {
+        match &self.assets_url {
+            Some(url) => AssetRoot::Url(url),
+            None => AssetRoot::Dir(&self.assets),
+        }
+    }
+
     /// Frames a headless run makes: `--frames`, else `2 + keys × interval`.
     pub fn headless_frames(&self) -> u64 {
         match self.frames {
@@ -246,6 +265,10 @@ pub struct Session {
     answers: VecDeque<Answer>,
     /// Network fetches on worker threads.
     fetcher: Fetcher,
+    /// Images under a URL asset root, fetched on worker threads by handle, with the URL the
+    /// bundle asked for (for the warning line).
+    image_fetcher: Fetcher,
+    image_urls: std::collections::HashMap<u32, String>,
     /// The input of the frame being run (kept for its allocations).
     input: HostInput,
     images_loaded: u64,
@@ -439,6 +462,8 @@ impl Session {
             first_frame_ms: None,
             answers: VecDeque::new(),
             fetcher: Fetcher::default(),
+            image_fetcher: Fetcher::default(),
+            image_urls: std::collections::HashMap::new(),
             input: HostInput::new(),
             images_loaded: 0,
             images_failed: 0,
@@ -544,6 +569,11 @@ impl Session {
         self.fetcher.live()
     }
 
+    /// Images under a URL asset root being fetched, not yet answered (nor unloaded).
+    pub fn images_in_flight(&self) -> usize {
+        self.image_fetcher.live()
+    }
+
     /// The run's latest announcements (`Announce` requests, ABI 1.2), oldest first, at most
     /// [`KEPT_ANNOUNCEMENTS`], each as printed on its `announce:` line (control characters
     /// shown as `?`).
@@ -563,6 +593,7 @@ impl Session {
         let index = self.next_index;
         self.next_index += 1;
         self.collect_fetches();
+        self.collect_images(index);
         self.input.clear();
         let speaks_1_4 = self.source.abi_version() >= (1, 4);
         let speaks_1_6 = self.source.abi_version() >= (1, 6);
@@ -783,28 +814,33 @@ impl Session {
         for request in read_requests(bytes) {
             match request {
                 Ok(Request::LoadImage { handle, url }) => {
-                    let loaded = images::load(&self.options.assets, url).and_then(|pixmap| {
-                        let size = (pixmap.width() as i32, pixmap.height() as i32);
-                        self.renderer.images_mut().insert(handle, pixmap).map(|()| size)
-                    });
-                    match loaded {
-                        Ok((width, height)) => {
-                            self.images_loaded += 1;
-                            self.answers.push_back(Answer::event(Event::image_loaded(handle, width, height)));
+                    // A new load replaces one still in flight under the handle.
+                    self.image_fetcher.cancel(handle);
+                    self.image_urls.remove(&handle);
+                    let pixmap = match images::locate(self.options.asset_root(), url) {
+                        Ok(Located::Http(location)) => {
+                            let (get, limit) = (FetchMethod::Get, images::MAX_IMAGE_FILE_BYTES);
+                            let timeout = IMAGE_HTTP_TIMEOUT;
+                            self.image_fetcher.start_limited(handle, get, timeout, &location, &[], limit);
+                            self.image_urls.insert(handle, url.to_owned());
+                            continue;
                         }
-                        Err(error) => {
-                            self.images_failed += 1;
-                            eprintln!(
-                                "warning: frame {index:04}: image {handle} ({}): {}",
-                                printable(url),
-                                images::error_name(error)
-                            );
-                            self.answers.push_back(Answer::event(Event::image_failed(handle, error)));
-                        }
-                    }
+                        Ok(Located::File(path)) => images::load_file(&path),
+                        Err(error) => Err(error),
+                    };
+                    let mut sink = ImageSink {
+                        renderer: &mut self.renderer,
+                        answers: &mut self.answers,
+                        loaded: &mut self.images_loaded,
+                        failed: &mut self.images_failed,
+                    };
+                    sink.answer(index, handle, url, pixmap);
                 }
                 Ok(Request::UnloadImage { handle }) => {
                     self.renderer.images_mut().remove(handle);
+                    // A load still in flight is dropped: it is never answered.
+                    self.image_fetcher.cancel(handle);
+                    self.image_urls.remove(&handle);
                 }
                 Ok(Request::Announce { text }) => self.announcements.speak(text),
                 Ok(Request::Fetch { id, method, timeout_ms, url, body }) => {
@@ -830,7 +866,7 @@ impl Session {
                 }
                 Ok(Request::WriteStorage { data }) => self.storage.write(data),
                 Ok(Request::OpenVideo { player, url }) => {
-                    self.video.open(&self.options.assets, player, url, time_us);
+                    self.video.open_in(self.options.asset_root(), player, url, time_us);
                 }
                 Ok(Request::ControlVideo { player, op, value }) => {
                     self.video.control(player, op, value, time_us)
@@ -838,6 +874,25 @@ impl Session {
                 Ok(Request::Unknown(_)) => {}
                 Err(e) => eprintln!("error: bundle made a malformed request in frame {index}: {e}"),
             }
+        }
+    }
+
+    fn image_sink(&mut self) -> ImageSink<'_> {
+        ImageSink {
+            renderer: &mut self.renderer,
+            answers: &mut self.answers,
+            loaded: &mut self.images_loaded,
+            failed: &mut self.images_failed,
+        }
+    }
+
+    /// Decodes and answers the images under a URL asset root that arrived (in frame `index`,
+    /// whose events carry the answers; so do its warning lines).
+    fn collect_images(&mut self, index: u64) {
+        for finished in self.image_fetcher.poll() {
+            let Some(url) = self.image_urls.remove(&finished.id) else { continue };
+            let pixmap = images::from_http(finished.outcome);
+            self.image_sink().answer(index, finished.id, &url, pixmap);
         }
     }
 
@@ -1021,6 +1076,40 @@ pub fn exit_code_for_frame_error(error: &HostError) -> u8 {
     }
 }
 
+/// Where an image's answer goes: the store, the answer queue, the summary's counters.
+struct ImageSink<'a> {
+    renderer: &'a mut Renderer,
+    answers: &'a mut VecDeque<Answer>,
+    loaded: &'a mut u64,
+    failed: &'a mut u64,
+}
+
+impl ImageSink<'_> {
+    /// Keeps a loaded image under `handle` and queues `ImageLoaded`, or queues `ImageFailed`
+    /// and prints the warning line (frame `index`).
+    fn answer(&mut self, index: u64, handle: u32, url: &str, pixmap: Result<tiny_skia::Pixmap, ImageError>) {
+        let loaded = pixmap.and_then(|pixmap| {
+            let size = (pixmap.width() as i32, pixmap.height() as i32);
+            self.renderer.images_mut().insert(handle, pixmap).map(|()| size)
+        });
+        match loaded {
+            Ok((width, height)) => {
+                *self.loaded += 1;
+                self.answers.push_back(Answer::event(Event::image_loaded(handle, width, height)));
+            }
+            Err(error) => {
+                *self.failed += 1;
+                eprintln!(
+                    "warning: frame {index:04}: image {handle} ({}): {}",
+                    printable(url),
+                    images::error_name(error)
+                );
+                self.answers.push_back(Answer::event(Event::image_failed(handle, error)));
+            }
+        }
+    }
+}
+
 /// A decoded `Fetch` request.
 struct FetchRequest<'a> {
     id: u32,
@@ -1039,7 +1128,7 @@ fn start_fetch(
     fetch: &FetchRequest<'_>,
 ) {
     cancel_fetch(fetcher, answers, fetch.id);
-    let outcome = match fetch::resolve(&options.assets, fetch.url) {
+    let outcome = match fetch::resolve_in(options.asset_root(), fetch.url) {
         Ok(Target::File(path)) => fetch::fetch_file(&path),
         Ok(Target::Http(url)) => {
             fetcher.start(fetch.id, fetch.method, fetch::timeout(fetch.timeout_ms), &url, fetch.body);

@@ -17,6 +17,7 @@ use tiny_skia::Pixmap;
 use touchline_abi::{Event, FetchError, VideoError, VideoOp, VideoState};
 
 use crate::fetch::{self, Target};
+use crate::images::AssetRoot;
 
 /// How long opening (prerolling) a video may take before it is `Network` (a stalled stream).
 const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,7 +78,12 @@ impl Drop for Decoder {
 
 /// The URI GStreamer opens for a video URL, by the fetch URL rule.
 pub fn resolve_uri(assets: &Path, url: &str) -> Result<String, VideoFailure> {
-    match fetch::resolve(assets, url) {
+    resolve_uri_in(AssetRoot::Dir(assets), url)
+}
+
+/// [`resolve_uri`] under any asset root: under a URL root a relative path is an `http(s)` URL.
+pub fn resolve_uri_in(root: AssetRoot<'_>, url: &str) -> Result<String, VideoFailure> {
+    match fetch::resolve_in(root, url) {
         Ok(Target::Http(url)) => Ok(url),
         Ok(Target::File(path)) => {
             if !path.is_file() {
@@ -309,8 +315,14 @@ impl Video {
     /// Opens `url` as `player` (an `OpenVideo` request in the frame at `time_us`), closing the
     /// open one first. The outcome is an event for the next frame.
     pub fn open(&mut self, assets: &Path, player: u32, url: &str, time_us: u64) {
+        self.open_in(AssetRoot::Dir(assets), player, url, time_us);
+    }
+
+    /// [`Self::open`] under any asset root (under a URL root a relative URL is streamed over
+    /// HTTP).
+    pub fn open_in(&mut self, root: AssetRoot<'_>, player: u32, url: &str, time_us: u64) {
         self.close_open();
-        let opened = resolve_uri(assets, url).and_then(|uri| Decoder::open(&uri));
+        let opened = resolve_uri_in(root, url).and_then(|uri| Decoder::open(&uri));
         match opened {
             Ok(decoder) => {
                 self.opened += 1;

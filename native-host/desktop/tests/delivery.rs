@@ -12,7 +12,7 @@ use touchline_desktop::delivery::{
     AbiVersion, Cache, Delivery, FailureReason, FileFailure, FileKind, Launch, LaunchOptions, Manifest,
     NetOptions, NoBundle, PublicKey, SecretKey, Source, TrapOutcome,
 };
-use touchline_desktop::release::{ReleaseInput, read_abi_version, write_release};
+use touchline_desktop::release::{ReleaseError, ReleaseInput, read_abi_version, write_release};
 use touchline_desktop::serve::{Fault, RequestRecord, ServeOptions, Server};
 
 const ABI_1_4: u32 = (1 << 16) | 4;
@@ -76,8 +76,22 @@ impl Fixture {
             legacy_js: js,
             version,
             abi: read_abi_version(&bytes).expect("fixture exports its ABI"),
+            assets: None,
         };
         write_release(&self.release_dir, &input, key).expect("release")
+    }
+
+    /// Releases `version` with `assets` as the release's asset tree (or none).
+    fn release_assets(&self, version: &str, assets: Option<&Path>) -> Result<Manifest, ReleaseError> {
+        let bytes = bundle(version, ABI_1_4);
+        let input = ReleaseInput {
+            bundle: &bytes,
+            legacy_js: None,
+            version,
+            abi: AbiVersion::from_packed(ABI_1_4),
+            assets,
+        };
+        write_release(&self.release_dir, &input, &self.key)
     }
 
     fn faults(&self, specs: &[&str]) {
@@ -156,6 +170,125 @@ fn assert_fallback(launch: &Launch, version: &str, failed: &str) {
         Some(format!("delivery: running last good version {version} (sha256 {})", launch.sha256).as_str())
     );
     assert_eq!(sha256_hex(&launch.bundle), launch.sha256);
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).expect("under root").to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Names in the release directory that are neither the release's nor its assets': leftovers of
+/// building the tree.
+fn leftovers(release_dir: &Path) -> Vec<String> {
+    std::fs::read_dir(release_dir)
+        .expect("release dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| !["manifest.json", "bundles", "js", "assets"].contains(&name.as_str()))
+        .collect()
+}
+
+#[test]
+fn release_with_assets_lays_out_the_tree_and_replaces_it() {
+    let fx = Fixture::new("release_assets");
+    let src = temp_dir("release_assets_src");
+    std::fs::create_dir_all(src.join("images")).expect("dir");
+    std::fs::create_dir_all(src.join("videos/2024")).expect("dir");
+    std::fs::create_dir_all(src.join("empty")).expect("dir");
+    std::fs::write(src.join("catalog.json"), "{\"matches\":[]}\n").expect("write");
+    std::fs::write(src.join("images/crest.png"), "png bytes").expect("write");
+    std::fs::write(src.join("videos/2024/final.webm"), vec![7u8; 100_000]).expect("write");
+
+    let manifest = fx.release_assets("1.0.0", Some(&src)).expect("release");
+    assert_eq!(manifest.assets.as_deref(), Some("assets/"));
+    let on_disk = std::fs::read(fx.release_dir.join("manifest.json")).expect("manifest");
+    assert_eq!(Manifest::parse(&on_disk).expect("parses").assets.as_deref(), Some("assets/"));
+    assert!(touchline_desktop::delivery::signing::verify_manifest(&manifest, &fx.key.public()));
+    let assets = fx.release_dir.join("assets");
+    assert_eq!(files_under(&assets), ["catalog.json", "images/crest.png", "videos/2024/final.webm"]);
+    assert!(assets.join("empty").is_dir(), "directories come too");
+    assert_eq!(std::fs::read(assets.join("videos/2024/final.webm")).expect("video"), vec![7u8; 100_000]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |p: &Path| std::fs::metadata(p).expect("metadata").ino();
+        assert_eq!(
+            inode(&assets.join("videos/2024/final.webm")),
+            inode(&src.join("videos/2024/final.webm")),
+            "hard-linked"
+        );
+    }
+    assert!(leftovers(&fx.release_dir).is_empty(), "{:?}", leftovers(&fx.release_dir));
+
+    // The served release names them, resolved against the manifest's URL.
+    let launch = fx.launch().expect("launch");
+    assert_eq!(launch.assets_url, Some(format!("{}assets/", fx.server().url())));
+
+    // Releasing again replaces the tree: files gone from SRC are gone from the release.
+    std::fs::remove_file(src.join("catalog.json")).expect("remove");
+    std::fs::write(src.join("images/new.png"), "new").expect("write");
+    fx.release_assets("1.0.1", Some(&src)).expect("release again");
+    assert_eq!(files_under(&assets), ["images/crest.png", "images/new.png", "videos/2024/final.webm"]);
+    assert!(leftovers(&fx.release_dir).is_empty(), "{:?}", leftovers(&fx.release_dir));
+
+    // Without assets the manifest has no `assets` and the tree stays as it is.
+    let plain = fx.release_assets("1.0.2", None).expect("release without assets");
+    assert_eq!(plain.assets, None);
+    let text = std::fs::read_to_string(fx.release_dir.join("manifest.json")).expect("manifest");
+    assert!(!text.contains("\"assets\""), "{text}");
+    assert_eq!(files_under(&assets).len(), 3);
+    assert_eq!(fx.launch().expect("launch").assets_url, None);
+
+    // A symlink is refused, typed; the tree and the manifest in place stay.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(src.join("images/new.png"), src.join("images/link.png")).expect("symlink");
+        match fx.release_assets("1.0.3", Some(&src)) {
+            Err(ReleaseError::Assets { path, .. }) => assert_eq!(path, src.join("images/link.png")),
+            other => panic!("expected ReleaseError::Assets, got {other:?}"),
+        }
+        let error = fx.release_assets("1.0.3", Some(&src)).expect_err("refused").to_string();
+        assert!(error.contains("link.png") && error.contains("symlink"), "{error}");
+        std::fs::remove_file(src.join("images/link.png")).expect("remove");
+        // A socket is neither a file nor a directory.
+        let _socket = std::os::unix::net::UnixListener::bind(src.join("control.sock")).expect("socket");
+        match fx.release_assets("1.0.3", Some(&src)) {
+            Err(ReleaseError::Assets { path, .. }) => assert_eq!(path, src.join("control.sock")),
+            other => panic!("expected ReleaseError::Assets, got {other:?}"),
+        }
+        assert_eq!(files_under(&assets).len(), 3, "the tree in place is untouched");
+        assert!(leftovers(&fx.release_dir).is_empty(), "{:?}", leftovers(&fx.release_dir));
+        let text = std::fs::read_to_string(fx.release_dir.join("manifest.json")).expect("manifest");
+        assert!(text.contains("\"version\": \"1.0.2\""), "the manifest is not rewritten: {text}");
+    }
+    // SRC must be a directory.
+    let file = src.join("images/new.png");
+    assert!(matches!(fx.release_assets("1.0.4", Some(&file)), Err(ReleaseError::Assets { .. })));
+}
+
+#[test]
+fn a_fallback_launch_has_no_asset_root() {
+    let mut fx = Fixture::new("fallback_assets");
+    let src = temp_dir("fallback_assets_src");
+    std::fs::write(src.join("catalog.json"), "{}").expect("write");
+    fx.release_assets("1.0.0", Some(&src)).expect("release");
+    fx.launch_good("1.0.0");
+    fx.stop_server();
+    let launch = fx.launch().expect("fallback");
+    assert!(launch.is_fallback(), "{:?}", launch.lines);
+    assert_eq!(launch.assets_url, None, "no manifest verified: no asset root from it");
 }
 
 #[test]

@@ -54,6 +54,8 @@ enum Req {
     Get(u32, String),
     Fetch(u32, FetchMethod, u32, String, Vec<u8>),
     Cancel(u32),
+    Load(u32, String),
+    Unload(u32),
 }
 
 /// A native source whose frame `i` makes the requests `script[i]`.
@@ -85,6 +87,8 @@ impl FrameSource for Scripted {
                     self.requests.fetch(*id, *method, *timeout_ms, url, body).expect("fits");
                 }
                 Req::Cancel(id) => self.requests.cancel_fetch(*id),
+                Req::Load(handle, url) => self.requests.load_image(*handle, url),
+                Req::Unload(handle) => self.requests.unload_image(*handle),
             }
         }
         self.frame += 1;
@@ -645,5 +649,107 @@ fn cli_prints_a_line_per_delivered_fetch_unless_quiet() {
     let o = host(&quiet);
     assert_eq!(o.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&o.stdout).contains("fetch:"), "{}", support::text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The image answers of every frame so far: `(frame, handle, Ok((w, h)) or Err(error))`.
+fn image_answers(frames: &Frames) -> Vec<(usize, u32, Result<(i32, i32), touchline_abi::ImageError>)> {
+    let mut got = Vec::new();
+    for (index, (events, _)) in frames.borrow().iter().enumerate() {
+        for event in events {
+            match EventKind::from_u32(event.kind) {
+                Some(EventKind::ImageLoaded) => got.push((index, event.a, Ok((event.b, event.c)))),
+                Some(EventKind::ImageFailed) => {
+                    got.push((index, event.a, Err(touchline_abi::ImageError::from_u32(event.b as u32))));
+                }
+                _ => {}
+            }
+        }
+    }
+    got
+}
+
+#[test]
+fn images_under_a_url_asset_root_come_over_http_and_unload_cancels_them() {
+    use touchline_abi::ImageError;
+    use touchline_desktop::serve::{ServeOptions, Server as Cdn};
+
+    let dir = support::temp_dir("fetch-url-root");
+    support::write_assets(&dir.join("assets"));
+    let faults = ["status=410@assets/gone.png", "status=503@assets/busy.png", "delay=400@assets/slow"]
+        .iter()
+        .map(|spec| spec.parse().expect("fault"))
+        .collect();
+    let cdn =
+        Cdn::start(&dir, "127.0.0.1:0", ServeOptions { faults, ..ServeOptions::default() }).expect("serve");
+    let script = vec![
+        vec![
+            Req::Load(1, "images/crest.png".into()),
+            Req::Load(2, "images/missing.png".into()),
+            Req::Load(3, "gone.png".into()),
+            Req::Load(4, "busy.png".into()),
+            Req::Load(5, "images/garbage.png".into()),
+            // Unloaded while in flight: never answered.
+            Req::Load(6, "slow/a.png".into()),
+            // Replaced by a second load of the same handle: only that one is answered.
+            Req::Load(7, "slow/b.png".into()),
+            Req::Load(7, "images/crest.png".into()),
+            // Absolute http image URLs stay BadUrl, and relative ones are checked as before.
+            Req::Load(8, format!("{}assets/images/crest.png", cdn.url())),
+            Req::Load(9, "../secret.png".into()),
+            Req::Get(10, "data/hello.txt".into()),
+        ],
+        vec![Req::Unload(6)],
+    ];
+    let frames = Frames::default();
+    let recording = Recording { inner: Scripted::new(script), frames: frames.clone() };
+    let options = RunOptions {
+        headless: true,
+        quiet: true,
+        assets_url: Some(format!("{}assets/", cdn.url())),
+        ..RunOptions::default()
+    };
+    let mut session = Session::new(Box::new(recording), options, Instant::now()).expect("session");
+    session.step(0, &[]).expect("frame 0");
+    // Only the refused URLs are answered at once; the rest are on their way.
+    assert_eq!(session.images_in_flight(), 7);
+    session.step(1, &[]).expect("frame 1");
+    assert!(session.images_in_flight() <= 6, "the unload dropped image 6");
+    let got = run_until(&mut session, &frames, 1);
+    assert_eq!(got, [Got::Done(10, 200, support::HELLO.to_vec())], "the fetch went over HTTP too");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while session.images_in_flight() > 0 || image_answers(&frames).len() < 8 {
+        assert!(Instant::now() < deadline, "{:?}", image_answers(&frames));
+        let index = session.next_index();
+        session.step(virtual_time_us(index), &[]).expect("frame");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Past the slow answers too: nothing more comes.
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..3 {
+        let index = session.next_index();
+        session.step(virtual_time_us(index), &[]).expect("frame");
+    }
+    let mut answers: Vec<_> = image_answers(&frames).into_iter().map(|(_, handle, r)| (handle, r)).collect();
+    answers.sort_by_key(|(handle, _)| *handle);
+    assert_eq!(
+        answers,
+        [
+            (1, Ok((8, 6))),
+            (2, Err(ImageError::NotFound)),
+            (3, Err(ImageError::NotFound)),
+            (4, Err(ImageError::Other)),
+            (5, Err(ImageError::Decode)),
+            (7, Ok((8, 6))),
+            (8, Err(ImageError::BadUrl)),
+            (9, Err(ImageError::BadUrl)),
+        ]
+    );
+    // The refused ones were answered in the next frame, as ever.
+    assert!(image_answers(&frames).iter().filter(|(_, h, _)| *h >= 8).all(|(frame, _, _)| *frame == 1));
+    assert!(session.summary().contains(" images_loaded=2 images_failed=6 "), "{}", session.summary());
+    let requested: Vec<String> = cdn.requests().into_iter().map(|r| r.path).collect();
+    assert!(requested.contains(&"/assets/images/crest.png".to_owned()), "{requested:?}");
+    assert!(!requested.iter().any(|p| p.contains("secret")), "{requested:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,14 +2,15 @@
 //! downloads and compiles, a warm start loads the precompiled module, a dead server runs the
 //! cached bundle, and a release that traps at every start is demoted in the same launch
 //! while the previous good one takes over. The pixels say which bundle the user sees:
-//! `minimal` draws red at the centre, `glyphs` green near the top left.
+//! `minimal` draws red at the centre, `glyphs` green near the top left. A release with
+//! `--assets` has its catalog and pictures fetched from the release over HTTP.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use touchline_desktop::delivery::SecretKey;
+use touchline_desktop::delivery::{Manifest, SecretKey};
 use touchline_desktop::release::{ReleaseInput, read_abi_version, write_release};
 use touchline_desktop::serve::{ServeOptions, Server};
 
@@ -43,6 +44,7 @@ impl Fixture {
             legacy_js: None,
             version,
             abi: read_abi_version(&bytes).expect("the fixture exports its ABI"),
+            assets: None,
         };
         write_release(&self.release_dir, &input, &self.key).expect("release");
     }
@@ -213,4 +215,130 @@ fn no_cache_and_no_server_is_exit_1_with_a_clear_message() {
     let (code, text, _) = f.run(3, &[]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("error: no bundle to run: manifest unreachable"), "{text}");
+}
+
+/// `remote_assets.wat` (this crate's fixture): fetches `data/hello.txt`, loads
+/// `images/crest.png` and `images/missing.png`, logs each answer whenever it comes.
+fn remote_assets_fixture() -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/remote_assets.wat");
+    wat::parse_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The fixture's answers all came, and said what the asset tree holds.
+fn assert_fixture_answers(text: &str) {
+    for line in [
+        "bundle: fetch 1: 200, 17 bytes",
+        "bundle: image 1 loaded 8x6",
+        "bundle: image 2 failed: not found",
+        "bundle: all answers arrived",
+        "image 2 (images/missing.png): not found",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+    assert!(summary(text).contains(" images_loaded=1 images_failed=1 "), "{text}");
+}
+
+#[test]
+fn a_delivered_run_takes_its_assets_from_the_release_over_http() {
+    let root = support::temp_dir("launch-remote-assets");
+    let release_dir = root.join("release");
+    let src = support::write_assets(&root.join("src-assets"));
+    let bundle = root.join("remote_assets.wasm");
+    std::fs::write(&bundle, remote_assets_fixture()).expect("write wasm");
+    let key = SecretKey::generate().expect("key");
+    touchline_desktop::delivery::signing::write_key_pair(&root.join("key"), &key, false).expect("key files");
+
+    // `touchline release --assets SRC` lays the tree out beside the bundle and names it.
+    let released = Command::new(env!("CARGO_BIN_EXE_touchline"))
+        .args(["release", "--out"])
+        .arg(&release_dir)
+        .arg("--bundle")
+        .arg(&bundle)
+        .args(["--no-legacy-js", "--version", "1.0.0", "--key"])
+        .arg(root.join("key.secret"))
+        .arg("--assets")
+        .arg(&src)
+        .output()
+        .expect("touchline release runs");
+    let out = support::text(&released);
+    assert!(released.status.success(), "{out}");
+    assert!(out.contains("  assets    assets/"), "{out}");
+    let manifest = Manifest::parse(&std::fs::read(release_dir.join("manifest.json")).expect("manifest"))
+        .expect("a valid manifest");
+    assert_eq!(manifest.assets.as_deref(), Some("assets/"));
+    assert!(release_dir.join("assets/images/crest.png").is_file());
+
+    let server = Server::start(&release_dir, "127.0.0.1:0", ServeOptions::default()).expect("serve");
+    let manifest_url = format!("{}manifest.json", server.url());
+    // No `assets` directory where the host runs: every answer must come over HTTP.
+    let work = root.join("work");
+    std::fs::create_dir_all(&work).expect("work dir");
+    let shot = root.join("shot.png");
+    let host = Path::new(env!("CARGO_BIN_EXE_touchline-desktop"));
+    let cache = root.join("cache");
+    let public = key.public().to_hex();
+    let delivered = |extra: &[&std::ffi::OsStr]| {
+        let mut args: Vec<&std::ffi::OsStr> = Vec::new();
+        for arg in ["run", "--manifest", &manifest_url, "--cache"] {
+            args.push(arg.as_ref());
+        }
+        args.push(cache.as_os_str());
+        for arg in ["--public-key", &public, "--size", "64x48", "--frames", "1000", "--screenshot"] {
+            args.push(arg.as_ref());
+        }
+        args.push(shot.as_os_str());
+        args.extend_from_slice(extra);
+        let output = support::run_host(host, &args, Some(&work));
+        (output.status.code(), support::text(&output))
+    };
+
+    let (code, text) = delivered(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("delivery: running version 1.0.0"), "{text}");
+    assert!(
+        text.contains(&format!("fetch: {}assets/data/hello.txt -> 200 (17 bytes)", server.url())),
+        "the fetch went over HTTP: {text}"
+    );
+    assert_fixture_answers(&text);
+    let served: Vec<(String, Option<u16>)> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/assets/"))
+        .map(|r| (r.path, r.status))
+        .collect();
+    for expected in [
+        ("/assets/data/hello.txt", 200),
+        ("/assets/images/crest.png", 200),
+        ("/assets/images/missing.png", 404),
+    ] {
+        assert!(served.contains(&(expected.0.to_owned(), Some(expected.1))), "{expected:?} in {served:?}");
+    }
+    // The crest came over the network and is drawn: left half red, right half blue.
+    assert_eq!(pixel(&shot, 20, 24)[..3], [255, 0, 0]);
+    assert_eq!(pixel(&shot, 44, 24)[..3], [0, 0, 255]);
+
+    // `--assets DIR` still wins over the manifest's: the same answers, from files.
+    let before = server.requests().iter().filter(|r| r.path.starts_with("/assets/")).count();
+    let (code, text) = delivered(&[std::ffi::OsStr::new("--assets"), src.as_os_str()]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("fetch: data/hello.txt -> 200 (17 bytes)"), "{text}");
+    assert_fixture_answers(&text);
+    let after = server.requests().iter().filter(|r| r.path.starts_with("/assets/")).count();
+    assert_eq!(before, after, "nothing fetched from the release's assets");
+
+    // `--assets URL` (a `/` appended) works without a manifest too.
+    let root_url = format!("{}assets", server.url());
+    let args = [
+        std::ffi::OsStr::new("run"),
+        bundle.as_os_str(),
+        std::ffi::OsStr::new("--size=64x48"),
+        std::ffi::OsStr::new("--frames=1000"),
+        std::ffi::OsStr::new("--quiet"),
+        std::ffi::OsStr::new("--assets"),
+        std::ffi::OsStr::new(&root_url),
+    ];
+    let output = support::run_host(host, &args, Some(&work));
+    let text = support::text(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert_fixture_answers(&text);
 }

@@ -126,6 +126,31 @@ fn cache_control_per_file() {
 }
 
 #[test]
+fn release_assets_are_revalidated_and_seekable() {
+    let (server, _, dir) = start("assets");
+    std::fs::create_dir_all(dir.join("assets/videos")).expect("dir");
+    std::fs::write(dir.join("assets/catalog.json"), "{\"matches\":[]}\n").expect("write");
+    std::fs::write(dir.join("assets/videos/match.webm"), bundle_bytes()).expect("write");
+    // A file named like an asset elsewhere is still immutable; only the `assets/` tree changes.
+    std::fs::write(dir.join("bundles/assets"), "x").expect("write");
+    for path in ["/assets/catalog.json", "/assets/videos/match.webm", "/./assets/catalog.json"] {
+        let answer = get(&server, path, &[]);
+        assert_eq!((answer.status, answer.header("cache-control")), (200, Some("no-cache")), "{path}");
+    }
+    let immutable = Some("public, max-age=31536000, immutable");
+    assert_eq!(get(&server, "/bundles/touchline-x.wasm", &[]).header("cache-control"), immutable);
+    assert_eq!(get(&server, "/bundles/assets", &[]).header("cache-control"), immutable);
+    // Videos seek: ranges work under `assets/` as everywhere.
+    let part = get(&server, "/assets/videos/match.webm", &[("Range", "bytes=4000-4009")]);
+    assert_eq!((part.status, part.header("content-range")), (206, Some("bytes 4000-4009/5000")));
+    assert_eq!(part.body, &bundle_bytes()[4000..4010]);
+    assert_eq!(part.header("cache-control"), Some("no-cache"));
+    // The ETag still lets a client revalidate cheaply.
+    let etag = get(&server, "/assets/catalog.json", &[]).header("etag").map(str::to_owned).expect("an ETag");
+    assert_eq!(get(&server, "/assets/catalog.json", &[("If-None-Match", &etag)]).status, 304);
+}
+
+#[test]
 fn range_206_and_416() {
     let (server, _, _) = start("range");
     let file = bundle_bytes();

@@ -94,6 +94,11 @@ Result<DeliveredBundle> Delivery::deliver() {
   out.abi_major = manifest.abi_major;
   out.abi_minor = manifest.abi_minor;
   out.source = BundleSource::Cache;
+  if (!manifest.assets.empty()) {
+    auto assets = resolve_url(options_.manifest_url, manifest.assets);
+    if (!assets) return Error{"manifest invalid: `assets` " + assets.error().message};
+    out.assets_url = assets.value();
+  }
 
   // 4. and 5. The bundle and the legacy JS: from the cache (re-hashed) or the network.
   const auto fetch = [&](const ManifestFile &file, const std::string &target, const char *what,

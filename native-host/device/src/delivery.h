@@ -59,6 +59,9 @@ struct DeliveredBundle {
   uint32_t abi_major = 0;  // what the bundle must export (the manifest's, or when it was good)
   uint32_t abi_minor = 0;
   BundleSource source = BundleSource::Network;
+  // The manifest's `assets`, resolved against its URL: where the app's relative URLs resolve
+  // (empty: the manifest names none, or this bundle is a fallback run without a manifest).
+  std::string assets_url;
 
   uint32_t abi_version() const { return abi_major << 16 | abi_minor; }
 };

@@ -83,8 +83,12 @@ uint32_t fetch_timeout_ms(uint32_t timeout_ms) {
   return std::min(ms, kMaxFetchTimeoutMs);
 }
 
+bool is_http_url(const std::string &text) {
+  return starts_with_nocase(text, "http://") || starts_with_nocase(text, "https://");
+}
+
 Result<FetchTarget, FetchError> resolve_fetch_url(const std::string &assets, const std::string &url) {
-  if (starts_with_nocase(url, "http://") || starts_with_nocase(url, "https://")) {
+  if (is_http_url(url)) {
     const size_t start = url.find("//") + 2;
     const size_t end = url.find_first_of("/?#", start);
     const size_t authority = (end == std::string::npos ? url.size() : end) - start;
@@ -96,6 +100,9 @@ Result<FetchTarget, FetchError> resolve_fetch_url(const std::string &assets, con
   }
   auto path = resolve_image_url(assets, url);
   if (!path) return path.error() == abi::ImageError::BadUrl ? FetchError::BadUrl : FetchError::Other;
+  // A relative URL under an http(s) asset root is that root's URL plus the path, checked as
+  // any http URL is (printable ASCII: a space is BadUrl, as in the desktop host).
+  if (is_http_url(path.value())) return resolve_fetch_url(assets, path.value());
   return FetchTarget{false, std::move(path.value())};
 }
 

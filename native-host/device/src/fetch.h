@@ -50,7 +50,11 @@ struct FetchTarget {
 // The timeout, in milliseconds, a fetch gets for its `timeout_ms`.
 uint32_t fetch_timeout_ms(uint32_t timeout_ms);
 
-// Where `url` points; relative paths resolve under `assets`.
+// Whether `text` starts with `http://` or `https://` (case-insensitive).
+bool is_http_url(const std::string &text);
+
+// Where `url` points; relative paths resolve under `assets`, a directory or an http(s) URL
+// ending in `/` (a delivered release's assets): then they are network fetches.
 Result<FetchTarget, abi::FetchError> resolve_fetch_url(const std::string &assets, const std::string &url);
 
 // Reads a file as a fetch answers it (see above).

@@ -29,7 +29,8 @@ const char kUsage[] =
     "  --screenshot-at N=out.png PNG of frame N (repeatable), e.g. each page of a scripted session\n"
     "  --dump-display-list DIR   DIR/frame-NNNN.tldl, the exact bytes of each frame's list\n"
     "  --quiet                   no per-frame lines\n"
-    "  --assets DIR              where relative image and fetch URLs resolve, default ./assets\n"
+    "  --assets DIR|URL          where relative image, fetch and video URLs resolve, default\n"
+    "                            ./assets (with --manifest: the release's assets, if it has them)\n"
     "  --engine cranelift|pulley compile with Cranelift (default) or run on the Pulley interpreter\n"
     "  --recover                 after a trap, restart the bundle and restore its saved state\n"
     "                            (always on with --manifest)\n"
@@ -202,8 +203,10 @@ Parsed parse(int argc, char **argv) {
       if (!take(v) || v.empty()) return fail("--dump-display-list wants a directory");
       o.dump_dir = std::string(v);
     } else if (arg == "--assets") {
-      if (!take(v) || v.empty()) return fail("--assets wants a directory");
+      if (!take(v) || v.empty()) return fail("--assets wants a directory or an http(s) URL");
       o.assets = std::string(v);
+      o.assets_given = true;
+      if (is_http_url(o.assets) && o.assets.back() != '/') o.assets += '/';
     } else if (arg == "--engine") {
       if (!take(v)) return fail("--engine wants cranelift or pulley");
       if (v == "cranelift") {

@@ -1,5 +1,8 @@
 #include "manifest.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include <vector>
@@ -158,6 +161,25 @@ Result<Manifest, ManifestError> parse_manifest(std::string_view text) {
     auto js = file_field(doc, "legacy_js", kMaxLegacyJsBytes, "1 MiB");
     if (!js) return js.error();
     m.legacy_js = std::move(js.value());
+  }
+  if (doc.contains("assets")) {
+    auto assets = field(doc, "", "assets", is_string, "a string");
+    if (!assets) return assets.error();
+    m.assets = assets.value()->get<std::string>();
+    if (m.assets.empty() || m.assets.size() > kMaxAssetsUrlBytes || m.assets.back() != '/') {
+      return error(Kind::BadValue, "assets",
+                   "is not a directory URL (1 to " + std::to_string(kMaxAssetsUrlBytes) + " bytes, ending in `/`)");
+    }
+    for (char c : m.assets) {
+      if (c <= 0x20 || c > 0x7e) return error(Kind::BadValue, "assets", "is not printable ASCII without spaces");
+    }
+    if (const auto colon = m.assets.find(':'); colon != std::string::npos && m.assets.find('/') > colon) {
+      std::string scheme = m.assets.substr(0, colon);
+      std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (scheme != "http" && scheme != "https") {
+        return error(Kind::BadValue, "assets", "is a `" + scheme + ":` URL, not http(s) or relative");
+      }
+    }
   }
 
   auto signature = field(doc, "", "signature", is_string, "a string");

@@ -18,6 +18,7 @@ constexpr size_t kMaxManifestBytes = 64 * 1024;
 constexpr uint64_t kMaxBundleBytes = 64ull * 1024 * 1024;
 constexpr uint64_t kMaxLegacyJsBytes = 1024 * 1024;
 constexpr size_t kMaxManifestTextBytes = 128;  // `app`, `version`
+constexpr size_t kMaxAssetsUrlBytes = 2048;    // `assets`
 constexpr uint64_t kManifestFormat = 1;
 
 // A file the manifest names: where (relative to the manifest's URL, or absolute http(s)),
@@ -35,6 +36,9 @@ struct Manifest {
   uint32_t abi_minor = 0;
   ManifestFile bundle;
   std::optional<ManifestFile> legacy_js;
+  // Where the app's relative URLs resolve in a delivered run: a directory URL ending in `/`,
+  // relative to the manifest's URL or absolute http(s); empty: not given (the local asset root).
+  std::string assets;
   std::string signature;  // as written; checked (128 hex characters) by verify_signature
 
   // `major << 16 | minor`, as a bundle's touchline_abi_version returns it.

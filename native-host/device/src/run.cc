@@ -9,6 +9,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -171,6 +172,9 @@ struct LegacyJs {
   }
 };
 
+// How long an image under an http(s) asset root may take to arrive.
+constexpr uint32_t kImageFetchTimeoutMs = 20000;
+
 // An answer waiting for a frame: the event, the body of a FetchDone, and the `fetch:` line
 // printed when it is delivered (empty: none).
 struct Answer {
@@ -229,6 +233,10 @@ struct RequestHandler {
   std::deque<Answer> answers;
   std::vector<Request> requests;
   Fetcher fetcher;
+  // Images under an http(s) asset root, by handle: fetched in the background, decoded when
+  // they arrive (their URLs, for the warning lines).
+  Fetcher image_fetcher;
+  std::map<uint32_t, std::string> image_urls;
   uint64_t images_loaded = 0;
   uint64_t images_failed = 0;
   uint64_t announcements = 0;
@@ -253,6 +261,7 @@ struct RequestHandler {
         this->load(frame, *load);
       } else if (const auto *unload = std::get_if<UnloadImage>(&request)) {
         renderer.images().remove(unload->handle);
+        if (image_urls.erase(unload->handle) > 0) image_fetcher.cancel(unload->handle);
       } else if (const auto *announce = std::get_if<Announce>(&request)) {
         ++announcements;
         std::printf("announce: %s\n", printable(announce->text).c_str());
@@ -308,16 +317,33 @@ struct RequestHandler {
   }
 
   void load(uint64_t frame, const LoadImage &request) {
-    auto image = load_image(assets, request.url);
+    // A second load on a handle replaces the first, also one still on its way.
+    if (image_urls.erase(request.handle) > 0) image_fetcher.cancel(request.handle);
+    // A relative URL under an http(s) asset root: fetched in the background. (Absolute http
+    // image URLs stay BadUrl: only the asset root makes network images.)
+    if (is_http_url(assets) && !is_http_url(request.url)) {
+      auto target = resolve_fetch_url(assets, request.url);
+      if (!target) return loaded(frame, request.handle, request.url, abi::ImageError::BadUrl);
+      if (target.value().http) {
+        image_fetcher.start(request.handle, abi::FetchMethod::Get, kImageFetchTimeoutMs, target.value().where, {});
+        image_urls[request.handle] = request.url;
+        return;
+      }
+    }
+    loaded(frame, request.handle, request.url, load_image(assets, request.url));
+  }
+
+  // Answers image `handle`: ImageLoaded when it decoded and fits the store, else ImageFailed
+  // (and a warning line).
+  void loaded(uint64_t frame, uint32_t handle, const std::string &url, Result<CairoSurface, abi::ImageError> image) {
     abi::ImageError error = abi::ImageError::Other;
     if (image) {
       const int w = cairo_image_surface_get_width(image.value().get());
       const int h = cairo_image_surface_get_height(image.value().get());
-      auto kept = renderer.images().insert(request.handle, std::move(image.value()));
+      auto kept = renderer.images().insert(handle, std::move(image.value()));
       if (kept) {
         ++images_loaded;
-        answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::ImageLoaded),
-                                            request.handle, w, h},
+        answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::ImageLoaded), handle, w, h},
                                  {},
                                  {}});
         return;
@@ -327,10 +353,10 @@ struct RequestHandler {
       error = image.error();
     }
     ++images_failed;
-    std::fprintf(stderr, "warning: frame %04" PRIu64 ": image %u (%s): %s\n", frame, request.handle,
-                 printable(request.url).c_str(), image_error_name(error));
+    std::fprintf(stderr, "warning: frame %04" PRIu64 ": image %u (%s): %s\n", frame, handle, printable(url).c_str(),
+                 image_error_name(error));
     answers.push_back(Answer{abi::Event{static_cast<uint32_t>(abi::EventKind::ImageFailed),
-                                        request.handle, static_cast<int32_t>(error), 0},
+                                        handle, static_cast<int32_t>(error), 0},
                              {},
                              {}});
   }
@@ -357,11 +383,27 @@ struct RequestHandler {
                   answers.end());
   }
 
-  // Queues the answers of the network fetches that finished.
-  void collect() {
+  // Queues the answers of the network fetches, and of the images over http, that finished.
+  void collect(uint64_t frame) {
     for (FetchFinished &finished : fetcher.poll()) {
       answer_fetch(finished.id, finished.url, std::move(finished.outcome));
     }
+    for (FetchFinished &finished : image_fetcher.poll()) {
+      const auto url = image_urls.find(finished.id);
+      if (url == image_urls.end()) continue;  // unloaded meanwhile
+      loaded(frame, finished.id, url->second, image_of(finished.outcome));
+      image_urls.erase(url);
+    }
+  }
+
+  // An image fetched over http: decoded from a 2xx body; 404 and 410 are NotFound, other
+  // statuses and network failures Other.
+  static Result<CairoSurface, abi::ImageError> image_of(const FetchOutcome &outcome) {
+    if (!outcome) return outcome.error() == abi::FetchError::TooLarge ? abi::ImageError::TooLarge : abi::ImageError::Other;
+    const FetchAnswer &answer = outcome.value();
+    if (answer.status == 404 || answer.status == 410) return abi::ImageError::NotFound;
+    if (answer.status < 200 || answer.status > 299) return abi::ImageError::Other;
+    return decode_image(answer.body.data(), answer.body.size());
   }
 
   void answer_fetch(uint32_t id, const std::string &url, FetchOutcome outcome) {
@@ -610,7 +652,10 @@ int run(const Options &options, Clock::time_point launched) {
   if (storage_path.empty() && options.delivery) {
     storage_path = (std::filesystem::path(options.delivery->cache_dir) / "storage" / "app.json").string();
   }
-  RequestHandler request_handler(options.assets, renderer, options.quiet, storage_path);
+  // A delivered run without --assets takes the release's assets (the manifest's `assets`).
+  const std::string assets =
+      !options.assets_given && !delivered.assets_url.empty() ? delivered.assets_url : options.assets;
+  RequestHandler request_handler(assets, renderer, options.quiet, storage_path);
   bool storage_next = true;  // hand the storage area to the next frame (an instance's first)
   HostBus &bus = request_handler.bus;
   Recovery recovery;
@@ -738,7 +783,7 @@ int run(const Options &options, Clock::time_point launched) {
       if (fault.due(i)) bus.queue_for_bundle(BusSource::Host, fault_message(fault.fault));
     }
     if (speaks_1_4) request_handler.deliver_bus(input, event_limit);
-    request_handler.collect();
+    request_handler.collect(i);
     request_handler.deliver(input, event_limit);
     if (video_position) input.push(*request_handler.video.position_event());
 

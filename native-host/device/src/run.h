@@ -61,7 +61,8 @@ struct Options {
   std::string dump_dir;
   bool quiet = false;
   EngineKind engine = EngineKind::Cranelift;
-  std::string assets = "assets";  // where relative image URLs resolve
+  std::string assets = "assets";  // where relative URLs resolve: a directory or an http(s) URL ending in `/`
+  bool assets_given = false;      // --assets was given (else a release's own assets win)
   // After a trap in a frame, restart the bundle and hand it its saved state (--recover; always
   // on with --manifest) instead of stopping with exit code 3.
   bool recover = false;

@@ -48,3 +48,19 @@ foreach(scenario IN ITEMS reel playback pages)
       -P "${CMAKE_CURRENT_SOURCE_DIR}/run_app_case.cmake")
   set_tests_properties(app.${scenario} PROPERTIES LABELS app TIMEOUT 900 FIXTURES_REQUIRED "${APP_FIXTURES}")
 endforeach()
+
+# The app delivered: `touchline release --assets` puts the media beside the bundle, `touchline
+# serve` serves both, and the host, given only the manifest's URL, fetches the catalog, the
+# pictures and the match video from the release (the manifest's `assets`): Home, France–Croatia,
+# Watch match.
+delivery_test(delivered_from_the_release PREFIX app REQUIRES ${APP_FIXTURES}
+  STEPS
+  "release ${APP_BUNDLE} 1.0.0 --assets ${APP_MEDIA}"
+  "launch 0 --size 1280x720 --frames 320 --keys wait,enter,right,enter,enter --key-interval 40"
+  "expect summary: frames=320 [^\n]* images_loaded=[1-9][0-9]* images_failed=0 [^\n]* videos_opened=1 videos_failed=0 video_frames=[1-9]"
+  "reject warning"
+  "requests \"path\":\"/assets/catalog/catalog\\.json\",[^}]*\"status\":20[06]"
+  "requests \"path\":\"/assets/catalog/matches/france-croatia-2018/thumbnail\\.png\",[^}]*\"status\":20[06]"
+  "requests \"path\":\"/assets/catalog/matches/france-croatia-2018/match\\.json\",[^}]*\"status\":20[06]"
+  "requests \"path\":\"/assets/catalog/matches/france-croatia-2018/video\\.webm\",[^}]*\"status\":20[06]"
+  "file @WORK@/cdn/assets/catalog/catalog.json")

@@ -237,7 +237,14 @@ void delivery_manifest_parses() {
   j.erase("legacy_js");
   j["future"] = {{"anything", true}};
   auto without = parse_manifest(j.dump());
-  CHECK(without.ok() && !without.value().legacy_js.has_value());
+  CHECK(without.ok() && !without.value().legacy_js.has_value() && without.value().assets.empty());
+  // assets: a directory URL, relative or absolute http(s); not signed.
+  for (const char *assets : {"assets/", "https://cdn.example/touchline/assets/", "HTTP://cdn/a/"}) {
+    j["assets"] = assets;
+    auto with = parse_manifest(j.dump());
+    CHECK(with.ok() && with.value().assets == assets);
+    if (with) CHECK_EQ_STR(signed_message(with.value()), signed_message(without.value()));
+  }
 }
 
 void delivery_manifest_rejects_invalid() {
@@ -276,6 +283,15 @@ void delivery_manifest_rejects_invalid() {
       {[](Json &j) { j["bundle"]["sha256"] = "../../etc/passwd"; }, ManifestErrorKind::BadValue,
        "`bundle.sha256` is not 64 lowercase hex characters"},
       {[](Json &j) { j["abi"]["major"] = 70000; }, ManifestErrorKind::BadValue, "`abi.major` is over 65535"},
+      {[](Json &j) { j["assets"] = 7; }, ManifestErrorKind::WrongType, "`assets` is a number, not a string"},
+      {[](Json &j) { j["assets"] = "assets"; }, ManifestErrorKind::BadValue,
+       "`assets` is not a directory URL (1 to 2048 bytes, ending in `/`)"},
+      {[](Json &j) { j["assets"] = std::string(2048, 'a') + "/"; }, ManifestErrorKind::BadValue,
+       "`assets` is not a directory URL (1 to 2048 bytes, ending in `/`)"},
+      {[](Json &j) { j["assets"] = "my assets/"; }, ManifestErrorKind::BadValue,
+       "`assets` is not printable ASCII without spaces"},
+      {[](Json &j) { j["assets"] = "file:///srv/assets/"; }, ManifestErrorKind::BadValue,
+       "`assets` is a `file:` URL, not http(s) or relative"},
   };
   for (const Case &c : cases) {
     Json j = good;

@@ -6,8 +6,8 @@
 #   write PATH TEXT              writes TEXT to PATH
 #   release FIXTURE V [ARGS...]  touchline release --out @WORK@/cdn --bundle @FIXTURES@/FIXTURE.wasm
 #                                --version V --key @WORK@/test.secret --no-legacy-js [ARGS...]
-#                                (FIXTURE with a dot is a file name; ARGS may name another --key,
-#                                or --legacy-js FILE)
+#                                (FIXTURE with a dot is a file name, an absolute one a path; ARGS
+#                                may name another --key, --legacy-js FILE or --assets DIR)
 #   serve                        starts `touchline serve @WORK@/cdn --collect @WORK@/collect.jsonl`
 #                                on a new port (the first launch, faults or requests step starts
 #                                it when none ran yet)
@@ -177,7 +177,10 @@ foreach(step IN LISTS STEPS)
     if(NOT fixture MATCHES "\\.")
       string(APPEND fixture ".wasm")
     endif()
-    must("${TOUCHLINE}" release --out "${WORK}/cdn" --bundle "${FIXTURES}/${fixture}"
+    if(NOT IS_ABSOLUTE "${fixture}")
+      set(fixture "${FIXTURES}/${fixture}")
+    endif()
+    must("${TOUCHLINE}" release --out "${WORK}/cdn" --bundle "${fixture}"
          --version "${version}" ${defaults} ${words})
   elseif(verb STREQUAL "write")
     list(POP_FRONT words path)

@@ -1104,6 +1104,23 @@ void fetch_urls_resolve() {
   };
   file("data/teams.json", "/srv/assets/data/teams.json");
   file("file:///tmp/x.json", "/tmp/x.json");
+  // Under an http(s) asset root (a delivered release's assets) a relative URL is a network
+  // fetch of the root plus the path; the relative rules still hold, file:/// is still a file.
+  const std::string root = "http://127.0.0.1:8080/release/assets/";
+  for (const auto &[url, want] : std::vector<std::pair<std::string, std::string>>{
+           {"catalog/catalog.json", root + "catalog/catalog.json"}, {"file:///tmp/x.json", "/tmp/x.json"}}) {
+    auto r = resolve_fetch_url(root, url);
+    if (!r || r.value().http != (want != "/tmp/x.json") || r.value().where != want) {
+      std::fprintf(stderr, "resolve_fetch_url(%s, %s) is not %s\n", root.c_str(), url.c_str(), want.c_str());
+      ++g_failures;
+    }
+  }
+  for (const char *bad : {"../secret.json", "/etc/passwd", "my file.json"}) {
+    if (resolve_fetch_url(root, bad)) {
+      std::fprintf(stderr, "resolve_fetch_url(%s, %s) should be BadUrl\n", root.c_str(), bad);
+      ++g_failures;
+    }
+  }
   http("http://127.0.0.1:8080/a?b=c#d");
   http("HTTPS://example.com");
   http("http://h%C3%A9/%20x");

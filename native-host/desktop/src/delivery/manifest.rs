@@ -13,6 +13,8 @@ pub const MAX_BUNDLE_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_LEGACY_JS_BYTES: u64 = 1024 * 1024;
 /// The longest `app` or `version`, in bytes.
 pub const MAX_NAME_BYTES: usize = 128;
+/// The longest `assets` URL, in bytes.
+pub const MAX_ASSETS_URL_BYTES: usize = 2048;
 /// The first line of the signed message; bumping it invalidates every old signature.
 pub const SIGNED_MESSAGE_TAG: &str = "touchline-manifest-v1";
 
@@ -82,6 +84,11 @@ pub struct Manifest {
     /// The legacy JS that goes with it, when the release has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_js: Option<FileRef>,
+    /// The release's asset directory (`assets/`): where a delivered run's relative image,
+    /// fetch and video URLs resolve. A URL ending in `/`, relative to the manifest's or
+    /// absolute `http(s)://`. Not signed (no URL is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<String>,
     /// 128 lowercase hex characters: Ed25519 over [`Manifest::signed_message`].
     pub signature: String,
 }
@@ -132,7 +139,15 @@ impl Manifest {
         if let Some(js) = &self.legacy_js {
             check_file("legacy_js", js, MAX_LEGACY_JS_BYTES)?;
         }
+        if let Some(assets) = &self.assets {
+            check_assets(assets)?;
+        }
         Ok(())
+    }
+
+    /// The asset root this manifest names, resolved against `manifest_url`.
+    pub fn assets_url(&self, manifest_url: &str) -> Option<String> {
+        self.assets.as_deref().map(|assets| resolve_url(manifest_url, assets))
     }
 
     /// The exact bytes the signature covers (`docs/delivery.md`, "The signed message").
@@ -202,6 +217,30 @@ fn check_file(name: &'static str, file: &FileRef, max: u64) -> Result<(), Manife
     Ok(())
 }
 
+fn check_assets(url: &str) -> Result<(), ManifestError> {
+    if url.len() > MAX_ASSETS_URL_BYTES {
+        return Err(field("assets", format!("is longer than {MAX_ASSETS_URL_BYTES} bytes")));
+    }
+    if url.is_empty() || url.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
+        return Err(field("assets", "is empty or has spaces or non-ASCII characters"));
+    }
+    if has_scheme(url) && !is_http_url(url) {
+        return Err(field("assets", "is absolute but not http:// or https://"));
+    }
+    if !url.ends_with('/') {
+        return Err(field("assets", "does not end with `/`"));
+    }
+    Ok(())
+}
+
+/// True when `url` starts with an RFC 3986 scheme and a colon (`ftp:`, `file:`, `data:`).
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
 /// True for 64 lowercase hex characters.
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -251,6 +290,75 @@ mod tests {
         assert_eq!(resolve_url(m, "https://other/c.wasm"), "https://other/c.wasm");
         assert_eq!(resolve_url("http://h:1", "a.wasm"), "http://h:1/a.wasm");
         assert_eq!(resolve_url("http://h/m.json", "//o/a"), "http://o/a");
+    }
+
+    fn manifest_with_assets(assets: Option<&str>) -> Vec<u8> {
+        let sha = "a".repeat(64);
+        let mut json = serde_json::json!({
+            "format": 1, "app": "touchline", "version": "1.0", "abi": { "major": 1, "minor": 6 },
+            "bundle": { "url": "bundles/b.wasm", "size": 10, "sha256": sha },
+            "signature": "0".repeat(128), "unknown": true,
+        });
+        if let Some(assets) = assets {
+            json["assets"] = assets.into();
+        }
+        serde_json::to_vec(&json).expect("json")
+    }
+
+    #[test]
+    fn assets_field_is_optional_and_checked() {
+        let parse = |assets| Manifest::parse(&manifest_with_assets(assets));
+        assert_eq!(parse(None).expect("no assets").assets, None);
+        for good in ["assets/", "/", "/cdn/assets/", "HTTPS://cdn.example/a/", "http://h:1/x/", "a%20b/"] {
+            let manifest = parse(Some(good)).unwrap_or_else(|e| panic!("{good:?}: {e}"));
+            assert_eq!(manifest.assets.as_deref(), Some(good));
+        }
+        let long = format!("{}/", "a".repeat(MAX_ASSETS_URL_BYTES - 1));
+        assert!(parse(Some(&long)).is_ok(), "2048 bytes is fine");
+        let too_long = format!("{}/", "a".repeat(MAX_ASSETS_URL_BYTES));
+        for bad in [
+            "",
+            "assets",
+            "http://cdn.example/assets",
+            "ftp://cdn.example/assets/",
+            "file:///srv/assets/",
+            "data:x/",
+            "as sets/",
+            "assets\n/",
+            "assets\u{7f}/",
+            "assets\t/",
+            "équipe/",
+            too_long.as_str(),
+        ] {
+            let error = parse(Some(bad)).expect_err(bad);
+            assert!(matches!(error, ManifestError::Field { field: "assets", .. }), "{bad:?}: {error}");
+        }
+        // A field of the wrong type is serde's error, as for every field.
+        let mut json: serde_json::Value = serde_json::from_slice(&manifest_with_assets(None)).expect("json");
+        json["assets"] = 7.into();
+        assert!(matches!(
+            Manifest::parse(&serde_json::to_vec(&json).expect("json")),
+            Err(ManifestError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn assets_resolve_like_the_other_urls() {
+        let manifest = Manifest::parse(&manifest_with_assets(Some("assets/"))).expect("manifest");
+        assert_eq!(
+            manifest.assets_url("http://127.0.0.1:8080/app/manifest.json?v=2").as_deref(),
+            Some("http://127.0.0.1:8080/app/assets/")
+        );
+        assert_eq!(
+            Manifest::parse(&manifest_with_assets(None)).expect("manifest").assets_url("http://h/m.json"),
+            None
+        );
+        // Not signed: the signed message is the same with and without it.
+        let without = Manifest::parse(&manifest_with_assets(None)).expect("manifest");
+        assert_eq!(manifest.signed_message(), without.signed_message());
+        // Written back only when present.
+        assert!(String::from_utf8_lossy(&manifest.to_json()).contains("\"assets\": \"assets/\""));
+        assert!(!String::from_utf8_lossy(&without.to_json()).contains("assets"));
     }
 
     #[test]

@@ -209,6 +209,10 @@ pub struct Launch {
     pub abi: AbiVersion,
     /// Network, cache or fallback.
     pub source: Source,
+    /// The manifest's `assets`, resolved against its URL: the asset root of a run without
+    /// `--assets`. `None` when the manifest names none, and for a fallback bundle (no manifest
+    /// verified for it).
+    pub assets_url: Option<String>,
     /// The `delivery: …` lines the host prints, in order.
     pub lines: Vec<String>,
     /// Bundles that already failed to start in this launch (never offered again).
@@ -435,6 +439,7 @@ impl Delivery {
             "delivery: running version {} (sha256 {}) from {from}",
             manifest.version, manifest.bundle.sha256
         ));
+        let assets_url = manifest.assets_url(&options.manifest_url);
         Ok(Launch {
             bundle,
             legacy_js,
@@ -443,6 +448,7 @@ impl Delivery {
             js_sha256: manifest.legacy_js.map(|js| js.sha256),
             abi: manifest.abi,
             source,
+            assets_url,
             lines,
             failed: Vec::new(),
         })
@@ -520,6 +526,7 @@ impl Delivery {
                 js_sha256: entry.js_sha256.clone(),
                 abi: entry.abi,
                 source: Source::Fallback { reason },
+                assets_url: None,
                 lines,
                 failed: exclude.to_vec(),
             });
