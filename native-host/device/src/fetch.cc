@@ -146,6 +146,7 @@ struct Fetcher::Impl {
     std::string url;
     std::vector<uint8_t> request_body;
     std::vector<uint8_t> received;
+    uint64_t body_limit = abi::MAX_FETCH_BODY_BYTES;
     bool too_large = false;
     bool failed_alloc = false;
     CurlEasy easy;
@@ -153,6 +154,7 @@ struct Fetcher::Impl {
   };
 
   CurlMulti multi;
+  uint64_t body_limit = abi::MAX_FETCH_BODY_BYTES;  // of every transfer
   std::deque<std::unique_ptr<Transfer>> queued;
   std::vector<std::unique_ptr<Transfer>> running;
   std::vector<FetchFinished> unstarted;  // fetches that could not even start
@@ -160,7 +162,7 @@ struct Fetcher::Impl {
   static size_t on_data(char *data, size_t size, size_t count, void *user) noexcept {
     auto *t = static_cast<Transfer *>(user);
     const size_t len = size * count;
-    if (len > abi::MAX_FETCH_BODY_BYTES - std::min<size_t>(t->received.size(), abi::MAX_FETCH_BODY_BYTES)) {
+    if (len > t->body_limit - std::min<uint64_t>(t->received.size(), t->body_limit)) {
       t->too_large = true;
       return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
     }
@@ -186,7 +188,7 @@ struct Fetcher::Impl {
     ok = ok && curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t.timeout_ms)) == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-                                static_cast<curl_off_t>(abi::MAX_FETCH_BODY_BYTES)) == CURLE_OK;
+                                static_cast<curl_off_t>(t.body_limit)) == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_data) == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_WRITEDATA, &t) == CURLE_OK;
     ok = ok && curl_easy_setopt(e, CURLOPT_PRIVATE, &t) == CURLE_OK;
@@ -237,7 +239,8 @@ struct Fetcher::Impl {
   }
 };
 
-Fetcher::Fetcher() : impl_(std::make_unique<Impl>()) {
+Fetcher::Fetcher(uint64_t body_limit) : impl_(std::make_unique<Impl>()) {
+  impl_->body_limit = body_limit;
   if (curl_ready()) impl_->multi.reset(curl_multi_init());
 }
 
@@ -253,6 +256,7 @@ void Fetcher::start(uint32_t id, abi::FetchMethod method, uint32_t timeout_ms, c
   t->id = id;
   t->method = method;
   t->timeout_ms = fetch_timeout_ms(timeout_ms);
+  t->body_limit = impl_->body_limit;
   t->url = url;
   if (method == abi::FetchMethod::Post) t->request_body = body;
   impl_->queued.push_back(std::move(t));

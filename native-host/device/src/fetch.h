@@ -75,7 +75,9 @@ struct FetchFinished {
 // A cancelled fetch is never handed back (a running transfer is dropped at once).
 class Fetcher {
  public:
-  Fetcher();
+  // Bodies over `body_limit` bytes are TooLarge (fetches: MAX_FETCH_BODY_BYTES; images under an
+  // http asset root take as much as an image file may).
+  explicit Fetcher(uint64_t body_limit = abi::MAX_FETCH_BODY_BYTES);
   ~Fetcher();
   Fetcher(const Fetcher &) = delete;
   Fetcher &operator=(const Fetcher &) = delete;

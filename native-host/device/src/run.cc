@@ -235,7 +235,7 @@ struct RequestHandler {
   Fetcher fetcher;
   // Images under an http(s) asset root, by handle: fetched in the background, decoded when
   // they arrive (their URLs, for the warning lines).
-  Fetcher image_fetcher;
+  Fetcher image_fetcher{kMaxImageFileBytes};
   std::map<uint32_t, std::string> image_urls;
   uint64_t images_loaded = 0;
   uint64_t images_failed = 0;
