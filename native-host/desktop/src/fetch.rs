@@ -18,7 +18,7 @@
 //!   synchronously, whatever the method: a regular file answers 200 and its bytes, a missing
 //!   path or anything but a regular file 404 and no body, any other read error 500 and no
 //!   body; a file over [`MAX_FETCH_BODY_BYTES`] is [`FetchError::TooLarge`].
-//! * Under a URL asset root ([`AssetRoot::Url`], [`resolve_in`]) a relative path is that
+//! * Under a URL asset root ([`AssetRoot::Url`], [`resolve`]) a relative path is that
 //!   root's URL and the path, fetched over the network like any `http(s)://` URL.
 //! * `timeout_ms` 0 means [`DEFAULT_FETCH_TIMEOUT_MS`]; longer timeouts are capped at
 //!   [`MAX_FETCH_TIMEOUT_MS`].
@@ -64,14 +64,9 @@ pub fn is_http(url: &str) -> bool {
     starts("http://") || starts("https://")
 }
 
-/// Where `url` points; relative paths resolve under `assets`.
-pub fn resolve(assets: &Path, url: &str) -> Result<Target, FetchError> {
-    resolve_in(AssetRoot::Dir(assets), url)
-}
-
 /// Where `url` points; relative paths resolve under `root` (under a URL root they are
 /// fetched over HTTP).
-pub fn resolve_in(root: AssetRoot<'_>, url: &str) -> Result<Target, FetchError> {
+pub fn resolve(root: AssetRoot<'_>, url: &str) -> Result<Target, FetchError> {
     if is_http(url) {
         return check_http(url).map(Target::Http);
     }
@@ -346,7 +341,7 @@ mod tests {
 
     #[test]
     fn urls_resolve() {
-        let root = Path::new("/srv/assets");
+        let root = AssetRoot::Dir(Path::new("/srv/assets"));
         let file = |p: &str| Ok(Target::File(PathBuf::from(p)));
         assert_eq!(resolve(root, "data/teams.json"), file("/srv/assets/data/teams.json"));
         assert_eq!(resolve(root, "file:///tmp/x.json"), file("/tmp/x.json"));

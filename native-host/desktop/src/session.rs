@@ -866,7 +866,7 @@ impl Session {
                 }
                 Ok(Request::WriteStorage { data }) => self.storage.write(data),
                 Ok(Request::OpenVideo { player, url }) => {
-                    self.video.open_in(self.options.asset_root(), player, url, time_us);
+                    self.video.open(self.options.asset_root(), player, url, time_us);
                 }
                 Ok(Request::ControlVideo { player, op, value }) => {
                     self.video.control(player, op, value, time_us)
@@ -1128,7 +1128,7 @@ fn start_fetch(
     fetch: &FetchRequest<'_>,
 ) {
     cancel_fetch(fetcher, answers, fetch.id);
-    let outcome = match fetch::resolve_in(options.asset_root(), fetch.url) {
+    let outcome = match fetch::resolve(options.asset_root(), fetch.url) {
         Ok(Target::File(path)) => fetch::fetch_file(&path),
         Ok(Target::Http(url)) => {
             fetcher.start(fetch.id, fetch.method, fetch::timeout(fetch.timeout_ms), &url, fetch.body);

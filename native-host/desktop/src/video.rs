@@ -76,14 +76,10 @@ impl Drop for Decoder {
     }
 }
 
-/// The URI GStreamer opens for a video URL, by the fetch URL rule.
-pub fn resolve_uri(assets: &Path, url: &str) -> Result<String, VideoFailure> {
-    resolve_uri_in(AssetRoot::Dir(assets), url)
-}
-
-/// [`resolve_uri`] under any asset root: under a URL root a relative path is an `http(s)` URL.
-pub fn resolve_uri_in(root: AssetRoot<'_>, url: &str) -> Result<String, VideoFailure> {
-    match fetch::resolve_in(root, url) {
+/// The URI GStreamer opens for a video URL, by the fetch URL rule: under a URL asset root a
+/// relative path is an `http(s)` URL.
+pub fn resolve_uri(root: AssetRoot<'_>, url: &str) -> Result<String, VideoFailure> {
+    match fetch::resolve(root, url) {
         Ok(Target::Http(url)) => Ok(url),
         Ok(Target::File(path)) => {
             if !path.is_file() {
@@ -313,16 +309,11 @@ pub struct Video {
 
 impl Video {
     /// Opens `url` as `player` (an `OpenVideo` request in the frame at `time_us`), closing the
-    /// open one first. The outcome is an event for the next frame.
-    pub fn open(&mut self, assets: &Path, player: u32, url: &str, time_us: u64) {
-        self.open_in(AssetRoot::Dir(assets), player, url, time_us);
-    }
-
-    /// [`Self::open`] under any asset root (under a URL root a relative URL is streamed over
-    /// HTTP).
-    pub fn open_in(&mut self, root: AssetRoot<'_>, player: u32, url: &str, time_us: u64) {
+    /// open one first. The outcome is an event for the next frame. Under a URL asset root a
+    /// relative URL is streamed over HTTP.
+    pub fn open(&mut self, root: AssetRoot<'_>, player: u32, url: &str, time_us: u64) {
         self.close_open();
-        let opened = resolve_uri_in(root, url).and_then(|uri| Decoder::open(&uri));
+        let opened = resolve_uri(root, url).and_then(|uri| Decoder::open(&uri));
         match opened {
             Ok(decoder) => {
                 self.opened += 1;

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use touchline_abi::{Event, EventKind, VideoError, VideoOp, VideoState};
+use touchline_desktop::images::AssetRoot;
 use touchline_desktop::video::{Decoder, Video, resolve_uri, write_test_pattern};
 
 /// The colour of each second of the test video.
@@ -35,7 +36,7 @@ fn video_dir() -> tempfile::TempDir {
 #[test]
 fn decodes_the_picture_at_any_position_forwards_and_backwards() {
     let dir = video_dir();
-    let uri = resolve_uri(dir.path(), "clip.webm").expect("resolves");
+    let uri = resolve_uri(AssetRoot::Dir(dir.path()), "clip.webm").expect("resolves");
     let mut decoder = Decoder::open(&uri).expect("opens");
     assert!(decoder.duration_ms().abs_diff(4000) <= 100, "{} ms", decoder.duration_ms());
     for (position, second) in [(2500, 2), (500, 0), (3950, 3), (1000, 1), (1099, 1), (0, 0)] {
@@ -60,7 +61,7 @@ fn kinds(events: &[Event]) -> Vec<(u32, u32, i32)> {
 fn the_clock_follows_frame_time_and_the_rate_and_stops_at_the_end() {
     let dir = video_dir();
     let mut video = Video::default();
-    video.open(dir.path(), 7, "clip.webm", 0);
+    video.open(AssetRoot::Dir(dir.path()), 7, "clip.webm", 0);
     let events = video.take_events();
     assert_eq!(kinds(&events), [(EventKind::VideoState as u32, 7, VideoState::Ready as i32)]);
     let duration = events[0].c;
@@ -94,7 +95,7 @@ fn the_clock_follows_frame_time_and_the_rate_and_stops_at_the_end() {
         "an ended video replays, still at 2×"
     );
 
-    video.open(dir.path(), 8, "clip.webm", 2_250_000);
+    video.open(AssetRoot::Dir(dir.path()), 8, "clip.webm", 2_250_000);
     let events = kinds(&video.take_events());
     let states = [VideoState::Playing, VideoState::Closed, VideoState::Ready].map(|state| state as i32);
     assert_eq!(
@@ -119,7 +120,7 @@ fn bad_videos_are_typed_failures() {
         (3, "ftp://host/x.webm", VideoError::BadUrl),
         (4, "notes.webm", VideoError::Decode),
     ] {
-        video.open(dir.path(), player, url, 0);
+        video.open(AssetRoot::Dir(dir.path()), player, url, 0);
         assert_eq!(video.take_events(), [Event::video_failed(player, error)], "{url}");
         assert!(!video.is_open());
         assert_eq!(video.position_event(), None);
