@@ -172,9 +172,9 @@ impl Tv {
         self.wait_until("playback", 10.0, |tv| tv.session.video().state() == Some(VideoState::Playing));
     }
 
-    /// From launch to France–Croatia's page: choose the first profile, move to the second
-    /// match on Home, open it.
-    fn open_france_croatia(&mut self) {
+    /// From launch to Home: choose the first profile; Home shows the catalog, the latest
+    /// match focused. Both pages are checked against their goldens.
+    fn open_home(&mut self) {
         self.wait_until("the profiles", 5.0, |tv| tv.focused().contains("Alex"));
         self.check_screen("profiles");
         self.press(Key::Select);
@@ -182,6 +182,22 @@ impl Tv {
         self.wait_until("the catalog", 5.0, |tv| tv.focused().starts_with("Bayern Munchen 4–0 Dortmund"));
         self.wait(1.0);
         self.check_screen("home");
+    }
+
+    /// OK on the focused tile or button opens `page` (checked against its golden); Back
+    /// returns to Home.
+    fn visit_from_home(&mut self, page: &str) {
+        self.press(Key::Select);
+        assert_eq!(self.route().0, page);
+        self.wait(1.0);
+        self.check_screen(page);
+        self.press(Key::Back);
+        assert_eq!(self.route().0, "home");
+    }
+
+    /// From launch to France–Croatia's page: Home, the second match, open it.
+    fn open_france_croatia(&mut self) {
+        self.open_home();
         self.press(Key::Right);
         assert!(self.focused().starts_with("France 4–2 Croatia"), "{}", self.focused());
         self.press(Key::Select);
@@ -309,31 +325,19 @@ fn playback_jumps_between_highlights_resumes_and_stops_at_the_end() {
 #[test]
 fn a_team_page_and_settings_open_from_home_and_back_returns_to_their_buttons() {
     let mut tv = Tv::new("e2e_pages");
-    tv.wait_until("the profiles", 5.0, |tv| tv.focused().contains("Alex"));
-    tv.press(Key::Select);
-    tv.wait_until("the catalog", 5.0, |tv| tv.focused().starts_with("Bayern Munchen 4–0 Dortmund"));
+    tv.open_home();
 
     // Down twice: the first team of "By team"; OK opens its page.
     tv.press(Key::Down);
     tv.press(Key::Down);
     let team_tile = tv.focused();
     assert!(team_tile.contains("tile"), "a team tile: {team_tile}");
-    tv.press(Key::Select);
-    assert_eq!(tv.route().0, "team");
-    tv.wait(1.0);
-    tv.check_screen("team");
-    tv.press(Key::Back);
-    assert_eq!(tv.route().0, "home");
+    tv.visit_from_home("team");
     assert_eq!(tv.focused(), team_tile, "Back returns to the team tile");
 
     // Down once more: the Settings button under the rails.
     tv.press(Key::Down);
     assert!(tv.focused().starts_with("Settings"), "{}", tv.focused());
-    tv.press(Key::Select);
-    assert_eq!(tv.route().0, "settings");
-    tv.wait(1.0);
-    tv.check_screen("settings");
-    tv.press(Key::Back);
-    assert_eq!(tv.route().0, "home");
+    tv.visit_from_home("settings");
     assert!(tv.focused().starts_with("Settings"), "Back returns to the Settings button: {}", tv.focused());
 }
