@@ -38,6 +38,11 @@ fn animations() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Animations", animations)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(animations)
 }

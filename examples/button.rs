@@ -26,6 +26,11 @@ fn buttons() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Button", buttons)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example_with_keys(buttons, &["right", "enter"])
 }

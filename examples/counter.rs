@@ -29,6 +29,11 @@ fn counter() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Counter", counter)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example_with_keys(counter, &["enter", "enter", "enter"])
 }

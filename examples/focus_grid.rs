@@ -51,6 +51,11 @@ fn focus_grid() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Focus: grid", focus_grid)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(focus_grid)
 }

@@ -57,6 +57,11 @@ fn focus_modal() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Focus: modal", focus_modal)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(focus_modal)
 }

@@ -72,6 +72,11 @@ fn focus_rails() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Focus: rails", focus_rails)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(focus_rails)
 }

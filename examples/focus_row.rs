@@ -28,6 +28,11 @@ fn focus_row() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Focus: row", focus_row)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(focus_row)
 }

@@ -33,6 +33,11 @@ fn focus_rtl() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Focus: right to left", focus_rtl)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(focus_rtl)
 }

@@ -56,6 +56,11 @@ fn focus_scopes() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Focus: scopes", focus_scopes)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(focus_scopes)
 }

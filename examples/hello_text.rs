@@ -17,6 +17,11 @@ fn hello() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Hello text", hello)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(hello)
 }

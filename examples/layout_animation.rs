@@ -31,6 +31,11 @@ fn layout_animation() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Layout animation", layout_animation)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(layout_animation)
 }

@@ -85,6 +85,11 @@ fn layout_flex() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Layout: flex", layout_flex)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(layout_flex)
 }

@@ -33,6 +33,11 @@ fn modal() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Modal", modal)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example_with_keys(modal, &["right", "enter"])
 }

@@ -86,6 +86,11 @@ pub fn page() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Progress bar", page)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(page)
 }

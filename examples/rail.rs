@@ -42,6 +42,11 @@ fn rails() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Rail", rails)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example_with_keys(rails, &["right", "right", "right", "down"])
 }

@@ -43,6 +43,11 @@ fn page() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Row", page)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(page)
 }

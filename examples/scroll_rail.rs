@@ -39,6 +39,11 @@ fn scroll_rail() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Scroll rail", scroll_rail)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(scroll_rail)
 }

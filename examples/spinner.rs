@@ -54,6 +54,11 @@ pub fn page() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Spinner", page)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(page)
 }

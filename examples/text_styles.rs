@@ -52,6 +52,11 @@ fn text_styles() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Text styles", text_styles)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(text_styles)
 }

@@ -50,6 +50,11 @@ fn theme_switch() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Theme switch", theme_switch)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example_with_keys(theme_switch, &["right", "enter"])
 }

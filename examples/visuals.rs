@@ -72,6 +72,11 @@ fn visuals() -> View {
     }
 }
 
+/// In the designer preview (`touchline-desktop preview`).
+pub fn preview() -> touchline::ui::preview::Preview {
+    touchline::ui::preview::Preview::component("Visuals", visuals)
+}
+
 fn main() -> std::process::ExitCode {
     touchline::run_example(visuals)
 }

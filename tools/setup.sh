@@ -47,6 +47,12 @@ touchline_build_bundle() {
     echo "target/wasm32-wasip1/bundle/touchline_pages.wasm"
 }
 
+# Builds the designer preview's bundle (debug-fast: `--profile preview`) and prints its path.
+touchline_build_preview_bundle() {
+    cargo build -q -p touchline-preview --target wasm32-wasip1 --profile preview >&2
+    echo "target/wasm32-wasip1/preview/touchline_preview.wasm"
+}
+
 # Builds the engine benchmarks' wasm module (built like the bundle) and prints its path.
 touchline_build_bench_module() {
     cargo build -q -p touchline-bench --target wasm32-wasip1 --profile bundle >&2

@@ -43,6 +43,9 @@ cargo nextest run --workspace --no-run
 step "bench module (wasm32-wasip1)"
 bench_module=$(touchline_build_bench_module)
 
+step "designer preview bundle (wasm32-wasip1, --profile preview)"
+preview_bundle=$(touchline_build_preview_bundle)
+
 step "device host (C++17, CMake) and its CTest suite"
 if ! wait "$capi_build"; then
     cat target/wasmtime-capi.log
@@ -57,6 +60,7 @@ ctest --test-dir target/device-host --output-on-failure
 export TOUCHLINE_DEVICE_HOST="$PWD/target/device-host/touchline-host"
 export TOUCHLINE_BUNDLE="$PWD/$bundle" TOUCHLINE_FAULT_BUNDLE="$PWD/$fault_bundle"
 export TOUCHLINE_BENCH_MODULE="$PWD/$bench_module" TOUCHLINE_WORKSPACE_BUILT=1
+export TOUCHLINE_PREVIEW_BUNDLE="$PWD/$preview_bundle"
 
 step "Rust tests (cargo nextest) and doctests"
 cargo nextest run --workspace --no-fail-fast

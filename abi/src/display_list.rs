@@ -85,6 +85,11 @@ pub enum Opcode {
     LinearGradient = 13,
     /// [`ShadowCmd`]: a soft, blurred rounded rectangle under a box (ABI 1.1).
     Shadow = 14,
+    /// [`RectF`], a `u32` byte length, then that much UTF-8 (padded to 4): the text a node in
+    /// the rectangle (its layout box) shows. Written only when a tool asks the engine for it
+    /// (the designer preview, tests); renderers draw nothing for it (ABI 1.1 readers skip it
+    /// as an unknown opcode).
+    TextLabel = 15,
 }
 
 impl Opcode {
@@ -105,6 +110,7 @@ impl Opcode {
             12 => Self::PopTransform,
             13 => Self::LinearGradient,
             14 => Self::Shadow,
+            15 => Self::TextLabel,
             _ => return None,
         })
     }
@@ -335,6 +341,8 @@ pub enum Command<'a> {
     LinearGradient(LinearGradientCmd, GradientStops<'a>),
     /// See [`Opcode::Shadow`].
     Shadow(ShadowCmd),
+    /// See [`Opcode::TextLabel`]: the rectangle and the text (not drawn).
+    TextLabel(RectF, &'a str),
     /// An opcode this reader does not know; skipped by renderers.
     Unknown(u16),
 }
@@ -585,6 +593,14 @@ fn decode_command(bytes: &[u8], offset: usize, index: u32) -> Result<(Command<'_
                 color: p.u32(),
             })
         }
+        Some(Opcode::TextLabel) => {
+            need(20)?;
+            let rect = p.rect();
+            let len = p.u32() as usize;
+            need(20usize.checked_add(len).ok_or_else(|| bad("text too long"))?)?;
+            let text = core::str::from_utf8(&payload[20..20 + len]).map_err(|_| bad("text is not UTF-8"))?;
+            Command::TextLabel(rect, text)
+        }
         None => Command::Unknown(opcode),
     };
     Ok((command, end))
@@ -794,6 +810,15 @@ impl DisplayListWriter {
         self.close(start);
     }
 
+    /// Appends a text label (see [`Opcode::TextLabel`]).
+    pub fn text_label(&mut self, rect: &RectF, text: &str) {
+        let start = self.open(Opcode::TextLabel);
+        self.put_rect(rect);
+        self.put_u32(text.len() as u32);
+        self.bytes.extend_from_slice(text.as_bytes());
+        self.close(start);
+    }
+
     /// Appends an image.
     pub fn image(&mut self, cmd: &ImageCmd) {
         let start = self.open(Opcode::Image);
@@ -972,11 +997,12 @@ mod tests {
         w.linear_gradient(&gradient, &stops);
         let shadow = ShadowCmd { rect: rect.rect, corner_radius: 3.0, blur: 12.0, color: 0x00000080 };
         w.shadow(&shadow);
+        w.text_label(&rect.rect, "Grand final ✓");
         let bytes = w.finish().to_vec();
 
         let reader = DisplayListReader::new(&bytes).expect("valid list");
         assert_eq!(reader.header().width, 1920);
-        assert_eq!(reader.header().command_count, 10);
+        assert_eq!(reader.header().command_count, 11);
         let cmds: Vec<_> = reader.commands().collect::<Result<_, _>>().expect("valid commands");
         assert_eq!(cmds[0], Command::Rect(rect));
         assert_eq!(
@@ -999,6 +1025,7 @@ mod tests {
             other => panic!("expected a gradient, got {other:?}"),
         }
         assert_eq!(cmds[9], Command::Shadow(shadow));
+        assert_eq!(cmds[10], Command::TextLabel(rect.rect, "Grand final ✓"));
     }
 
     #[test]

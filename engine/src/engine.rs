@@ -503,6 +503,16 @@ impl Engine {
         self.world.resource_mut::<Images>()
     }
 
+    /// Writes (or stops writing) a `TextLabel` for every text on screen after the scene, for
+    /// tools that read what the screen says from the display list.
+    pub fn set_text_labels(&mut self, enabled: bool) {
+        let mut list = self.world.resource_mut::<DisplayList>();
+        if list.text_labels != enabled {
+            list.text_labels = enabled;
+            self.world.resource_mut::<SceneChanges>().any = true;
+        }
+    }
+
     /// Shows or hides the inspector overlay.
     pub fn set_inspector(&mut self, enabled: bool) {
         let mut inspector = self.world.resource_mut::<Inspector>();

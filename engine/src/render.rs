@@ -96,6 +96,9 @@ pub struct DisplayList {
     segments: Segments,
     /// Rebuild every frame (tests compare the patched lists with rebuilt ones).
     pub never_patch: bool,
+    /// Write a `TextLabel` after the scene for every text on screen (for tools: the designer
+    /// preview and its tests read what a page says from the list). Frames are rebuilt.
+    pub text_labels: bool,
     /// The scene walk's stack and child order, kept so a frame allocates neither.
     walk: (Vec<Step>, Vec<Entity>),
     /// Leave the atlas's pending pages and uploads for a later frame (a frame prepared ahead,
@@ -479,15 +482,33 @@ pub fn render_display_list(
         }
     }
     body.extend_encoded(&list.overlay);
+    if list.text_labels {
+        write_text_labels(&mut body, &list.paint_order, &nodes, &contents);
+    }
     list.body = body;
     list.walk = (stack, order);
     list.stats = stats;
     let segments = &mut list.segments;
-    segments.valid = list.overlay.is_empty();
+    segments.valid = list.overlay.is_empty() && !list.text_labels;
     segments.focused = focus.focused;
     segments.viewport = (viewport.width, viewport.height);
     segments.dedup();
     finish_list(list, &mut atlas, &viewport);
+}
+
+/// A `TextLabel` for each text node painted, in paint order, with its layout box.
+fn write_text_labels(
+    body: &mut DisplayListWriter,
+    painted: &[Entity],
+    nodes: &Query<NodeParts>,
+    contents: &Contents,
+) {
+    for &entity in painted {
+        let Ok((Some(text), ..)) = contents.get(entity) else { continue };
+        let Ok((rect, _, _, _, displayed)) = nodes.get(entity) else { continue };
+        let rect = displayed.map_or(*rect, |d| d.0);
+        body.text_label(&rect_f(&rect), &text.text);
+    }
 }
 
 /// Puts the atlas's page and upload commands in front of the body, and tells whether the
@@ -559,6 +580,7 @@ fn patch(
         || segments.focused != focus.focused
         || segments.viewport != (viewport.width, viewport.height)
         || !list.overlay.is_empty()
+        || list.text_labels
     {
         return false;
     }

@@ -76,6 +76,11 @@ pub fn provide_catalog_source(source: CatalogSource) {
     provide_context(source);
 }
 
+/// The fixture catalog's match that previews of match pages show (the 2018 World Cup final).
+pub const FIXTURE_MATCH: &str = "france-croatia-2018";
+/// The fixture catalog's team the team page's preview shows.
+pub const FIXTURE_TEAM: &str = "FRA";
+
 /// Where the examples find their data: the fixture catalog (`assets/examples/catalog`, the
 /// tool's output, in git) and the match videos rendered for them into
 /// `assets/examples/videos` (not in git: `tools/example-videos.sh` renders them in about a

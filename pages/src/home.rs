@@ -26,6 +26,11 @@ const MOMENT_TILE: (f32, f32) = (384.0, 338.0);
 /// A team tile.
 const TEAM_TILE: (f32, f32) = (320.0, 120.0);
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page("Home", touchline_ui::Route::new("home"))
+}
+
 /// The page: the header, then the rails once the catalog is in.
 pub fn home_page() -> View {
     let t = use_theme().get_untracked();

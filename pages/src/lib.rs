@@ -16,11 +16,17 @@ pub mod settings;
 pub mod team;
 pub mod theme;
 
+use touchline_ui::preview::Previews;
 use touchline_ui::{Route, Router, View, provide_theme};
 
 /// The app's router: every page by name, starting on the profile picker.
 pub fn router() -> Router {
-    Router::new(Route::new("profiles"))
+    pages(Router::new(Route::new("profiles")))
+}
+
+/// Registers every page of the app with `router`.
+pub fn pages(router: Router) -> Router {
+    router
         .page("profiles", |_| profiles::profiles_page())
         .page("home", |_| home::home_page())
         .page("match", |route| match_details::match_details_page(route.param().to_owned()))
@@ -36,4 +42,21 @@ pub fn app() -> View {
     router().view()
 }
 
+/// Every page in the designer preview, with the fixture catalog (no server) and the theme.
+pub fn previews() -> Previews {
+    Previews::new()
+        .with_fixtures(|| {
+            provide_theme(theme::app_theme());
+            data::provide_example_catalog();
+        })
+        .with(profiles::preview())
+        .with(home::preview())
+        .with(match_details::preview())
+        .with(playback::preview())
+        .with(reel::preview())
+        .with(team::preview())
+        .with(settings::preview())
+}
+
+#[cfg(feature = "bundle-exports")]
 touchline_ui::bundle!(crate::app);

@@ -21,6 +21,14 @@ const PICTURE: (f32, f32) = (768.0, 432.0);
 /// A key moment's row height.
 const MOMENT_ROW: f32 = 72.0;
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page(
+        "Match details",
+        touchline_ui::Route::with("match", crate::data::FIXTURE_MATCH),
+    )
+}
+
 /// The page for the match `match_id`.
 pub fn match_details_page(match_id: String) -> View {
     let t = use_theme().get_untracked();

@@ -80,6 +80,14 @@ pub fn marker_kind(kind: EventKind) -> MarkerKind {
     }
 }
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page(
+        "Playback",
+        touchline_ui::Route::with("watch", crate::data::FIXTURE_MATCH),
+    )
+}
+
 /// The page for a playback route (`france-croatia-2018`, `…/start`, `…/goal-3`).
 pub fn playback_page(param: String) -> View {
     let (match_id, from) = parse_watch(&param);

@@ -94,6 +94,11 @@ pub fn ProfileTile(
 /// The storage key of the profile chosen last (its name).
 pub const LAST_PROFILE_KEY: &str = "profile";
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page("Profiles", touchline_ui::Route::new("profiles"))
+}
+
 /// The page with its own state (for the app and the examples): the profile chosen last time
 /// is chosen again when the app starts (it is kept in the app's storage area), and OK on a
 /// profile opens Home.

@@ -100,6 +100,14 @@ enum Stage {
     Finished,
 }
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page(
+        "Highlight reel",
+        touchline_ui::Route::with("reel", crate::data::FIXTURE_MATCH),
+    )
+}
+
 /// The page for a match's reel.
 pub fn highlight_reel_page(match_id: String) -> View {
     full_screen_match(match_id, reel_view)

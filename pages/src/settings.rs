@@ -10,6 +10,11 @@ use touchline_ui::use_theme;
 use crate::data::use_catalog;
 use crate::preferences::{ClipLength, ReelFilter, Spoilers};
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page("Settings", touchline_ui::Route::new("settings"))
+}
+
 /// The page.
 pub fn settings_page() -> View {
     let t = use_theme().get_untracked();

@@ -11,6 +11,11 @@ use crate::data::{CatalogSource, use_catalog};
 use crate::home::{MATCH_TILE, match_tile};
 use crate::navigation::{self, Navigator};
 
+/// The page in the designer preview, over the fixture catalog.
+pub fn preview() -> touchline_ui::preview::Preview {
+    touchline_ui::preview::Preview::page("Team", touchline_ui::Route::with("team", crate::data::FIXTURE_TEAM))
+}
+
 /// The page for the team with the code `code` (`FRA`).
 pub fn team_page(code: String) -> View {
     let t = use_theme().get_untracked();

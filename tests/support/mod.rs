@@ -66,6 +66,15 @@ pub fn fault_bundle() -> &'static Path {
     })
 }
 
+/// The designer preview's bundle (`touchline-preview`, `--profile preview`), built once per
+/// test binary, or `$TOUCHLINE_PREVIEW_BUNDLE`.
+pub fn preview_bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        prebuilt_or("TOUCHLINE_PREVIEW_BUNDLE", || build_wasm("touchline-preview", "preview", None))
+    })
+}
+
 /// The engine benchmarks' wasm module (`touchline-bench`, built like the bundle), built once per
 /// test binary, or `$TOUCHLINE_BENCH_MODULE`; `touchline-desktop bench` runs it.
 pub fn bench_module() -> &'static Path {
@@ -272,4 +281,13 @@ pub fn match_media() -> &'static Path {
         run_checked(tool, "rendering the test media (touchline-matchdata build)");
         dir
     })
+}
+
+/// Fails the test unless `xvfb-run` is installed (the README's test command installs it).
+pub fn require_xvfb() {
+    let xvfb = Command::new("sh").args(["-c", "command -v xvfb-run"]).output().expect("sh");
+    assert!(
+        xvfb.status.success(),
+        "xvfb-run is missing: the README's test command installs it (package xvfb)"
+    );
 }

@@ -397,6 +397,7 @@ impl App {
     fn apply(&mut self, op: SceneOp) {
         match op {
             SceneOp::Text(e, text) => self.engine.set_text(e, &text),
+            SceneOp::TextLabels(on) => self.engine.set_text_labels(on),
             SceneOp::FocusKey(e, item) => self.engine.set_focus_key(e, item),
             SceneOp::Focusable(e, focusable) => {
                 self.engine.set_focusable(e, focusable);

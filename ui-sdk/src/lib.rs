@@ -26,6 +26,7 @@ pub mod fetch;
 pub mod list;
 pub mod node_ref;
 mod ops;
+pub mod preview;
 pub mod prop;
 pub mod reactive;
 pub mod resource;

@@ -43,6 +43,8 @@ pub(crate) enum SceneOp {
     Region(Rc<RefCell<RegionState>>),
     /// A keyed list changed.
     List(Rc<RefCell<ListState>>),
+    /// Label every text in the display list (the designer preview).
+    TextLabels(bool),
 }
 
 /// A mounted dynamic view: its content lives among `parent`'s children between two

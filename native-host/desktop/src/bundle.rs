@@ -51,7 +51,7 @@ const REQUEST_BUFFER_SIZE: usize = 16;
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Which wasmtime back end runs the bundle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum EngineKind {
     /// Compile to native code with Cranelift.
     #[default]
@@ -678,7 +678,28 @@ pub struct Compiled {
 impl Compiled {
     /// Compiles `bytes` for `kind` and starts the watchdog (one per engine).
     pub fn new(bytes: &[u8], kind: EngineKind, call_timeout: Duration) -> Result<Self, HostError> {
-        let engine = make_engine(kind)?;
+        Self::compile(bytes, kind, call_timeout, None)
+    }
+
+    /// Like [`Self::new`], reusing the machine code of every function `cache` holds from an
+    /// earlier compile (Cranelift's incremental cache; Pulley compiles with Cranelift too): a
+    /// bundle rebuilt after a one-line edit compiles only the functions that changed.
+    pub fn new_incremental(
+        bytes: &[u8],
+        kind: EngineKind,
+        call_timeout: Duration,
+        cache: Arc<dyn wasmtime::CacheStore>,
+    ) -> Result<Self, HostError> {
+        Self::compile(bytes, kind, call_timeout, Some(cache))
+    }
+
+    fn compile(
+        bytes: &[u8],
+        kind: EngineKind,
+        call_timeout: Duration,
+        cache: Option<Arc<dyn wasmtime::CacheStore>>,
+    ) -> Result<Self, HostError> {
+        let engine = make_engine(kind, cache)?;
         let budget_ticks = ticks(call_timeout);
         let started = Instant::now();
         let module = Module::from_binary(&engine, bytes).map_err(|e| HostError::Compile(format!("{e:#}")))?;
@@ -705,7 +726,7 @@ impl Compiled {
         kind: EngineKind,
         call_timeout: Duration,
     ) -> Result<Self, HostError> {
-        let engine = make_engine(kind)?;
+        let engine = make_engine(kind, None)?;
         let started = Instant::now();
         // SAFETY: `Module::deserialize_file` trusts its input to be wasmtime's own output, and
         // the file not to change while mapped. The contract above (our cache, checksummed,
@@ -755,12 +776,15 @@ impl Compiled {
     }
 }
 
-fn make_engine(kind: EngineKind) -> Result<Engine, HostError> {
+fn make_engine(kind: EngineKind, cache: Option<Arc<dyn wasmtime::CacheStore>>) -> Result<Engine, HostError> {
     let mut config = Config::new();
     config.parallel_compilation(true);
     config.epoch_interruption(true);
     if kind == EngineKind::Pulley {
         config.target("pulley64").map_err(|e| HostError::Compile(format!("{e:#}")))?;
+    }
+    if let Some(cache) = cache {
+        config.enable_incremental_compilation(cache).map_err(|e| HostError::Compile(format!("{e:#}")))?;
     }
     Engine::new(&config).map_err(|e| HostError::Compile(format!("{e:#}")))
 }

@@ -129,6 +129,41 @@ enum Cmd {
     /// period; print recovery and memory figures (exit 1 if memory grew or a crash was not
     /// recovered).
     Soak(crate::soak::SoakArgs),
+    /// Preview every page and component example as you edit it: builds the preview bundle,
+    /// shows a searchable picker, rebuilds and swaps the bundle when a source changes
+    /// (docs/designers.md). F2 switches the device profile.
+    Preview(Box<PreviewArgs>),
+}
+
+#[derive(Args, Debug)]
+struct PreviewArgs {
+    /// The workspace to build and watch (default: the one around the current directory).
+    #[arg(long, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// The device shown (its size and back end; `--size` is ignored).
+    #[arg(long, value_enum, default_value_t = crate::preview::DeviceProfile::FullHd)]
+    profile: crate::preview::DeviceProfile,
+    /// Open this preview (its name in the picker, e.g. `Home`) instead of the picker.
+    #[arg(long, value_name = "NAME")]
+    page: Option<String>,
+    /// Run this preview bundle (`target/wasm32-wasip1/preview/touchline_preview.wasm`) instead
+    /// of building one; nothing is rebuilt.
+    #[arg(long, value_name = "WASM")]
+    bundle: Option<PathBuf>,
+    /// Print every preview (kind, name, where it is registered) and exit.
+    #[arg(long)]
+    list: bool,
+    /// Do not rebuild when a source changes (headless runs never do).
+    #[arg(long)]
+    no_watch: bool,
+    /// Show the TV safe areas (action-safe 5%, title-safe 10%) over the page (F3 toggles).
+    #[arg(long)]
+    guides: bool,
+    /// Show each key pressed, bottom right (default in a window; F4 toggles).
+    #[arg(long)]
+    remote_overlay: bool,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
@@ -220,6 +255,7 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
         Cmd::Run(run) => run,
         Cmd::Bench(bench) => return crate::bench::run(&bench),
         Cmd::Soak(soak) => return crate::soak::run(&soak),
+        Cmd::Preview(preview) => return run_preview(&preview),
     };
     let mut options = run.common.options();
     options.recover = run.recover || run.manifest.is_some();
@@ -289,6 +325,109 @@ pub fn run_cli(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> E
             ExitCode::from(EXIT_UNUSABLE)
         }
     }
+}
+
+/// The workspace around `dir`: the nearest ancestor with a `preview/` package.
+fn find_workspace(dir: &std::path::Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join("Cargo.toml").is_file() && d.join("preview/Cargo.toml").is_file())
+        .map(Into::into)
+}
+
+/// Frames a headless preview runs without `--frames`: a second and a half, enough for a page
+/// to slide in and load its fixtures.
+const PREVIEW_HEADLESS_FRAMES: u32 = 90;
+
+/// `touchline-desktop preview`.
+fn run_preview(args: &PreviewArgs) -> ExitCode {
+    use crate::preview::{PreviewOptions, Previewer};
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // A prebuilt bundle needs no workspace: its fixtures are under the current directory's assets/.
+    let found = args.workspace.clone().or_else(|| find_workspace(&here));
+    let Some(workspace) = found.or_else(|| args.bundle.as_ref().map(|_| here.clone())) else {
+        eprintln!(
+            "error: no Touchline workspace (a directory with preview/Cargo.toml) around {}",
+            here.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let mut run = args.common.options();
+    let headless = run.headless || args.list;
+    if headless && run.frames.is_none() {
+        run.frames = Some(if args.list {
+            2
+        } else {
+            PREVIEW_HEADLESS_FRAMES + run.keys.len() as u32 * run.key_interval
+        });
+    }
+    match &args.bundle {
+        Some(bundle) => println!("preview: {} ({})", bundle.display(), args.profile),
+        None => {
+            println!("preview: building the preview bundle in {} ({})…", workspace.display(), args.profile)
+        }
+    }
+    let options = PreviewOptions {
+        workspace,
+        target_dir: None,
+        bundle: args.bundle.clone(),
+        profile: args.profile,
+        page: args.page.clone(),
+        watch: !headless && !args.no_watch,
+        guides: args.guides,
+        remote_overlay: args.remote_overlay || !headless,
+        run,
+    };
+    let mut previewer = match Previewer::start(options) {
+        Ok(previewer) => previewer,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_UNUSABLE);
+        }
+    };
+    if args.list {
+        return list_previews(&mut previewer);
+    }
+    if !headless {
+        match window::run_stage(previewer) {
+            Ok(code) => return code,
+            Err((back, e)) => {
+                eprintln!("warning: no window ({e}); running headless");
+                previewer = back;
+            }
+        }
+    }
+    let frames = previewer.session().options().headless_frames();
+    let mut code = crate::session::EXIT_OK;
+    for index in 0..frames {
+        let events = previewer.session().options().scripted_events(index);
+        if let Err(e) = previewer.step(crate::session::virtual_time_us(index), &events) {
+            eprintln!("{}", crate::session::frame_error_line(index, &e));
+            code = crate::session::exit_code_for_frame_error(&e);
+            break;
+        }
+    }
+    if let Some(name) = &previewer.showing().name {
+        println!(
+            "preview: showing {name} ({}) at {}",
+            previewer.showing().location.as_deref().unwrap_or("?"),
+            previewer.profile()
+        );
+    }
+    previewer.session().finish(code, None)
+}
+
+/// `preview --list`: a line per preview.
+fn list_previews(previewer: &mut crate::preview::Previewer) -> ExitCode {
+    for index in 0..2 {
+        if let Err(e) = previewer.step(crate::session::virtual_time_us(index), &[]) {
+            eprintln!("{}", crate::session::frame_error_line(index, &e));
+            return ExitCode::from(crate::session::exit_code_for_frame_error(&e));
+        }
+    }
+    for preview in previewer.registry() {
+        println!("{:<10} {:<24} {}", preview.kind, preview.name, preview.location);
+    }
+    ExitCode::SUCCESS
 }
 
 /// `--manifest`: delivery, then the first bundle that starts. Exit code 1 when nothing can run.

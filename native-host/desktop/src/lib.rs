@@ -19,6 +19,7 @@ pub mod frame_source;
 pub mod images;
 pub mod launch;
 pub mod legacy_js;
+pub mod preview;
 pub mod release;
 pub mod renderer;
 pub mod screenshot;

@@ -450,7 +450,8 @@ impl Renderer {
                 }
                 Ok(())
             }
-            Command::Unknown(_) => Ok(()),
+            // Labels are for tools; unknown opcodes are skipped.
+            Command::TextLabel(..) | Command::Unknown(_) => Ok(()),
         }
     }
 

@@ -291,6 +291,8 @@ pub struct Session {
     reports_failed: u64,
     /// The open video and its clock (ABI 1.6).
     video: crate::video::Video,
+    /// The last frame's display list, kept for tools that read it (the designer preview).
+    kept_list: Option<Vec<u8>>,
 }
 
 /// What a host that knows where its bundle came from decides when it misbehaves: the
@@ -479,7 +481,38 @@ impl Session {
             reports_sent: 0,
             reports_failed: 0,
             video: crate::video::Video::default(),
+            kept_list: None,
         })
+    }
+
+    /// Keeps each frame's display list for [`Session::display_list`].
+    pub fn keep_display_list(&mut self) {
+        self.kept_list.get_or_insert_with(Vec::new);
+    }
+
+    /// The last frame's display list, when kept ([`Session::keep_display_list`]).
+    pub fn display_list(&self) -> Option<&[u8]> {
+        self.kept_list.as_deref()
+    }
+
+    /// Runs `source` instead of the current source from the next frame, as a restart would:
+    /// its first frame gets the storage area and the state the old one saved, so it shows the
+    /// same pages with focus where it was. Answers, images and the video of the old instance
+    /// are dropped (the new one asks again); the renderer follows the new viewport.
+    pub fn replace_source(&mut self, source: Box<dyn FrameSource>) -> Result<(), HostError> {
+        let (width, height) = source.viewport();
+        self.renderer = Renderer::new(width, height)?;
+        self.source = source;
+        self.answers.clear();
+        self.fetcher = Fetcher::default();
+        self.image_fetcher = Fetcher::default();
+        self.image_urls.clear();
+        self.video.reset();
+        self.storage_next = true;
+        self.recovery.restore_next = self.recovery.saved.is_some();
+        self.recovery.frames_since_start = 0;
+        self.recovery.startup_traps = 0;
+        Ok(())
     }
 
     /// Lets `guard` decide what runs after start-up traps (and hear when the source started).
@@ -679,6 +712,11 @@ impl Session {
             .map(|(pixmap, changed)| VideoPicture { pixmap, changed });
         let stats = self.renderer.render_with_video(list, picture)?;
         let render_us = started.elapsed().as_micros() as u64;
+        // An unchanged frame's list only says so: the kept one is still what is on screen.
+        if let Some(kept) = self.kept_list.as_mut().filter(|_| !stats.unchanged) {
+            kept.clear();
+            kept.extend_from_slice(list);
+        }
         let bytes = list.len();
         self.answer_requests(index, time_us);
         self.queue_video_events();

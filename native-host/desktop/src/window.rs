@@ -27,7 +27,9 @@ use winit::window::{Window, WindowId};
 
 use crate::HostError;
 use crate::screenshot::xrgb_to_rgba;
-use crate::session::{EXIT_OK, Session, exit_code_for_frame_error, frame_error_line, virtual_time_us};
+use crate::session::{
+    EXIT_OK, FrameReport, Session, exit_code_for_frame_error, frame_error_line, virtual_time_us,
+};
 
 const FRAME_PERIOD: Duration = Duration::from_nanos(1_000_000_000 / 60);
 const MAX_EVENTS_PER_FRAME: usize = MAX_EVENT_BATCH_BYTES as usize / EVENT_SIZE;
@@ -47,30 +49,59 @@ pub fn key_for(code: KeyCode) -> Option<Key> {
     })
 }
 
+/// What a window runs frame by frame: a session, or a driver of one (the designer preview).
+pub trait Stage {
+    /// The session whose frames the window shows.
+    fn session(&self) -> &Session;
+    /// Runs a frame.
+    fn step(&mut self, time_us: u64, events: &[Event]) -> Result<FrameReport, HostError>;
+    /// A key the stage handles itself instead of the bundle (true: handled).
+    fn host_key(&mut self, _code: KeyCode, _text: Option<&str>) -> bool {
+        false
+    }
+}
+
+impl Stage for Session {
+    fn session(&self) -> &Session {
+        self
+    }
+
+    fn step(&mut self, time_us: u64, events: &[Event]) -> Result<FrameReport, HostError> {
+        Session::step(self, time_us, events)
+    }
+}
+
 /// Runs the session in a window until it is closed or `--frames` frames have run. When no
 /// window can be opened (no event loop, no window), the session comes back, untouched if no
 /// frame ran, with the reason, so the caller can run it headless.
 #[allow(clippy::result_large_err)]
 pub fn run_window(session: Session) -> Result<ExitCode, (Session, HostError)> {
+    run_stage(session)
+}
+
+/// Runs a stage in a window, as [`run_window`] runs a session. The window follows the
+/// size of the session's renderer (a preview switching device profiles).
+#[allow(clippy::result_large_err)]
+pub fn run_stage<S: Stage>(stage: S) -> Result<ExitCode, (S, HostError)> {
     let event_loop = match EventLoop::new() {
         Ok(event_loop) => event_loop,
-        Err(e) => return Err((session, HostError::Window(e.to_string()))),
+        Err(e) => return Err((stage, HostError::Window(e.to_string()))),
     };
     let display = event_loop.owned_display_handle();
-    let mut app = App::new(session, display);
+    let mut app = App::new(stage, display);
     let result = event_loop.run_app(&mut app);
-    let session = app.session;
+    let stage = app.stage;
     if let Some(e) = app.setup_error {
-        return Err((session, e));
+        return Err((stage, e));
     }
     if let Err(e) = result {
         eprintln!("error: window event loop: {e}");
     }
-    Ok(app.exit.unwrap_or_else(|| session.finish(EXIT_OK, None)))
+    Ok(app.exit.unwrap_or_else(|| stage.session().finish(EXIT_OK, None)))
 }
 
-struct App {
-    session: Session,
+struct App<S: Stage> {
+    stage: S,
     display: OwnedDisplayHandle,
     window: Option<Rc<Window>>,
     surface: Option<Surface<OwnedDisplayHandle, Rc<Window>>>,
@@ -89,13 +120,13 @@ struct App {
     exit: Option<ExitCode>,
 }
 
-impl App {
-    fn new(session: Session, display: OwnedDisplayHandle) -> Self {
-        let options = session.options();
+impl<S: Stage> App<S> {
+    fn new(stage: S, display: OwnedDisplayHandle) -> Self {
+        let options = stage.session().options();
         let scripted = options.scripted();
         let frame_limit = options.frames.map(u64::from);
         Self {
-            session,
+            stage,
             display,
             window: None,
             surface: None,
@@ -112,7 +143,7 @@ impl App {
     }
 
     fn open(&mut self, event_loop: &ActiveEventLoop) -> Result<(), HostError> {
-        let (width, height) = self.session.renderer().size();
+        let (width, height) = self.stage.session().renderer().size();
         let attributes = Window::default_attributes()
             .with_title("Touchline")
             .with_inner_size(PhysicalSize::new(width, height))
@@ -145,6 +176,14 @@ impl App {
 
     /// Copies the last good frame into the window.
     fn present(&mut self) {
+        let frame_size = self.stage.session().renderer().size();
+        if frame_size != self.surface_size
+            && let Some(window) = &self.window
+        {
+            // The viewport changed (a device profile): the window follows it.
+            let _ = window.request_inner_size(PhysicalSize::new(frame_size.0, frame_size.1));
+            self.resize_surface();
+        }
         let Some(surface) = &mut self.surface else { return };
         let (sw, sh) = self.surface_size;
         if sw == 0 || sh == 0 {
@@ -157,7 +196,7 @@ impl App {
                 return;
             }
         };
-        let pixmap = self.session.renderer().pixmap();
+        let pixmap = self.stage.session().renderer().pixmap();
         let (pw, ph) = (pixmap.width() as usize, pixmap.height() as usize);
         let (sw, sh) = (sw as usize, sh as usize);
         let data = pixmap.data();
@@ -182,17 +221,17 @@ impl App {
     }
 
     fn run_frame(&mut self, event_loop: &ActiveEventLoop) {
-        let index = self.session.next_index();
+        let index = self.stage.session().next_index();
         let now = Instant::now();
         let started = *self.started.get_or_insert(now);
         let (time_us, mut events) = if self.scripted {
-            (virtual_time_us(index), self.session.options().scripted_events(index))
+            (virtual_time_us(index), self.stage.session().options().scripted_events(index))
         } else {
             (now.duration_since(started).as_micros() as u64, Vec::new())
         };
         let take = self.pending.len().min(MAX_EVENTS_PER_FRAME.saturating_sub(events.len()));
         events.extend(self.pending.drain(..take));
-        match self.session.step(time_us, &events) {
+        match self.stage.step(time_us, &events) {
             Ok(report) => {
                 if !report.unchanged || index == 0 {
                     self.present();
@@ -208,7 +247,7 @@ impl App {
                 return;
             }
         }
-        if self.frame_limit.is_some_and(|n| self.session.next_index() >= n) {
+        if self.frame_limit.is_some_and(|n| self.stage.session().next_index() >= n) {
             self.finish(event_loop);
         }
     }
@@ -219,12 +258,13 @@ impl App {
             return;
         }
         let code = self.failed.unwrap_or(EXIT_OK);
-        let pixels = if self.session.options().screenshot.is_some() { self.read_back() } else { None };
+        let pixels =
+            if self.stage.session().options().screenshot.is_some() { self.read_back() } else { None };
         let window_pixels = pixels.as_ref().map(|(w, h, rgba)| (*w, *h, rgba.as_slice()));
-        if self.session.options().screenshot.is_some() && window_pixels.is_none() {
+        if self.stage.session().options().screenshot.is_some() && window_pixels.is_none() {
             eprintln!("warning: the window could not be read back; writing the rendered frame instead");
         }
-        self.exit = Some(self.session.finish(code, window_pixels));
+        self.exit = Some(self.stage.session().finish(code, window_pixels));
         event_loop.exit();
     }
 
@@ -246,7 +286,7 @@ impl App {
     }
 }
 
-impl ApplicationHandler for App {
+impl<S: Stage> ApplicationHandler for App<S> {
     fn resumed(&mut self, event_loop: &ActiveEventLoop) {
         if self.window.is_some() || self.exit.is_some() {
             return;
@@ -275,6 +315,9 @@ impl ApplicationHandler for App {
             WindowEvent::RedrawRequested => self.present(),
             WindowEvent::KeyboardInput { event, is_synthetic: false, .. } => {
                 let PhysicalKey::Code(code) = event.physical_key else { return };
+                if event.state == ElementState::Pressed && self.stage.host_key(code, event.text.as_deref()) {
+                    return;
+                }
                 let Some(key) = key_for(code) else { return };
                 self.pending.push(match event.state {
                     ElementState::Pressed => Event::key_down(key),
