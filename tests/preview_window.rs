@@ -42,11 +42,7 @@ fn check(name: &str, shot: &Path) {
 
 #[test]
 fn preview_window_shows_the_picker_and_a_page_at_each_profile() {
-    let xvfb = Command::new("sh").args(["-c", "command -v xvfb-run"]).output().expect("sh");
-    assert!(
-        xvfb.status.success(),
-        "xvfb-run is missing: the README's test command installs it (package xvfb)"
-    );
+    support::require_xvfb();
     let host = support::desktop_host();
     let bundle = support::preview_bundle();
     let dir = support::scratch("preview_window");

@@ -7,11 +7,7 @@ use std::process::Command;
 
 #[test]
 fn profiles_page_window_equals_headless() {
-    let xvfb = Command::new("sh").args(["-c", "command -v xvfb-run"]).output().expect("sh");
-    assert!(
-        xvfb.status.success(),
-        "xvfb-run is missing: the README's test command installs it (package xvfb)"
-    );
+    support::require_xvfb();
     let binary = support::example("profiles_page");
     let dir = support::scratch("window_matches_headless");
     let (window_png, headless_png) = (dir.join("window.png"), dir.join("headless.png"));
