@@ -58,6 +58,7 @@ fn copy_workspace(dir: &Path) {
 struct Preview {
     previewer: Previewer,
     time_us: u64,
+    shots: PathBuf,
 }
 
 impl Preview {
@@ -74,7 +75,7 @@ impl Preview {
             run: RunOptions { headless: true, quiet: true, ..RunOptions::default() },
         };
         let previewer = Previewer::start(options).unwrap_or_else(|e| panic!("the preview starts: {e}"));
-        Preview { previewer, time_us: 0 }
+        Preview { previewer, time_us: 0, shots: support::scratch("preview") }
     }
 
     fn step(&mut self, events: &[Event]) {
@@ -102,6 +103,12 @@ impl Preview {
         for _ in 0..20 {
             self.step(&[]);
         }
+    }
+
+    /// Writes what is on screen to the test's scratch directory (docs/designers.md shows some).
+    fn screenshot(&self, name: &str) {
+        let path = self.shots.join(format!("{name}.png"));
+        self.previewer.session().write_screenshot(&path).expect("a screenshot");
     }
 
     fn texts(&self) -> Vec<String> {
@@ -153,6 +160,7 @@ fn an_edit_shows_after_the_reload_on_the_same_page_and_node_and_a_syntax_error_k
     assert_eq!(preview.place(), before, "the route and the focused node are kept");
     assert_eq!(preview.previewer.showing().name.as_deref(), Some(PAGE));
     println!("{}", preview.previewer.reloads()[0]);
+    preview.screenshot("reloaded");
 
     // A syntax error: the compiler's message over the last good page.
     edit(
@@ -167,6 +175,7 @@ fn an_edit_shows_after_the_reload_on_the_same_page_and_node_and_a_syntax_error_k
     let error = preview.previewer.build_error().expect("a build error").to_owned();
     assert!(error.contains(PAGE_SOURCE), "the message names the file: {error}");
     assert!(preview.texts().iter().any(|t| t.contains(PAGE_SOURCE)), "the message is on screen");
+    preview.screenshot("build-error");
     assert!(preview.shows(NEW_TEXT), "the last good page stays: {:?}", preview.texts());
     assert_eq!(preview.place(), before, "still the same page and node");
     assert_eq!(preview.previewer.reloads().len(), 1, "no bundle was swapped in");
@@ -187,4 +196,26 @@ fn an_edit_shows_after_the_reload_on_the_same_page_and_node_and_a_syntax_error_k
         }
         assert_eq!(preview.place(), before, "the same page and node at {profile}");
     }
+
+    // Pick mode: the component under a point, and where it is written.
+    preview.previewer.open("Button");
+    preview.wait_until("the Button preview", Duration::from_secs(20), |p| {
+        p.showing().name.as_deref() == Some("Button") && p.texts().iter().any(|t| t == "Highlights")
+    });
+    let (_, label) =
+        preview.previewer.text_boxes().into_iter().find(|(t, _)| t == "Highlights").expect("a label");
+    preview.previewer.set_picking(true);
+    preview.previewer.pick(label.x + label.w / 2.0, label.y + label.h / 2.0);
+    preview.wait_until("the pick", Duration::from_secs(5), |p| p.picked().is_some());
+    let picked = preview.previewer.picked().expect("a component").clone();
+    assert_eq!(picked.name, "Button", "{picked:?}");
+    assert!(picked.location.starts_with("examples/button.rs:"), "{picked:?}");
+    assert!(
+        picked.x <= label.x && picked.x + picked.width >= label.x + label.w,
+        "the button holds its label: {picked:?}"
+    );
+    preview.wait_until("the outline's label", Duration::from_secs(5), |p| {
+        p.texts().iter().any(|t| t.starts_with("Button · examples/button.rs:"))
+    });
+    preview.screenshot("pick");
 }

@@ -266,6 +266,36 @@ impl Engine {
         }
     }
 
+    /// Tags `node` with where its component was written (the designer preview's pick mode).
+    pub fn set_source(&mut self, node: Entity, tag: crate::scene::SourceTag) {
+        if let Ok(mut e) = self.world.get_entity_mut(node) {
+            e.insert(tag);
+        }
+    }
+
+    /// The component drawn topmost at `(x, y)` (the nearest tagged node over the topmost
+    /// node painted there), with its box; for the designer preview's pick mode.
+    pub fn pick(&self, x: f32, y: f32) -> Option<(crate::scene::SourceTag, ComputedRect)> {
+        let world = &self.world;
+        let inside = |r: &ComputedRect| x >= r.x && y >= r.y && x < r.x + r.width && y < r.y + r.height;
+        for &node in self.paint_order().iter().rev() {
+            let Some(rect) = world.get::<ComputedRect>(node) else { continue };
+            if !inside(rect) {
+                continue;
+            }
+            let mut current = Some(node);
+            while let Some(entity) = current {
+                if let (Some(tag), Some(rect)) =
+                    (world.get::<crate::scene::SourceTag>(entity), world.get::<ComputedRect>(entity))
+                {
+                    return Some((*tag, *rect));
+                }
+                current = world.get::<bevy_ecs::hierarchy::ChildOf>(entity).map(|c| c.parent());
+            }
+        }
+        None
+    }
+
     /// Makes a node a video surface (the host composites video at its box) or an ordinary one.
     pub fn set_video_surface(&mut self, node: Entity, video: bool) {
         let Ok(mut e) = self.world.get_entity_mut(node) else { return };

@@ -31,7 +31,7 @@ pub use focus::{FocusState, UiEvent, UiEventKind};
 pub use images::{ImageState, ImageStats};
 pub use scene::{
     ComputedRect, FocusRing, Focusable, Gradient, ImageContent, NodeBundle, NodeStyle, ScrollOffset, Shadow,
-    TextContent, TextStyle, Transform, VideoSurface, Visual,
+    SourceTag, TextContent, TextStyle, Transform, VideoSurface, Visual,
 };
 pub use style::{
     Align, Direction, Display, Edges, GridFlow, GridLine, GridPlacement, Length, Overflow, Position, Repeat,

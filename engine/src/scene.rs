@@ -253,6 +253,18 @@ impl Default for Visual {
     }
 }
 
+/// Where the component whose root this node is was written (`<Button …/>` at
+/// `pages/src/home.rs:120`): the designer preview's pick mode names it. Debug builds only.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceTag {
+    /// The component's name.
+    pub name: &'static str,
+    /// The file it is used in.
+    pub file: &'static str,
+    /// The line.
+    pub line: u32,
+}
+
 /// Text shown in a node; the node is measured from it.
 #[derive(Component, Clone, Debug, Default, PartialEq)]
 #[component(immutable, on_insert = on_measured_insert)]

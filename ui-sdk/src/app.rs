@@ -398,6 +398,7 @@ impl App {
         match op {
             SceneOp::Text(e, text) => self.engine.set_text(e, &text),
             SceneOp::TextLabels(on) => self.engine.set_text_labels(on),
+            SceneOp::Pick(x, y, reply) => reply(self.engine.pick(x, y)),
             SceneOp::FocusKey(e, item) => self.engine.set_focus_key(e, item),
             SceneOp::Focusable(e, focusable) => {
                 self.engine.set_focusable(e, focusable);
@@ -697,6 +698,7 @@ impl App {
             mut handlers,
             node_ref,
             video,
+            source,
             children,
         } = element;
         let is_text = kind == ElementKind::Text;
@@ -726,6 +728,9 @@ impl App {
         );
         if video {
             self.engine.set_video_surface(node, true);
+        }
+        if let Some(tag) = source {
+            self.engine.set_source(node, tag);
         }
         if focus.autofocus {
             self.autofocus.insert(node);

@@ -149,6 +149,8 @@ pub struct Element {
     pub(crate) node_ref: Option<NodeRef>,
     /// The element is where the host composites video.
     pub(crate) video: bool,
+    /// Where the component this element is the root of was written (debug builds).
+    pub(crate) source: Option<touchline_engine::SourceTag>,
     pub(crate) children: Vec<View>,
 }
 
@@ -172,6 +174,7 @@ impl Element {
             handlers: Handlers::default(),
             node_ref: None,
             video: false,
+            source: None,
             children: Vec::new(),
         }
     }

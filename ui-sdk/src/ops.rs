@@ -45,6 +45,8 @@ pub(crate) enum SceneOp {
     List(Rc<RefCell<ListState>>),
     /// Label every text in the display list (the designer preview).
     TextLabels(bool),
+    /// The component at a point, to the callback (the designer preview's pick mode).
+    Pick(f32, f32, Box<dyn FnOnce(Option<(touchline_engine::SourceTag, touchline_engine::ComputedRect)>)>),
 }
 
 /// A mounted dynamic view: its content lives among `parent`'s children between two

@@ -102,6 +102,7 @@ impl Preview {
 pub struct Previews {
     entries: Vec<Preview>,
     fixtures: Vec<fn()>,
+    source_root: Option<&'static str>,
 }
 
 impl Previews {
@@ -133,12 +134,21 @@ impl Previews {
     /// Names the previews' files from `root` (a workspace root, with or without its `/`), for
     /// those registered in files named by their full path (modules linked with `#[path]`).
     pub fn with_source_root(mut self, root: &'static str) -> Self {
+        self.source_root = Some(root);
         for preview in &mut self.entries {
             if let Some(rest) = preview.file.strip_prefix(root) {
                 preview.file = rest.trim_start_matches('/');
             }
         }
         self
+    }
+
+    /// `file` named from the source root, when it is under it (see [`Self::with_source_root`]).
+    fn relative(&self, file: &'static str) -> &'static str {
+        match self.source_root.and_then(|root| file.strip_prefix(root)) {
+            Some(rest) => rest.trim_start_matches('/'),
+            None => file,
+        }
     }
 
     /// Every preview, pages first, each kind in registration order.
@@ -217,6 +227,23 @@ struct Pressed {
     key: String,
 }
 
+#[derive(Deserialize)]
+struct Point {
+    x: f32,
+    y: f32,
+}
+
+/// What pick mode found under the pointer: a component and where it is written, with its box.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+struct Picked {
+    name: String,
+    location: String,
+    x: f32,
+    y: f32,
+    width: f32,
+    height: f32,
+}
+
 /// How long the remote overlay shows a key.
 const KEY_SHOWN_US: u64 = 1_200_000;
 
@@ -265,15 +292,54 @@ pub fn preview_app(previews: Previews, router: Router) -> View {
             Showing { name: shown.map(|p| p.name), location: shown.map(Preview::location), route: &route };
         let _ = bus::post("preview.showing", &showing);
     });
-    let (open_router, open_previews) = (router.clone(), previews);
+    let (open_router, open_previews) = (router.clone(), previews.clone());
     let build = signal(BuildStatus::Ok);
     let guides = signal(false);
     let pressed: Signal<Option<(String, u64)>> = signal(None);
+    let picked: Signal<Option<Picked>> = signal(None);
+    let pick_page = (router.clone(), previews.clone());
     bus::on_message(move |message| match message.kind.as_str() {
         "preview.build" => match message.parse::<BuildStatus>() {
             Ok(status) => build.set(status),
             Err(e) => bus::log(1, &format!("preview: a preview.build that does not parse: {e}")),
         },
+        "preview.pick" => match message.parse::<Point>() {
+            Ok(Point { x, y }) => {
+                let (router, previews) = pick_page.clone();
+                let reply =
+                    move |found: Option<(touchline_engine::SourceTag, touchline_engine::ComputedRect)>| {
+                        // Nothing tagged there: the page itself, where its preview is registered.
+                        let page = || {
+                            let route = router.current()?;
+                            let preview = previews.entries.iter().find(|p| p.route() == route)?;
+                            Some(Picked {
+                                name: format!("{} (page)", preview.name),
+                                location: preview.location(),
+                                x: 0.0,
+                                y: 0.0,
+                                width: 0.0,
+                                height: 0.0,
+                            })
+                        };
+                        let found = match found {
+                            Some((tag, rect)) => Some(Picked {
+                                name: tag.name.to_owned(),
+                                location: format!("{}:{}", previews.relative(tag.file), tag.line),
+                                x: rect.x,
+                                y: rect.y,
+                                width: rect.width,
+                                height: rect.height,
+                            }),
+                            None => untrack(page),
+                        };
+                        let _ = bus::post("preview.picked", &serde_json::json!({ "found": found }));
+                        picked.set(found);
+                    };
+                crate::context::push_op(crate::ops::SceneOp::Pick(x, y, Box::new(reply)));
+            }
+            Err(e) => bus::log(1, &format!("preview: a preview.pick without a point: {e}")),
+        },
+        "preview.unpick" => picked.set(None),
         "preview.guides" => {
             if let Ok(Switch { on }) = message.parse::<Switch>() {
                 guides.set(on);
@@ -319,6 +385,7 @@ pub fn preview_app(previews: Previews, router: Router) -> View {
             {router.view()}
             {move || if guides.get() { safe_area_guides() } else { View::empty() }}
             {move || pressed.get().map_or_else(View::empty, |(key, _)| remote_key(&key))}
+            {move || picked.get().map_or_else(View::empty, |p| pick_outline(&p))}
             {move || build_overlay(build.get())}
         </column>
     }
@@ -340,6 +407,22 @@ fn safe_area_guides() -> View {
         <column absolute left=0 top=0 right=0 bottom=0>
             {guide(0.05, Color::rgba(255, 196, 0, 220), "action safe 5%")}
             {guide(0.10, Color::rgba(0, 220, 255, 220), "title safe 10%")}
+        </column>
+    }
+}
+
+/// Pick mode: the picked component's box, and its name and source location.
+fn pick_outline(picked: &Picked) -> View {
+    let t = use_theme().get_untracked();
+    let label = format!("{} · {}", picked.name, picked.location);
+    view! {
+        <column absolute left=0 top=0 right=0 bottom=0>
+            <r#box absolute left={picked.x} top={picked.y} width={picked.width} height={picked.height}
+                   border_width=3 border_color={Color::rgba(244, 114, 182, 255)} />
+            <row absolute left=48 top=32 padding_x={t.spacing.md} padding_y={t.spacing.sm}
+                 radius={t.radius.md} background={Color::rgba(0, 0, 0, 220)}>
+                <text size={t.type_scale.caption} bold color={t.colors.text}>{label}</text>
+            </row>
         </column>
     }
 }
@@ -369,7 +452,7 @@ fn build_overlay(status: BuildStatus) -> View {
         },
         BuildStatus::Failed { message } => view! {
             <column absolute left=48 right=48 bottom=48 padding={t.spacing.md} gap={t.spacing.sm}
-                    radius={t.radius.md} background={Color::rgba(40, 8, 12, 235)}
+                    radius={t.radius.md} background={Color::rgba(40, 8, 12, 255)}
                     border_width=3 border_color={Color::rgba(255, 80, 80, 255)}>
                 <text size={t.type_scale.body} bold color={Color::rgba(255, 120, 120, 255)}>
                     "Build failed: this is the last good build"

@@ -26,6 +26,20 @@ pub enum View {
     List(Box<ListView>),
 }
 
+/// A component's view, its root element tagged with where the component was written, so
+/// that the designer preview's pick mode can name it (`view!` wraps every component in it).
+/// Release builds leave the view as it is.
+#[doc(hidden)]
+pub fn sourced(view: View, name: &'static str, file: &'static str, line: u32) -> View {
+    match view {
+        View::Element(mut element) if cfg!(debug_assertions) => {
+            element.source = Some(touchline_engine::SourceTag { name, file, line });
+            View::Element(element)
+        }
+        other => other,
+    }
+}
+
 impl View {
     /// Nothing.
     pub fn empty() -> Self {

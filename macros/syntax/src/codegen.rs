@@ -147,9 +147,14 @@ impl Component {
         quote!(#name(#props_value))
     }
 
-    /// The component as a view.
+    /// The component as a view, tagged with its name and where it is written (the designer
+    /// preview's pick mode names it).
     pub fn view(&self) -> TokenStream {
         let call = self.call();
-        quote!(::touchline_ui::IntoView::into_view(#call))
+        let name = &self.name;
+        let (label, at) = (name.to_string(), name.span());
+        quote_spanned!(at=> ::touchline_ui::view::sourced(
+            ::touchline_ui::IntoView::into_view(#call), #label, file!(), line!()
+        ))
     }
 }

@@ -142,16 +142,14 @@ fn keyword_attributes_like_ref_become_raw_methods() {
 fn component_without_children() {
     same(
         "<ProfileTile profile=p wide/>",
-        quote!(::touchline_ui::IntoView::into_view(ProfileTile(
-            ProfileTileProps::builder().profile(p).wide(true).build()
-        ))),
+        component(
+            "ProfileTile",
+            quote!(ProfileTile(ProfileTileProps::builder().profile(p).wide(true).build())),
+        ),
     );
-    same("<Spacer/>", quote!(::touchline_ui::IntoView::into_view(Spacer(SpacerProps::builder().build()))));
+    same("<Spacer/>", component("Spacer", quote!(Spacer(SpacerProps::builder().build()))));
     // An empty pair of tags passes no children either.
-    same(
-        "<Spacer></Spacer>",
-        quote!(::touchline_ui::IntoView::into_view(Spacer(SpacerProps::builder().build()))),
-    );
+    same("<Spacer></Spacer>", component("Spacer", quote!(Spacer(SpacerProps::builder().build()))));
 }
 
 #[test]
@@ -162,15 +160,18 @@ fn component_with_children() {
     ])));
     same(
         r#"<Card title="x"><text/>"y"</Card>"#,
-        quote!(::touchline_ui::IntoView::into_view(Card(
-            CardProps::builder().title("x").children(#children).build()
-        ))),
+        component("Card", quote!(Card(CardProps::builder().title("x").children(#children).build()))),
     );
 }
 
 /// `::touchline_ui::ToChildren::to_children(move || VIEW)`: how component content is passed.
 fn content(view: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     quote!(::touchline_ui::ToChildren::to_children(move || #view))
+}
+
+/// A component call as a view, tagged with its name and where it is written.
+fn component(name: &str, call: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    quote!(::touchline_ui::view::sourced(::touchline_ui::IntoView::into_view(#call), #name, file!(), line!()))
 }
 
 /// `::touchline_ui::IntoView::into_view(EXPR)`.
@@ -183,7 +184,7 @@ fn a_single_child_is_passed_without_a_fragment() {
     let children = content(into_view(quote!(name)));
     same(
         "<Card>{name}</Card>",
-        quote!(::touchline_ui::IntoView::into_view(Card(CardProps::builder().children(#children).build()))),
+        component("Card", quote!(Card(CardProps::builder().children(#children).build()))),
     );
 }
 
@@ -191,9 +192,7 @@ fn a_single_child_is_passed_without_a_fragment() {
 fn keyword_props_become_raw_setters() {
     same(
         r#"<Input type="text" key=1/>"#,
-        quote!(::touchline_ui::IntoView::into_view(Input(
-            InputProps::builder().r#type("text").key(1).build()
-        ))),
+        component("Input", quote!(Input(InputProps::builder().r#type("text").key(1).build()))),
     );
 }
 
@@ -213,34 +212,32 @@ fn slots_become_setters_and_the_rest_are_children() {
             <slot:icon>{icon}</slot:icon>
             <slot:badge/>
         </Button>"#,
-        quote!(::touchline_ui::IntoView::into_view(Button(
-            ButtonProps::builder()
-                .label("Play")
-                .on_select(move |_| go())
-                .actions(#actions)
-                .icon(#icon)
-                .badge(#badge)
-                .children(#children)
-                .build()
-        ))),
+        component(
+            "Button",
+            quote!(Button(
+                ButtonProps::builder()
+                    .label("Play")
+                    .on_select(move |_| go())
+                    .actions(#actions)
+                    .icon(#icon)
+                    .badge(#badge)
+                    .children(#children)
+                    .build()
+            )),
+        ),
     );
     // Only slots: no `children` setter.
     let kind = content(into_view(quote!("a")));
     same(
         "<Card><slot:type>\"a\"</slot:type></Card>",
-        quote!(::touchline_ui::IntoView::into_view(Card(CardProps::builder().r#type(#kind).build()))),
+        component("Card", quote!(Card(CardProps::builder().r#type(#kind).build()))),
     );
 }
 
 #[test]
 fn components_nest_in_elements() {
-    same(
-        "<row><Tile/></row>",
-        quote!(::touchline_ui::IntoView::into_view(
-            ::touchline_ui::elements::row()
-                .child(::touchline_ui::IntoView::into_view(Tile(TileProps::builder().build())))
-        )),
-    );
+    let tile = component("Tile", quote!(Tile(TileProps::builder().build())));
+    same("<row><Tile/></row>", into_view(quote!(::touchline_ui::elements::row().child(#tile))));
 }
 
 /// Where the `nth` token spelled `token` in the expansion of `src` starts: (line, column).

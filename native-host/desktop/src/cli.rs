@@ -162,6 +162,10 @@ struct PreviewArgs {
     /// Show each key pressed, bottom right (default in a window; F4 toggles).
     #[arg(long)]
     remote_overlay: bool,
+    /// Pick mode at a point (viewport pixels): name the component there and where it is
+    /// written, and outline it (in a window, F5 and the pointer do this).
+    #[arg(long, value_name = "X,Y", value_parser = parse_point)]
+    pick: Option<(f32, f32)>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -225,6 +229,16 @@ struct RunArgs {
 struct NativeCli {
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// Parses `X,Y`.
+fn parse_point(s: &str) -> Result<(f32, f32), String> {
+    let (x, y) = s.split_once(',').ok_or_else(|| format!("`{s}` is not X,Y, e.g. 960,540"))?;
+    let coordinate = |v: &str| v.trim().parse::<f32>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+    match (coordinate(x), coordinate(y)) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ => Err(format!("`{s}`: X and Y are pixels from the top left")),
+    }
 }
 
 /// Parses `WxH`.
@@ -398,7 +412,15 @@ fn run_preview(args: &PreviewArgs) -> ExitCode {
     }
     let frames = previewer.session().options().headless_frames();
     let mut code = crate::session::EXIT_OK;
+    // A pick a few frames before the end, so the outline is in the screenshot.
+    let pick_at = frames.saturating_sub(4);
     for index in 0..frames {
+        if index == pick_at
+            && let Some((x, y)) = args.pick
+        {
+            previewer.set_picking(true);
+            previewer.pick(x, y);
+        }
         let events = previewer.session().options().scripted_events(index);
         if let Err(e) = previewer.step(crate::session::virtual_time_us(index), &events) {
             eprintln!("{}", crate::session::frame_error_line(index, &e));

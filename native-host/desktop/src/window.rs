@@ -59,6 +59,8 @@ pub trait Stage {
     fn host_key(&mut self, _code: KeyCode, _text: Option<&str>) -> bool {
         false
     }
+    /// The pointer moved to `(x, y)` in viewport pixels (remotes have none; tools may).
+    fn host_pointer(&mut self, _x: f32, _y: f32) {}
 }
 
 impl Stage for Session {
@@ -313,6 +315,9 @@ impl<S: Stage> ApplicationHandler for App<S> {
                 self.present();
             }
             WindowEvent::RedrawRequested => self.present(),
+            WindowEvent::CursorMoved { position, .. } => {
+                self.stage.host_pointer(position.x as f32, position.y as f32)
+            }
             WindowEvent::KeyboardInput { event, is_synthetic: false, .. } => {
                 let PhysicalKey::Code(code) = event.physical_key else { return };
                 if event.state == ElementState::Pressed && self.stage.host_key(code, event.text.as_deref()) {

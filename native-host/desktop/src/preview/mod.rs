@@ -109,6 +109,29 @@ impl Showing {
     }
 }
 
+/// What pick mode found under the pointer (`preview.picked`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Picked {
+    /// The component's name (`Button`), or the page's (`Home (page)`) when no component is
+    /// there.
+    pub name: String,
+    /// Where it is written: `file:line`.
+    pub location: String,
+    /// Its box.
+    pub x: f32,
+    /// Its box.
+    pub y: f32,
+    /// Its box.
+    pub width: f32,
+    /// Its box.
+    pub height: f32,
+}
+
+#[derive(Deserialize)]
+struct PickAnswer {
+    found: Option<Picked>,
+}
+
 /// The figures of one reload.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ReloadFigures {
@@ -159,6 +182,11 @@ pub struct Previewer {
     reloads: Vec<ReloadFigures>,
     guides: bool,
     remote_overlay: bool,
+    /// Pick mode: the pointer names the component under it.
+    picking: bool,
+    picked: Option<Picked>,
+    /// Where the pointer is, to ask the bundle once per frame.
+    pointer: Option<(f32, f32)>,
     /// Messages the bundle posted that are not the preview's (for tools).
     messages: Vec<String>,
 }
@@ -207,6 +235,9 @@ impl Previewer {
             reloads: Vec::new(),
             guides: false,
             remote_overlay: options.remote_overlay,
+            picking: false,
+            picked: None,
+            pointer: None,
             messages: Vec::new(),
         })
         .map(|mut previewer| {
@@ -220,6 +251,9 @@ impl Previewer {
     pub fn step(&mut self, time_us: u64, events: &[Event]) -> Result<FrameReport, HostError> {
         while let Some(event) = self.reloader.poll() {
             self.apply(event)?;
+        }
+        if let Some((x, y)) = self.pointer.take().filter(|_| self.picking) {
+            self.pick(x, y);
         }
         if self.remote_overlay {
             for event in events.iter().filter(|e| e.kind == touchline_abi::EventKind::KeyDown as u32) {
@@ -328,6 +362,26 @@ impl Previewer {
         self.post(&serde_json::json!({ "type": "preview.erase" }));
     }
 
+    /// Asks the bundle which component is at `(x, y)`; the answer ([`Self::picked`]) comes
+    /// with the frame, outlined on screen and printed.
+    pub fn pick(&mut self, x: f32, y: f32) {
+        self.post(&serde_json::json!({ "type": "preview.pick", "x": x, "y": y }));
+    }
+
+    /// The last pick's answer.
+    pub fn picked(&self) -> Option<&Picked> {
+        self.picked.as_ref()
+    }
+
+    /// Turns pick mode on or off (off clears the outline).
+    pub fn set_picking(&mut self, on: bool) {
+        self.picking = on;
+        if !on {
+            self.picked = None;
+            self.post(&serde_json::json!({ "type": "preview.unpick" }));
+        }
+    }
+
     /// Opens the preview called `name`.
     pub fn open(&mut self, name: &str) {
         self.post(&serde_json::json!({ "type": "preview.open", "name": name }));
@@ -342,6 +396,16 @@ impl Previewer {
                 Some("preview.registry") => {
                     if let Ok(registry) = serde_json::from_str::<Registry>(&text) {
                         self.registry = registry.previews;
+                    }
+                }
+                Some("preview.picked") => {
+                    if let Ok(PickAnswer { found }) = serde_json::from_str::<PickAnswer>(&text) {
+                        if let Some(found) = &found
+                            && self.picked.as_ref() != Some(found)
+                        {
+                            println!("pick: {} · {}", found.name, found.location);
+                        }
+                        self.picked = found;
                     }
                 }
                 Some("preview.showing") => {
@@ -401,13 +465,18 @@ impl Previewer {
 
     /// Every text on screen in the last frame, in paint order (the display list's labels).
     pub fn texts(&self) -> Vec<String> {
+        self.text_boxes().into_iter().map(|(text, _)| text).collect()
+    }
+
+    /// Every text on screen in the last frame with its box, in paint order.
+    pub fn text_boxes(&self) -> Vec<(String, touchline_abi::display_list::RectF)> {
         let Some(list) = self.session.display_list() else { return Vec::new() };
         let Ok(reader) = DisplayListReader::new(list) else { return Vec::new() };
         reader
             .commands()
             .filter_map(Result::ok)
             .filter_map(|command| match command {
-                Command::TextLabel(_, text) => Some(text.to_owned()),
+                Command::TextLabel(rect, text) => Some((text.to_owned(), rect)),
                 _ => None,
             })
             .collect()
@@ -428,8 +497,13 @@ impl crate::window::Stage for Previewer {
         Previewer::step(self, time_us, events)
     }
 
-    /// F2: the next device profile; F3: safe-area guides; F4: the remote overlay; letters and digits: the picker's search; Backspace on
+    /// F2: the next device profile; F3: safe-area guides; F4: the remote overlay; F5: pick
+    /// mode (the pointer names the component under it); letters and digits: the picker's search; Backspace on
     /// the picker: deletes a letter (elsewhere it is Back).
+    fn host_pointer(&mut self, x: f32, y: f32) {
+        self.pointer = Some((x, y));
+    }
+
     fn host_key(&mut self, code: winit::keyboard::KeyCode, text: Option<&str>) -> bool {
         use winit::keyboard::KeyCode;
         match code {
@@ -446,6 +520,10 @@ impl crate::window::Stage for Previewer {
             }
             KeyCode::F4 => {
                 self.remote_overlay = !self.remote_overlay;
+                true
+            }
+            KeyCode::F5 => {
+                self.set_picking(!self.picking);
                 true
             }
             KeyCode::Backspace if self.showing.is_picker() => {
