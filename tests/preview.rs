@@ -219,3 +219,27 @@ fn an_edit_shows_after_the_reload_on_the_same_page_and_node_and_a_syntax_error_k
     });
     preview.screenshot("pick");
 }
+
+#[test]
+fn the_command_line_lists_the_previews_and_refuses_a_name_it_does_not_have() {
+    let host = support::desktop_host();
+    let bundle = support::preview_bundle();
+    let preview = |args: &[&str]| {
+        let mut all: Vec<std::ffi::OsString> = vec!["preview".into(), "--bundle".into(), bundle.into()];
+        all.extend(["--workspace".into(), support::root().into()]);
+        all.extend(args.iter().map(Into::into));
+        support::run_host(&host, &all.iter().map(AsRef::as_ref).collect::<Vec<_>>())
+    };
+    let listed = preview(&["--list"]);
+    let out = support::text(&listed);
+    assert_eq!(listed.status.code(), Some(0), "{out}");
+    for line in ["page       Home", "page       Settings", "component  Button"] {
+        assert!(out.contains(line), "`--list` prints {line:?}:\n{out}");
+    }
+    assert!(out.contains("pages/src/home.rs:"), "with where each is registered:\n{out}");
+
+    let unknown = preview(&["--headless", "--frames", "3", "--page", "Nope"]);
+    let out = support::text(&unknown);
+    assert_eq!(unknown.status.code(), Some(2), "{out}");
+    assert!(out.contains("no preview is called \"Nope\""), "{out}");
+}

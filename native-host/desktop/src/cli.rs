@@ -428,12 +428,17 @@ fn run_preview(args: &PreviewArgs) -> ExitCode {
             break;
         }
     }
-    if let Some(name) = &previewer.showing().name {
-        println!(
+    match (&previewer.showing().name, &args.page) {
+        (Some(name), _) => println!(
             "preview: showing {name} ({}) at {}",
             previewer.showing().location.as_deref().unwrap_or("?"),
             previewer.profile()
-        );
+        ),
+        (None, Some(page)) if !previewer.registry().iter().any(|p| p.name == *page) => {
+            eprintln!("error: no preview is called {page:?} (`touchline-desktop preview --list` names them)");
+            code = EXIT_USAGE;
+        }
+        _ => {}
     }
     previewer.session().finish(code, None)
 }
