@@ -180,6 +180,31 @@ fn an_edit_shows_after_the_reload_on_the_same_page_and_node_and_a_syntax_error_k
     assert_eq!(preview.place(), before, "still the same page and node");
     assert_eq!(preview.previewer.reloads().len(), 1, "no bundle was swapped in");
 
+    // A build that compiles but panics on the page: the last good build comes back, with the
+    // panic's message over it; fixing the source brings the page back.
+    let broken = "pub fn settings_page() -> View {{";
+    let panicking = "pub fn settings_page() -> View {\n    if touchline_ui::now_us() < u64::MAX {\n        panic!(\"designer broke it\");\n    }";
+    edit(&workspace.join(PAGE_SOURCE), broken, panicking);
+    preview.wait_until("the panic's report", BUILD_DEADLINE, |p| {
+        p.build_error().is_some_and(|e| e.contains("designer broke it"))
+    });
+    preview.wait_until("the panic on screen", Duration::from_secs(20), |p| {
+        p.texts().iter().any(|t| t.contains("designer broke it"))
+    });
+    assert!(preview.shows(NEW_TEXT), "the last good build is back: {:?}", preview.texts());
+    for _ in 0..10 {
+        preview.step(&[]);
+    }
+    assert_eq!(preview.place(), before, "on the same page and node");
+    assert_eq!(preview.previewer.reloads().len(), 1, "the panicking build did not stay");
+    preview.screenshot("panic");
+    edit(&workspace.join(PAGE_SOURCE), panicking, "pub fn settings_page() -> View {");
+    preview.wait_until("the fixed build", BUILD_DEADLINE, |p| p.reloads().len() == 2);
+    preview.wait_until("no error", Duration::from_secs(20), |p| {
+        p.build_error().is_none() && !p.texts().iter().any(|t| t.starts_with("Build failed"))
+    });
+    assert_eq!(preview.place(), before, "still the same page and node");
+
     // Device profiles, switched at run time: the same page and node at each size, and on the
     // Pulley interpreter (compiled in the background).
     for profile in [DeviceProfile::Hd, DeviceProfile::UltraHd, DeviceProfile::Slow] {

@@ -138,6 +138,9 @@ impl Drop for Watchdog {
 pub(crate) struct HostState {
     wasi: WasiP1Ctx,
     limiter: MemoryLimiter,
+    /// The last error line the bundle logged (level 0: a panic's message comes this way
+    /// before the trap).
+    last_error: Option<String>,
 }
 
 /// Caps an instance's linear memory, and remembers a refused growth so a trap after it is
@@ -496,6 +499,10 @@ impl FrameSource for Bundle {
         self.dead
     }
 
+    fn last_error_log(&self) -> Option<&str> {
+        self.live.store.data().last_error.as_deref()
+    }
+
     fn started_from_snapshot(&self) -> bool {
         self.from_snapshot
     }
@@ -761,7 +768,7 @@ impl Compiled {
             .map_err(|e| HostError::Instantiate(format!("{e:#}")))?;
         let wasi = WasiCtxBuilder::new().inherit_stdout().inherit_stderr().build_p1();
         let limiter = MemoryLimiter { limit: memory_limit, refused: false };
-        let mut store = Store::new(engine, HostState { wasi, limiter });
+        let mut store = Store::new(engine, HostState { wasi, limiter, last_error: None });
         store.limiter(|state| &mut state.limiter);
         store.set_epoch_deadline(self.budget_ticks);
         let instance = linker
@@ -837,15 +844,18 @@ fn ms_since(start: Instant) -> f64 {
 }
 
 /// `touchline_host.log(level, ptr, len)`: one line to stderr as `bundle: <line>`.
-fn host_log(mut caller: Caller<'_, HostState>, _level: i32, ptr: i32, len: i32) {
+fn host_log(mut caller: Caller<'_, HostState>, level: i32, ptr: i32, len: i32) {
     let Some(Extern::Memory(memory)) = caller.get_export("memory") else { return };
     let data = memory.data(&caller);
     let start = ptr as u32 as usize;
     let len = (len as u32).min(MAX_LOG_LINE_BYTES) as usize;
     let Some(bytes) = start.checked_add(len).and_then(|end| data.get(start..end)) else { return };
     let line = String::from_utf8_lossy(bytes);
-    let line = line.trim_end_matches(['\n', '\r']);
+    let line = line.trim_end_matches(['\n', '\r']).to_owned();
     eprintln!("bundle: {line}");
+    if level == 0 {
+        caller.data_mut().last_error = Some(line);
+    }
 }
 
 #[cfg(test)]

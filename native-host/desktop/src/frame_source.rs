@@ -64,6 +64,11 @@ pub trait FrameSource {
         None
     }
 
+    /// The last error the source logged (a bundle's panic message, before its trap).
+    fn last_error_log(&self) -> Option<&str> {
+        None
+    }
+
     /// Whether the running instance started from a start-up snapshot (docs/host-abi.md)
     /// rather than running its init.
     fn started_from_snapshot(&self) -> bool {
@@ -97,6 +102,9 @@ impl<T: FrameSource + ?Sized> FrameSource for Box<T> {
     }
     fn trap_kind(&self) -> Option<crate::bundle::TrapKind> {
         (**self).trap_kind()
+    }
+    fn last_error_log(&self) -> Option<&str> {
+        (**self).last_error_log()
     }
     fn started_from_snapshot(&self) -> bool {
         (**self).started_from_snapshot()

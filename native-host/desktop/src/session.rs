@@ -485,6 +485,11 @@ impl Session {
         })
     }
 
+    /// The last error the running source logged (a bundle's panic message).
+    pub fn source_error_log(&self) -> Option<&str> {
+        self.source.last_error_log()
+    }
+
     /// Keeps each frame's display list for [`Session::display_list`].
     pub fn keep_display_list(&mut self) {
         self.kept_list.get_or_insert_with(Vec::new);

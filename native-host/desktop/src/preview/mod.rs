@@ -26,6 +26,13 @@ use crate::HostError;
 use crate::bundle::{Bundle, BundleOptions, Compiled};
 use crate::session::{FrameReport, RunOptions, Session};
 
+/// Frames a swapped-in bundle runs before it counts as good: a trap before then brings the
+/// previous build back.
+const SETTLE_FRAMES: u64 = 120;
+/// Traps in a row (each within [`SETTLE_FRAMES`] of the last restart) after which the preview
+/// stops restarting and reports the error.
+const MAX_TRAPS_IN_A_ROW: u32 = 3;
+
 /// How to run the preview.
 #[derive(Clone, Debug)]
 pub struct PreviewOptions {
@@ -172,6 +179,10 @@ pub struct Previewer {
     session: Session,
     /// The running bundle's module (a resize starts it again).
     compiled: Compiled,
+    /// The module before the last swap, until the new one has run [`SETTLE_FRAMES`] frames.
+    previous: Option<Compiled>,
+    frames_since_start: u64,
+    traps_in_a_row: u32,
     profile: DeviceProfile,
     reloader: Reloader,
     swapped: Option<Swapped>,
@@ -225,6 +236,9 @@ impl Previewer {
         Ok(Self {
             session,
             compiled,
+            previous: None,
+            frames_since_start: 0,
+            traps_in_a_row: 0,
             profile: options.profile,
             reloader,
             swapped: None,
@@ -262,7 +276,19 @@ impl Previewer {
                 }
             }
         }
-        let report = self.session.step(time_us, events)?;
+        let report = match self.session.step(time_us, events) {
+            Ok(report) => report,
+            Err(error @ HostError::Trap { .. }) => {
+                self.recover(&error)?;
+                self.session.step(time_us, &[])?
+            }
+            Err(error) => return Err(error),
+        };
+        self.frames_since_start += 1;
+        if self.frames_since_start == SETTLE_FRAMES {
+            self.previous = None;
+            self.traps_in_a_row = 0;
+        }
         self.read_messages();
         if let Some(swapped) = self.swapped.take() {
             if let Some(edited) = swapped.edited {
@@ -279,6 +305,38 @@ impl Previewer {
             }
         }
         Ok(report)
+    }
+
+    /// After a trap: a bundle swapped in moments ago gives way to the previous build; one that
+    /// ran fine is restarted. Either way the page, focus and storage come back, and the panic's
+    /// message shows over it.
+    fn recover(&mut self, error: &HostError) -> Result<(), HostError> {
+        self.traps_in_a_row += 1;
+        if self.traps_in_a_row > MAX_TRAPS_IN_A_ROW {
+            return Err(HostError::Source(format!(
+                "the bundle trapped {MAX_TRAPS_IN_A_ROW} times in a row: {error}"
+            )));
+        }
+        let reason = match self.session.source_error_log() {
+            Some(panic) => panic.to_owned(),
+            None => error.to_string().lines().next().unwrap_or_default().to_owned(),
+        };
+        let message = match self.previous.take() {
+            Some(previous) => {
+                self.compiled = previous;
+                // No figure for a build that did not stay.
+                self.swapped = None;
+                format!("The new build stopped with an error, so the last good build is back.\n{reason}")
+            }
+            None => format!("The page stopped with an error and was started again.\n{reason}"),
+        };
+        eprintln!("preview: {message}");
+        let bundle = start_bundle(self.compiled.clone(), self.profile)?;
+        self.session.replace_source(Box::new(bundle))?;
+        self.frames_since_start = 0;
+        self.post(&serde_json::json!({ "type": "preview.build", "status": "failed", "message": message }));
+        self.build_error = Some(message);
+        Ok(())
     }
 
     fn apply(&mut self, event: ReloadEvent) -> Result<(), HostError> {
@@ -302,9 +360,20 @@ impl Previewer {
                 if ready.engine != self.profile.engine() {
                     return Ok(());
                 }
-                let bundle = start_bundle(ready.compiled.clone(), self.profile)?;
+                let bundle = match start_bundle(ready.compiled.clone(), self.profile) {
+                    Ok(bundle) => bundle,
+                    // It does not start: the running one stays, with the reason over it.
+                    Err(error) => {
+                        let message = format!("The new build does not start: {error}");
+                        eprintln!("preview: {message}");
+                        self.post(&serde_json::json!({ "type": "preview.build", "status": "failed", "message": message }));
+                        self.build_error = Some(message);
+                        return Ok(());
+                    }
+                };
                 self.session.replace_source(Box::new(bundle))?;
-                self.compiled = ready.compiled;
+                self.previous = Some(std::mem::replace(&mut self.compiled, ready.compiled));
+                self.frames_since_start = 0;
                 self.swapped = Some(Swapped {
                     edited: ready.edited,
                     build: ready.build,
