@@ -233,7 +233,7 @@ impl Previewer {
         let reloader =
             Reloader::start(builder, wasm, compiler, engine, options.watch && options.bundle.is_none())
                 .map_err(PreviewError::Reload)?;
-        Ok(Self {
+        let mut previewer = Self {
             session,
             compiled,
             previous: None,
@@ -253,11 +253,9 @@ impl Previewer {
             picked: None,
             pointer: None,
             messages: Vec::new(),
-        })
-        .map(|mut previewer| {
-            previewer.set_guides(options.guides);
-            previewer
-        })
+        };
+        previewer.set_guides(options.guides);
+        Ok(previewer)
     }
 
     /// Runs a frame: swaps in a bundle that is ready, tells the bundle about builds, then
@@ -330,13 +328,18 @@ impl Previewer {
             }
             None => format!("The page stopped with an error and was started again.\n{reason}"),
         };
-        eprintln!("preview: {message}");
         let bundle = start_bundle(self.compiled.clone(), self.profile)?;
         self.session.replace_source(Box::new(bundle))?;
         self.frames_since_start = 0;
+        self.report_failure(message);
+        Ok(())
+    }
+
+    /// Prints `message` and shows it over the page until a build succeeds.
+    fn report_failure(&mut self, message: String) {
+        eprintln!("preview: {message}");
         self.post(&serde_json::json!({ "type": "preview.build", "status": "failed", "message": message }));
         self.build_error = Some(message);
-        Ok(())
     }
 
     fn apply(&mut self, event: ReloadEvent) -> Result<(), HostError> {
@@ -347,11 +350,7 @@ impl Previewer {
             }
             ReloadEvent::Failed { message } => {
                 self.building = false;
-                eprintln!("build failed; the last good bundle stays:\n{message}");
-                self.post(
-                    &serde_json::json!({ "type": "preview.build", "status": "failed", "message": message }),
-                );
-                self.build_error = Some(message);
+                self.report_failure(message);
             }
             ReloadEvent::Ready(ready) => {
                 self.building = false;
@@ -364,10 +363,7 @@ impl Previewer {
                     Ok(bundle) => bundle,
                     // It does not start: the running one stays, with the reason over it.
                     Err(error) => {
-                        let message = format!("The new build does not start: {error}");
-                        eprintln!("preview: {message}");
-                        self.post(&serde_json::json!({ "type": "preview.build", "status": "failed", "message": message }));
-                        self.build_error = Some(message);
+                        self.report_failure(format!("The new build does not start: {error}"));
                         return Ok(());
                     }
                 };

@@ -111,9 +111,25 @@ impl Compiler {
         Ok((compiled, started.elapsed()))
     }
 
-    /// Functions the last compile reused from the cache, and compiled.
-    pub fn last_counts(&self) -> (u64, u64) {
-        self.last_counts
+    /// `wasm` compiled for `engine` as a [`ReloadEvent`]: ready to swap in, or why not.
+    fn ready(
+        &mut self,
+        wasm: &[u8],
+        engine: EngineKind,
+        edited: Option<Instant>,
+        build: Duration,
+    ) -> ReloadEvent {
+        match self.compile(wasm, engine) {
+            Ok((compiled, compile)) => ReloadEvent::Ready(Box::new(Ready {
+                compiled,
+                engine,
+                edited,
+                build,
+                compile,
+                functions: self.last_counts,
+            })),
+            Err(message) => ReloadEvent::Failed { message },
+        }
     }
 }
 
@@ -205,18 +221,7 @@ fn reload_loop(
         let edited = match job {
             Job::Recompile(kind) => {
                 engine = kind;
-                let event = match compiler.compile(&good, engine) {
-                    Ok((compiled, compile)) => ReloadEvent::Ready(Box::new(Ready {
-                        compiled,
-                        engine,
-                        edited: None,
-                        build: Duration::ZERO,
-                        compile,
-                        functions: compiler.last_counts(),
-                    })),
-                    Err(message) => ReloadEvent::Failed { message },
-                };
-                if report.send(event).is_err() {
+                if report.send(compiler.ready(&good, engine, None, Duration::ZERO)).is_err() {
                     return;
                 }
                 continue;
@@ -235,20 +240,13 @@ fn reload_loop(
             return;
         }
         let event = match builder.build() {
-            Ok(built) => match compiler.compile(&built.wasm, engine) {
-                Ok((compiled, compile)) => {
+            Ok(built) => {
+                let event = compiler.ready(&built.wasm, engine, Some(edited), built.duration);
+                if matches!(event, ReloadEvent::Ready(_)) {
                     good = built.wasm;
-                    ReloadEvent::Ready(Box::new(Ready {
-                        compiled,
-                        engine,
-                        edited: Some(edited),
-                        build: built.duration,
-                        compile,
-                        functions: compiler.last_counts(),
-                    }))
                 }
-                Err(message) => ReloadEvent::Failed { message },
-            },
+                event
+            }
             Err(error) => ReloadEvent::Failed { message: error.message() },
         };
         if report.send(event).is_err() {
