@@ -411,23 +411,16 @@ fn run_preview(args: &PreviewArgs) -> ExitCode {
         }
     }
     let frames = previewer.session().options().headless_frames();
-    let mut code = crate::session::EXIT_OK;
     // A pick a few frames before the end, so the outline is in the screenshot.
     let pick_at = frames.saturating_sub(4);
-    for index in 0..frames {
+    let mut code = crate::session::run_scripted(&mut previewer, frames, |previewer, index| {
         if index == pick_at
             && let Some((x, y)) = args.pick
         {
             previewer.set_picking(true);
             previewer.pick(x, y);
         }
-        let events = previewer.session().options().scripted_events(index);
-        if let Err(e) = previewer.step(crate::session::virtual_time_us(index), &events) {
-            eprintln!("{}", crate::session::frame_error_line(index, &e));
-            code = crate::session::exit_code_for_frame_error(&e);
-            break;
-        }
-    }
+    });
     match (&previewer.showing().name, &args.page) {
         (Some(name), _) => println!(
             "preview: showing {name} ({}) at {}",
@@ -445,11 +438,10 @@ fn run_preview(args: &PreviewArgs) -> ExitCode {
 
 /// `preview --list`: a line per preview.
 fn list_previews(previewer: &mut crate::preview::Previewer) -> ExitCode {
-    for index in 0..2 {
-        if let Err(e) = previewer.step(crate::session::virtual_time_us(index), &[]) {
-            eprintln!("{}", crate::session::frame_error_line(index, &e));
-            return ExitCode::from(crate::session::exit_code_for_frame_error(&e));
-        }
+    // The registry comes with the first frame.
+    let code = crate::session::run_scripted(previewer, 2, |_, _| {});
+    if code != crate::session::EXIT_OK {
+        return ExitCode::from(code);
     }
     for preview in previewer.registry() {
         println!("{:<10} {:<24} {}", preview.kind, preview.name, preview.location);

@@ -512,12 +512,18 @@ impl Session {
         self.fetcher = Fetcher::default();
         self.image_fetcher = Fetcher::default();
         self.image_urls.clear();
-        self.video.reset();
-        self.storage_next = true;
-        self.recovery.restore_next = self.recovery.saved.is_some();
-        self.recovery.frames_since_start = 0;
+        self.begin_instance(self.recovery.saved.is_some());
         self.recovery.startup_traps = 0;
         Ok(())
+    }
+
+    /// A new instance of the source starts with the next frame (a restart or a replacement):
+    /// it gets the storage area and, when `restore`, the saved state; it knows of no video.
+    fn begin_instance(&mut self, restore: bool) {
+        self.recovery.restore_next = restore;
+        self.storage_next = true;
+        self.video.reset();
+        self.recovery.frames_since_start = 0;
     }
 
     /// Lets `guard` decide what runs after start-up traps (and hear when the source started).
@@ -801,11 +807,7 @@ impl Session {
             None => self.source.restart()?,
         };
         let restored = self.recovery.saved.is_some() && self.recovery.startup_traps < 2;
-        self.recovery.restore_next = restored;
-        self.storage_next = true;
-        // The new instance knows of no video: it opens its own again.
-        self.video.reset();
-        self.recovery.frames_since_start = 0;
+        self.begin_instance(restored);
         println!(
             "recovered: frame {index:04}: {} ({}); restarted in {restart_ms:.1} ms{}{}",
             kind.name(),
@@ -1065,15 +1067,7 @@ impl Session {
     /// code 3; the last good frame is still written.
     pub fn run_headless(&mut self) -> ExitCode {
         let frames = self.options.headless_frames();
-        let mut code = EXIT_OK;
-        for index in 0..frames {
-            let events = self.options.scripted_events(index);
-            if let Err(e) = self.step(virtual_time_us(index), &events) {
-                eprintln!("{}", frame_error_line(index, &e));
-                code = exit_code_for_frame_error(&e);
-                break;
-            }
-        }
+        let code = run_scripted(self, frames, |_, _| {});
         self.finish(code, None)
     }
 
@@ -1098,6 +1092,25 @@ impl Session {
         println!("{}", self.summary());
         ExitCode::from(code)
     }
+}
+
+/// Runs `frames` frames of `stage` on the virtual clock with its session's key script,
+/// calling `before(stage, index)` ahead of each. A failing frame is printed and ends the run;
+/// returns the exit code.
+pub fn run_scripted<S: crate::window::Stage + ?Sized>(
+    stage: &mut S,
+    frames: u64,
+    mut before: impl FnMut(&mut S, u64),
+) -> u8 {
+    for index in 0..frames {
+        before(stage, index);
+        let events = stage.session().options().scripted_events(index);
+        if let Err(e) = stage.step(virtual_time_us(index), &events) {
+            eprintln!("{}", frame_error_line(index, &e));
+            return exit_code_for_frame_error(&e);
+        }
+    }
+    EXIT_OK
 }
 
 /// The `error:` line for a failed frame, as `docs/host-abi.md` spells it:
