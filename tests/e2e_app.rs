@@ -34,9 +34,8 @@ const MATCH: &str = "france-croatia-2018";
 
 /// Screenshots against the goldens: hosts' video scaling and text rasterizing may move edges
 /// slightly (as in `hosts_agree`).
-const THRESHOLD: u8 = 32;
-const MAX_FRACTION_OVER: f64 = 0.002;
-const MAX_MEAN_DIFF: f64 = 0.3;
+const TOLERANCE: support::Tolerance =
+    support::Tolerance { threshold: 32, max_fraction_over: 0.002, max_mean_diff: 0.3 };
 
 /// A highlight as the catalog gives it.
 #[derive(Clone, Debug)]
@@ -150,21 +149,9 @@ impl Tv {
     fn check_screen(&self, name: &str) {
         let shot = self.shots.join(format!("{name}.png"));
         self.session.write_screenshot(&shot).expect("screenshot");
-        let golden = support::root().join(format!("tests/goldens/app/{name}.png"));
-        if support::blessing() {
-            std::fs::create_dir_all(golden.parent().expect("dir")).expect("goldens dir");
-            std::fs::copy(&shot, &golden).expect("write golden");
-            println!("blessed {} — review it by eye before committing", golden.display());
-            return;
+        if let Err(e) = support::compare_with_golden(&shot, &format!("app/{name}.png"), TOLERANCE) {
+            panic!("{name}: the screen differs: {e}");
         }
-        assert!(golden.exists(), "no golden {}: run with BLESS=1 once and review it", golden.display());
-        let d = support::diff(&support::read_png(&shot), &support::read_png(&golden), THRESHOLD);
-        println!("{name} vs golden: {d:?}");
-        assert!(
-            d.fraction_over <= MAX_FRACTION_OVER && d.mean_diff <= MAX_MEAN_DIFF,
-            "{name}: the screen differs from the golden beyond tolerance: {d:?} (see {})",
-            shot.display()
-        );
     }
 
     /// Runs frames until the host plays the video.

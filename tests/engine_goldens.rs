@@ -8,9 +8,8 @@ mod support;
 
 /// Same tolerance as the cross-host test: antialiasing may differ in a few edge pixels
 /// between tiny-skia versions, nothing more.
-const THRESHOLD: u8 = 32;
-const MAX_FRACTION_OVER: f64 = 0.0005;
-const MAX_MEAN_DIFF: f64 = 0.05;
+const TOLERANCE: support::Tolerance =
+    support::Tolerance { threshold: 32, max_fraction_over: 0.0005, max_mean_diff: 0.05 };
 
 /// `(example, golden file, what it shows)`.
 const CASES: &[(&str, &str, &str)] = &[
@@ -43,21 +42,8 @@ fn engine_features_match_their_goldens() {
         );
         let log = support::text(&output);
         assert_eq!(output.status.code(), Some(0), "{example} failed:\n{log}");
-        let golden_path = support::root().join("tests/goldens").join(golden);
-        if support::blessing() {
-            std::fs::copy(&shot, &golden_path).expect("write golden");
-            println!("blessed {} ({shows}) — review it by eye before committing", golden_path.display());
-            continue;
-        }
-        assert!(
-            golden_path.exists(),
-            "no golden at {}: run with BLESS=1 once and review it",
-            golden_path.display()
-        );
-        let d = support::diff(&support::read_png(&shot), &support::read_png(&golden_path), THRESHOLD);
-        println!("{example} vs golden: {d:?}");
-        if d.fraction_over > MAX_FRACTION_OVER || d.mean_diff > MAX_MEAN_DIFF {
-            failures.push(format!("{example} ({shows}): {d:?}; screenshot at {}", shot.display()));
+        if let Err(e) = support::compare_with_golden(&shot, golden, TOLERANCE) {
+            failures.push(format!("{example} ({shows}): {e}"));
         }
     }
     assert!(failures.is_empty(), "screenshots differ from their goldens:\n{}", failures.join("\n"));

@@ -5,13 +5,11 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
 
 /// Per channel, what counts as a different pixel; how many may differ; the mean difference.
-const THRESHOLD: u8 = 32;
-const MAX_FRACTION_OVER: f64 = 0.002;
-const MAX_MEAN_DIFF: f64 = 0.3;
+const TOLERANCE: support::Tolerance =
+    support::Tolerance { threshold: 32, max_fraction_over: 0.002, max_mean_diff: 0.3 };
 
 /// The screens: a golden's name, the preview opened (`None`: the picker), the profile.
 const SCREENS: [(&str, Option<&str>, &str); 5] = [
@@ -21,24 +19,6 @@ const SCREENS: [(&str, Option<&str>, &str); 5] = [
     ("home-4k", Some("Home"), "4k"),
     ("home-slow", Some("Home"), "slow"),
 ];
-
-fn check(name: &str, shot: &Path) {
-    let golden = support::root().join(format!("tests/goldens/preview/{name}.png"));
-    if support::blessing() {
-        std::fs::create_dir_all(golden.parent().expect("a directory")).expect("the goldens' directory");
-        std::fs::copy(shot, &golden).expect("the golden is written");
-        println!("blessed {}: review it by eye before committing", golden.display());
-        return;
-    }
-    assert!(golden.exists(), "no golden {}: run with BLESS=1 once and review it", golden.display());
-    let d = support::diff(&support::read_png(shot), &support::read_png(&golden), THRESHOLD);
-    println!("{name} vs golden: {d:?}");
-    assert!(
-        d.fraction_over <= MAX_FRACTION_OVER && d.mean_diff <= MAX_MEAN_DIFF,
-        "{name}: the window differs from the golden beyond tolerance: {d:?} (see {})",
-        shot.display()
-    );
-}
 
 #[test]
 fn preview_window_shows_the_picker_and_a_page_at_each_profile() {
@@ -70,6 +50,8 @@ fn preview_window_shows_the_picker_and_a_page_at_each_profile() {
             _ => (1920, 1080),
         };
         assert_eq!((image.width, image.height), (width, height), "{name}: the window is the profile's size");
-        check(name, &shot);
+        if let Err(e) = support::compare_with_golden(&shot, &format!("preview/{name}.png"), TOLERANCE) {
+            panic!("{name}: the window differs: {e}");
+        }
     }
 }

@@ -236,6 +236,40 @@ pub fn diff(a: &Image, b: &Image, threshold: u8) -> ImageDiff {
     }
 }
 
+/// How far a screenshot may differ from its golden: a pixel differs when a channel is off by
+/// more than `threshold`; at most `max_fraction_over` of the pixels may, and the mean channel
+/// difference may be at most `max_mean_diff`.
+#[derive(Clone, Copy, Debug)]
+pub struct Tolerance {
+    pub threshold: u8,
+    pub max_fraction_over: f64,
+    pub max_mean_diff: f64,
+}
+
+/// Compares `shot` with `tests/goldens/GOLDEN` (`BLESS=1`: writes it there instead, to be
+/// reviewed by eye before it is committed). `Err` says how it differs, or that there is none.
+pub fn compare_with_golden(shot: &Path, golden: &str, tolerance: Tolerance) -> Result<(), String> {
+    let path = root().join("tests/goldens").join(golden);
+    if blessing() {
+        std::fs::create_dir_all(path.parent().expect("a directory")).expect("the goldens' directory");
+        std::fs::copy(shot, &path).expect("the golden is written");
+        println!("blessed {}: review it by eye before committing", path.display());
+        return Ok(());
+    }
+    if !path.exists() {
+        return Err(format!("no golden {}: run with BLESS=1 once and review it", path.display()));
+    }
+    let d = diff(&read_png(shot), &read_png(&path), tolerance.threshold);
+    println!("{golden} vs golden: {d:?}");
+    if d.fraction_over > tolerance.max_fraction_over || d.mean_diff > tolerance.max_mean_diff {
+        return Err(format!(
+            "{golden} differs from the golden beyond tolerance: {d:?} (see {})",
+            shot.display()
+        ));
+    }
+    Ok(())
+}
+
 /// True when the test run asked to rewrite goldens (`BLESS=1`).
 pub fn blessing() -> bool {
     std::env::var_os("BLESS").is_some_and(|v| v == "1")
