@@ -163,6 +163,11 @@ impl Previews {
         self.entries.iter().find(|p| p.name == name)
     }
 
+    /// The preview `route` shows, if it shows one.
+    fn on_route(&self, route: &Route) -> Option<&Preview> {
+        self.entries.iter().find(|p| p.route() == *route)
+    }
+
     /// The previews matching `query` (see [`Preview::matches`]), pages first.
     pub fn search(&self, query: &str) -> Vec<&Preview> {
         self.entries().into_iter().filter(|p| p.matches(query)).collect()
@@ -287,7 +292,7 @@ pub fn preview_app(previews: Previews, router: Router) -> View {
     let (showing_router, showing_previews) = (router.clone(), previews.clone());
     effect(move || {
         let Some(route) = showing_router.current() else { return };
-        let shown = showing_previews.entries.iter().find(|p| p.route() == route);
+        let shown = showing_previews.on_route(&route);
         let showing =
             Showing { name: shown.map(|p| p.name), location: shown.map(Preview::location), route: &route };
         let _ = bus::post("preview.showing", &showing);
@@ -311,7 +316,7 @@ pub fn preview_app(previews: Previews, router: Router) -> View {
                         // Nothing tagged there: the page itself, where its preview is registered.
                         let page = || {
                             let route = router.current()?;
-                            let preview = previews.entries.iter().find(|p| p.route() == route)?;
+                            let preview = previews.on_route(&route)?;
                             Some(Picked {
                                 name: format!("{} (page)", preview.name),
                                 location: preview.location(),
